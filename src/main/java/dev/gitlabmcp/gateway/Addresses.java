@@ -1,0 +1,19 @@
+package dev.gitlabmcp.gateway;
+
+/** Every event-bus address the gateway uses, in one place. */
+public final class Addresses {
+
+  /** Request/reply: a {@code GitLabCall} in, a {@code GitLabReply} out. */
+  public static final String GITLAB_CALL = "gateway.gitlab.call";
+  /** Fire-and-forget: a call id whose in-flight GitLab request should be reset. */
+  public static final String GITLAB_CANCEL = "gateway.gitlab.cancel";
+  /** Prefix of a session's server-to-client stream; the session id follows. */
+  public static final String SESSION_OUT_PREFIX = "gateway.session.out.";
+
+  private Addresses() {
+  }
+
+  public static String sessionOut(String sessionId) {
+    return SESSION_OUT_PREFIX + sessionId;
+  }
+}

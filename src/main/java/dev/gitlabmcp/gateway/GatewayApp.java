@@ -1,0 +1,122 @@
+package dev.gitlabmcp.gateway;
+
+import dev.gitlabmcp.gateway.auth.Principal;
+import dev.gitlabmcp.gateway.config.GatewayConfig;
+import dev.gitlabmcp.gateway.gitlab.Credential;
+import dev.gitlabmcp.gateway.gitlab.GitLabCall;
+import dev.gitlabmcp.gateway.gitlab.GitLabReply;
+import dev.gitlabmcp.gateway.gitlab.InstanceRegistryVerticle;
+import dev.gitlabmcp.gateway.mcp.McpHttpVerticle;
+import dev.gitlabmcp.gateway.mcp.McpRuntime;
+import dev.gitlabmcp.gateway.mcp.McpServer;
+import dev.gitlabmcp.gateway.mcp.McpSession;
+import dev.gitlabmcp.gateway.mcp.MemorySessionStore;
+import dev.gitlabmcp.gateway.mcp.SessionStore;
+import dev.gitlabmcp.gateway.mcp.StdioVerticle;
+import dev.gitlabmcp.gateway.tools.ResponseShaper;
+import dev.gitlabmcp.gateway.tools.ToolCatalog;
+import dev.gitlabmcp.gateway.tools.ToolExecutor;
+import dev.gitlabmcp.gateway.tools.ToolPolicy;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds Vert.x, deploys the verticles in order, and logs one READY line. */
+public final class GatewayApp {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
+
+  /** A started gateway. */
+  public record Running(Vertx vertx, GatewayConfig config, int port, SessionStore sessions, Future<Void> stdioEof) {
+
+    public Future<Void> close() {
+      return vertx.close();
+    }
+  }
+
+  private GatewayApp() {
+  }
+
+  public static Future<Running> startHttp(GatewayConfig cfg) {
+    return start(cfg, GatewayConfig.Mode.HTTP, null, null);
+  }
+
+  public static Future<Running> startStdio(GatewayConfig cfg, InputStream in, OutputStream out) {
+    return start(cfg, GatewayConfig.Mode.STDIO, in, out);
+  }
+
+  private static Future<Running> start(GatewayConfig cfg, GatewayConfig.Mode mode, InputStream in, OutputStream out) {
+    long t0 = System.nanoTime();
+    Vertx vertx = Vertx.vertx(new VertxOptions());
+    LocalCodec.register(vertx, GitLabCall.class);
+    LocalCodec.register(vertx, GitLabReply.class);
+    ToolCatalog catalog;
+    try {
+      catalog = ToolCatalog.load(vertx); // blocking classpath reads, before any verticle runs
+    } catch (RuntimeException e) {
+      vertx.close();
+      return Future.failedFuture(e);
+    }
+    long callTimeout = (long) cfg.gitlab().requestTimeoutMs() + 5_000L;
+    ToolExecutor executor = new ToolExecutor(vertx, catalog, new ToolPolicy(cfg.readOnly()),
+        new ResponseShaper(cfg.maxOutputChars()), callTimeout);
+    McpServer server = new McpServer(vertx, executor);
+    SessionStore sessions = new MemorySessionStore();
+    Credential credential = Credential.privateToken(cfg.gitlab().token());
+    Principal principal = new Principal(cfg.gitlab().name(), credential,
+        credential.kind() == Credential.Kind.NONE ? "anonymous" : "server-token");
+    McpRuntime rt = new McpRuntime(cfg, sessions, server, principal, System.currentTimeMillis());
+    if (credential.kind() == Credential.Kind.NONE) {
+      LOG.warn("no GitLab token configured (GITLAB_PERSONAL_ACCESS_TOKEN): tools act anonymously and see public data only");
+    }
+
+    Future<String> registry = vertx.deployVerticle(new InstanceRegistryVerticle(List.of(cfg.gitlab())));
+    Future<Running> started;
+    if (mode == GatewayConfig.Mode.HTTP) {
+      AtomicInteger port = new AtomicInteger();
+      started = registry
+          .compose(id -> vertx.deployVerticle(() -> new McpHttpVerticle(rt, port::set),
+              new DeploymentOptions().setInstances(cfg.effectiveHttpVerticles())))
+          .map(id -> {
+            startSweeper(vertx, cfg, sessions);
+            LOG.info("READY http://{}:{}/mcp in {} ms (tools={}, gitlab={}, auth={}, verticles={})", cfg.host(),
+                port.get(), (System.nanoTime() - t0) / 1_000_000, catalog.all().size(), cfg.gitlab().baseUrl(),
+                principal.subject(), cfg.effectiveHttpVerticles());
+            return new Running(vertx, cfg, port.get(), sessions, null);
+          });
+    } else {
+      Promise<Void> eof = Promise.promise();
+      started = registry
+          .compose(id -> vertx.deployVerticle(new StdioVerticle(rt, in, out, eof)))
+          .map(id -> {
+            LOG.info("READY stdio in {} ms (tools={}, gitlab={}, auth={})", (System.nanoTime() - t0) / 1_000_000,
+                catalog.all().size(), cfg.gitlab().baseUrl(), principal.subject());
+            return new Running(vertx, cfg, 0, sessions, eof.future());
+          });
+    }
+    // Report the failure first, then release the event loops (closing inside the chain would
+    // complete listeners on a terminated loop).
+    return started.onFailure(err -> vertx.close());
+  }
+
+  /** Ends sessions idle longer than the session timeout, and closes their streams. */
+  private static void startSweeper(Vertx vertx, GatewayConfig cfg, SessionStore sessions) {
+    long timeoutMs = cfg.sessionTimeoutSeconds() * 1000L;
+    long period = Math.max(1000L, Math.min(30_000L, timeoutMs / 4));
+    vertx.setPeriodic(period, t -> {
+      for (McpSession s : sessions.expire(System.currentTimeMillis() - timeoutMs)) {
+        vertx.eventBus().publish(Addresses.sessionOut(s.id()), McpHttpVerticle.CLOSE_STREAMS);
+        LOG.info("session_expired session={} idleSeconds={}", s.shortId(),
+            (System.currentTimeMillis() - s.lastSeenMillis()) / 1000);
+      }
+    });
+  }
+}

@@ -1,0 +1,236 @@
+package dev.gitlabmcp.gateway;
+
+import dev.gitlabmcp.gateway.config.ConfigException;
+import dev.gitlabmcp.gateway.config.ConfigLoader;
+import dev.gitlabmcp.gateway.config.GatewayConfig;
+import dev.gitlabmcp.gateway.config.Setting;
+import dev.gitlabmcp.gateway.config.Settings;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Command line: serve (the default), stdio, config check. */
+@Command(name = "gitlab-mcp-gateway", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+    description = "GitLab gateway for the Model Context Protocol. Without a subcommand it serves MCP over HTTP.",
+    subcommands = {Main.Serve.class, Main.Stdio.class, Main.ConfigCommand.class})
+public final class Main implements Callable<Integer> {
+
+  /** Exit code for invalid configuration (sysexits EX_CONFIG). */
+  static final int EXIT_CONFIG = 78;
+
+  @Mixin
+  ConfigOptions options = new ConfigOptions();
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String[] args) {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    return serve(options);
+  }
+
+  /** Options shared by every command that reads configuration. */
+  static final class ConfigOptions {
+    @Option(names = "--config", paramLabel = "FILE", description = "gateway.yaml to read (default: conf/gateway.yaml if present, or GATEWAY_CONFIG).")
+    Path config;
+
+    @Option(names = "--host", description = "Listen address (HOST).")
+    String host;
+
+    @Option(names = "--port", description = "Listen port (PORT).")
+    String port;
+
+    @Option(names = "--gitlab-url", paramLabel = "URL", description = "GitLab base URL (GITLAB_API_URL).")
+    String gitlabUrl;
+
+    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Any setting by its yaml key, e.g. --set mcp.maxSessions=50.")
+    Map<String, String> set = new LinkedHashMap<>();
+
+    Map<String, String> flags() {
+      Map<String, String> f = new LinkedHashMap<>(set);
+      if (host != null) {
+        f.put(Settings.HOST.key(), host);
+      }
+      if (port != null) {
+        f.put(Settings.PORT.key(), port);
+      }
+      if (gitlabUrl != null) {
+        f.put(Settings.GITLAB_URL.key(), gitlabUrl);
+      }
+      return f;
+    }
+
+    ConfigLoader loader() {
+      return new ConfigLoader(flags(), System.getenv(), config);
+    }
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve MCP over Streamable HTTP (default).")
+  static final class Serve implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options = new ConfigOptions();
+
+    @Override
+    public Integer call() {
+      return serve(options);
+    }
+  }
+
+  @Command(name = "stdio", mixinStandardHelpOptions = true,
+      description = "Speak MCP over stdin/stdout (newline-delimited JSON-RPC) for desktop hosts; logs go to stderr.")
+  static final class Stdio implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options = new ConfigOptions();
+
+    @Override
+    public Integer call() throws InterruptedException {
+      PrintStream protocolOut = System.out;
+      System.setOut(System.err); // nothing but protocol messages may reach stdout
+      GatewayConfig cfg = loadOrReport(options, GatewayConfig.Mode.STDIO, System.err);
+      if (cfg == null) {
+        return EXIT_CONFIG;
+      }
+      configureLogging(cfg, true);
+      CountDownLatch done = new CountDownLatch(1);
+      int[] code = {0};
+      GatewayApp.startStdio(cfg, System.in, protocolOut).onComplete(ar -> {
+        if (ar.failed()) {
+          System.err.println("gitlab-mcp-gateway: could not start: " + ar.cause().getMessage());
+          code[0] = 1;
+          done.countDown();
+          return;
+        }
+        ar.result().stdioEof().onComplete(v -> ar.result().close().onComplete(c -> done.countDown()));
+      });
+      done.await();
+      return code[0];
+    }
+  }
+
+  @Command(name = "config", mixinStandardHelpOptions = true, description = "Configuration commands.",
+      subcommands = {ConfigCheck.class})
+  static final class ConfigCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      new CommandLine(this).usage(System.out);
+      return 0;
+    }
+  }
+
+  @Command(name = "check", mixinStandardHelpOptions = true,
+      description = "Print the effective configuration (secrets masked) and every problem; exit 78 when invalid.")
+  static final class ConfigCheck implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options = new ConfigOptions();
+
+    @Option(names = "--stdio", description = "Check for the stdio transport instead of HTTP.")
+    boolean stdio;
+
+    @Override
+    public Integer call() {
+      PrintStream out = System.out;
+      ConfigLoader loader = options.loader();
+      GatewayConfig.Mode mode = stdio ? GatewayConfig.Mode.STDIO : GatewayConfig.Mode.HTTP;
+      List<ConfigLoader.Entry> entries = loader.entries();
+      out.println("Effective configuration (" + (loader.file() == null ? "no file" : "file " + loader.file())
+          + "; precedence: flag > environment > file > default):");
+      int width = entries.stream().mapToInt(e -> e.setting().key().length()).max().orElse(10);
+      int envWidth = entries.stream().mapToInt(e -> e.setting().envNames().get(0).length()).max().orElse(10);
+      for (ConfigLoader.Entry e : entries) {
+        Setting s = e.setting();
+        out.printf("  %-" + width + "s  %-" + envWidth + "s  %-30s  (%s)%n", s.key(), s.envNames().get(0),
+            e.shown().isEmpty() ? "\"\"" : e.shown(), e.origin());
+      }
+      try {
+        loader.load(mode);
+        out.println("Configuration is valid.");
+        return 0;
+      } catch (ConfigException e) {
+        out.println(e.problems().size() + " problem(s):");
+        e.problems().forEach(p -> out.println("  - " + p));
+        return EXIT_CONFIG;
+      }
+    }
+  }
+
+  static int serve(ConfigOptions options) {
+    GatewayConfig cfg = loadOrReport(options, GatewayConfig.Mode.HTTP, System.err);
+    if (cfg == null) {
+      return EXIT_CONFIG;
+    }
+    configureLogging(cfg, false);
+    CountDownLatch started = new CountDownLatch(1);
+    GatewayApp.Running[] running = new GatewayApp.Running[1];
+    Throwable[] failure = new Throwable[1];
+    GatewayApp.startHttp(cfg).onComplete(ar -> {
+      running[0] = ar.result();
+      failure[0] = ar.cause();
+      started.countDown();
+    });
+    try {
+      started.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+    if (failure[0] != null) {
+      System.err.println("gitlab-mcp-gateway: could not start: " + failure[0].getMessage());
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        running[0].close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // The process is ending either way.
+      }
+      stopped.countDown();
+    }, "shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  private static GatewayConfig loadOrReport(ConfigOptions options, GatewayConfig.Mode mode, PrintStream err) {
+    try {
+      return options.loader().load(mode).config();
+    } catch (ConfigException e) {
+      err.println("gitlab-mcp-gateway: invalid configuration, not starting. " + e.problems().size()
+          + " problem(s):");
+      e.problems().forEach(p -> err.println("  - " + p));
+      err.println("Run 'gitlab-mcp-gateway config check' to see the effective configuration.");
+      return null;
+    }
+  }
+
+  /** Set before the first logger is created: logback.xml reads these properties. */
+  static void configureLogging(GatewayConfig cfg, boolean stdio) {
+    System.setProperty("gateway.log.target", stdio ? "System.err" : "System.out");
+    System.setProperty("gateway.log.appender", cfg.logFormat().toUpperCase());
+    System.setProperty("gateway.log.level", cfg.logLevel().toUpperCase());
+  }
+
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"gitlab-mcp-gateway " + Version.VERSION};
+    }
+  }
+}

@@ -1,0 +1,276 @@
+package dev.gitlabmcp.gateway.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * Resolves every setting: command-line flag > environment variable > gateway.yaml > default, and
+ * collects every problem before failing.
+ */
+public final class ConfigLoader {
+
+  public static final Path DEFAULT_FILE = Path.of("conf", "gateway.yaml");
+  private static final Set<String> TRUE = Set.of("true", "1", "yes", "on");
+  private static final Set<String> FALSE = Set.of("false", "0", "no", "off", "");
+
+  /** Where a value came from, for `config check`. */
+  public enum Source { FLAG, ENV, FILE, DEFAULT }
+
+  /** One resolved setting. */
+  public record Entry(Setting setting, String value, Source source, String origin) {
+
+    public String shown() {
+      return setting.secret() ? new Secret(value).masked() : value;
+    }
+  }
+
+  /** The outcome: the typed config, each entry with its source, and what was read. */
+  public record Loaded(GatewayConfig config, List<Entry> entries, Path file, List<String> warnings) {
+    // warnings: reserved for settings that are accepted but ignored
+  }
+
+  private final Map<String, String> flags;
+  private final Map<String, String> env;
+  private final Path explicitFile;
+
+  /**
+   * @param flags values from the command line, keyed by setting key (server.port)
+   * @param env the process environment
+   * @param explicitFile a file named with --config or GATEWAY_CONFIG, or null for the default
+   */
+  public ConfigLoader(Map<String, String> flags, Map<String, String> env, Path explicitFile) {
+    this.flags = Map.copyOf(flags);
+    this.env = Map.copyOf(env);
+    this.explicitFile = explicitFile;
+  }
+
+  private Path file;
+  private Map<String, String> fileValues;
+  private List<String> fileProblems;
+
+  /** Reads the file once: which one, its values, and what was wrong with it. */
+  private void readFileOnce() {
+    if (fileValues != null) {
+      return;
+    }
+    fileValues = new LinkedHashMap<>();
+    fileProblems = new ArrayList<>();
+    file = explicitFile;
+    if (file == null && env.get("GATEWAY_CONFIG") != null && !env.get("GATEWAY_CONFIG").isBlank()) {
+      file = Path.of(env.get("GATEWAY_CONFIG"));
+    }
+    if (file != null && !Files.isRegularFile(file)) {
+      fileProblems.add("configuration file " + file + " does not exist or is not a file");
+      return;
+    }
+    if (file == null && Files.isRegularFile(DEFAULT_FILE)) {
+      file = DEFAULT_FILE;
+    }
+    if (file != null) {
+      readYaml(file, fileValues, fileProblems);
+    }
+  }
+
+  /** The file that was (or would be) read, or null. */
+  public Path file() {
+    readFileOnce();
+    return file;
+  }
+
+  /** Every setting with its raw value and source, before parsing. */
+  public List<Entry> entries() {
+    readFileOnce();
+    List<Entry> entries = new ArrayList<>();
+    for (Setting s : Settings.ALL) {
+      entries.add(resolve(s, fileValues, file));
+    }
+    return entries;
+  }
+
+  public Loaded load(GatewayConfig.Mode mode) {
+    readFileOnce();
+    List<String> problems = new ArrayList<>(fileProblems);
+    for (String key : flags.keySet()) {
+      if (Settings.byKey(key) == null) {
+        problems.add("unknown setting '" + key + "' given on the command line");
+      }
+    }
+    List<Entry> entries = entries();
+    Map<Setting, Object> typed = new LinkedHashMap<>();
+    for (Entry e : entries) {
+      typed.put(e.setting(), parse(e.setting(), e, problems));
+    }
+    if (problems.isEmpty()) {
+      GatewayConfig config = build(typed);
+      problems.addAll(config.crossCheck(mode));
+      if (problems.isEmpty()) {
+        return new Loaded(config, List.copyOf(entries), file, List.of());
+      }
+    }
+    throw new ConfigException(problems);
+  }
+
+  private Entry resolve(Setting s, Map<String, String> fileValues, Path file) {
+    if (flags.containsKey(s.key())) {
+      return new Entry(s, flags.get(s.key()), Source.FLAG, "--" + s.key());
+    }
+    for (String name : s.envNames()) {
+      String v = env.get(name);
+      if (v != null) {
+        return new Entry(s, v, Source.ENV, name);
+      }
+    }
+    if (fileValues.containsKey(s.key())) {
+      return new Entry(s, fileValues.get(s.key()), Source.FILE, String.valueOf(file));
+    }
+    return new Entry(s, s.defaultValue(), Source.DEFAULT, "default");
+  }
+
+  private static Object parse(Setting s, Entry e, List<String> problems) {
+    String raw = e.value() == null ? "" : e.value().trim();
+    String where = s.displayName() + " from " + e.origin();
+    switch (s.type()) {
+      case INT -> {
+        try {
+          long v = Long.parseLong(raw);
+          if (v < s.min() || v > s.max()) {
+            problems.add(where + ": " + v + " is out of range " + s.min() + ".." + s.max());
+            return null;
+          }
+          return v;
+        } catch (NumberFormatException ex) {
+          problems.add(where + ": '" + safe(s, raw) + "' is not a whole number");
+          return null;
+        }
+      }
+      case BOOL -> {
+        String v = raw.toLowerCase(Locale.ROOT);
+        if (TRUE.contains(v)) {
+          return true;
+        }
+        if (FALSE.contains(v)) {
+          return false;
+        }
+        problems.add(where + ": '" + safe(s, raw) + "' is not true or false");
+        return null;
+      }
+      case LIST -> {
+        return raw.isEmpty() ? List.of()
+            : Arrays.stream(raw.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+      }
+      case URL -> {
+        if (raw.isEmpty()) {
+          return "";
+        }
+        var uri = GitLabConfig.normalizeUrl(raw);
+        if (uri == null) {
+          problems.add(where + ": '" + raw + "' is not an absolute http(s) URL without query or credentials");
+          return null;
+        }
+        return uri.toString();
+      }
+      case CHOICE -> {
+        String v = raw.toLowerCase(Locale.ROOT);
+        if (!s.choices().contains(v)) {
+          problems.add(where + ": '" + raw + "' is not one of " + s.choices());
+          return null;
+        }
+        return v;
+      }
+      default -> {
+        return e.value() == null ? "" : e.value();
+      }
+    }
+  }
+
+  private static String safe(Setting s, String raw) {
+    return s.secret() ? "******" : raw;
+  }
+
+  private static GatewayConfig build(Map<Setting, Object> t) {
+    GitLabConfig gitlab = new GitLabConfig("default",
+        GitLabConfig.normalizeUrl((String) t.get(Settings.GITLAB_URL)),
+        new Secret(((String) t.get(Settings.GITLAB_TOKEN)).trim()),
+        (Boolean) t.get(Settings.GITLAB_HTTP2), (Boolean) t.get(Settings.GITLAB_H2C),
+        i(t, Settings.GITLAB_MAX_CONNECTIONS), i(t, Settings.GITLAB_KEEPALIVE),
+        i(t, Settings.GITLAB_CONNECT_TIMEOUT), i(t, Settings.GITLAB_REQUEST_TIMEOUT),
+        (Long) t.get(Settings.GITLAB_MAX_RESPONSE_BYTES), i(t, Settings.GITLAB_MAX_RETRIES));
+    return new GatewayConfig(
+        ((String) t.get(Settings.HOST)).trim(), i(t, Settings.PORT), (String) t.get(Settings.PUBLIC_URL),
+        list(t, Settings.ALLOWED_ORIGINS), list(t, Settings.ALLOWED_HOSTS),
+        (Long) t.get(Settings.MAX_BODY_BYTES), i(t, Settings.IDLE_TIMEOUT), i(t, Settings.SSE_HEARTBEAT),
+        i(t, Settings.HTTP_VERTICLES),
+        i(t, Settings.SESSION_TIMEOUT), i(t, Settings.MAX_SESSIONS),
+        new Secret(((String) t.get(Settings.MCP_AUTH_TOKEN)).trim()),
+        gitlab,
+        (Boolean) t.get(Settings.READ_ONLY), i(t, Settings.MAX_OUTPUT_CHARS),
+        (String) t.get(Settings.LOG_FORMAT), (String) t.get(Settings.LOG_LEVEL));
+  }
+
+  private static int i(Map<Setting, Object> t, Setting s) {
+    return ((Long) t.get(s)).intValue();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> list(Map<Setting, Object> t, Setting s) {
+    return (List<String>) t.get(s);
+  }
+
+  private static void readYaml(Path file, Map<String, String> out, List<String> problems) {
+    Object doc;
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+    } catch (IOException e) {
+      problems.add("cannot read " + file + ": " + e.getMessage());
+      return;
+    } catch (RuntimeException e) {
+      problems.add(file + " is not valid YAML: " + firstLine(e.getMessage()));
+      return;
+    }
+    if (doc == null) {
+      return;
+    }
+    if (!(doc instanceof Map<?, ?> map)) {
+      problems.add(file + ": the top level must be a mapping of sections (server:, gitlab:, ...)");
+      return;
+    }
+    flatten("", map, out, file, problems);
+  }
+
+  private static void flatten(String prefix, Map<?, ?> map, Map<String, String> out, Path file, List<String> problems) {
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      String key = prefix + e.getKey();
+      Object v = e.getValue();
+      if (v instanceof Map<?, ?> m) {
+        flatten(key + ".", m, out, file, problems);
+      } else if (Settings.byKey(key) == null) {
+        problems.add(file + ": unknown setting '" + key + "'");
+      } else if (v instanceof List<?> l) {
+        out.put(key, String.join(",", l.stream().map(String::valueOf).toList()));
+      } else {
+        out.put(key, v == null ? "" : String.valueOf(v));
+      }
+    }
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "parse error";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

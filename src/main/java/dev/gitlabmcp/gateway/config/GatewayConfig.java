@@ -1,0 +1,65 @@
+package dev.gitlabmcp.gateway.config;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** The effective gateway configuration: immutable, validated once at start. */
+public record GatewayConfig(
+    String host, int port, String publicUrl, List<String> allowedOrigins, List<String> allowedHosts,
+    long maxBodyBytes, int idleTimeoutSeconds, int sseHeartbeatSeconds, int httpVerticles,
+    int sessionTimeoutSeconds, int maxSessions,
+    Secret mcpAuthToken,
+    GitLabConfig gitlab,
+    boolean readOnly, int maxOutputChars,
+    String logFormat, String logLevel) {
+
+  /** How the process runs: problems differ (stdio has no HTTP listener to protect). */
+  public enum Mode { HTTP, STDIO }
+
+  public GatewayConfig {
+    Objects.requireNonNull(host, "host");
+    allowedOrigins = List.copyOf(allowedOrigins);
+    allowedHosts = List.copyOf(allowedHosts);
+    mcpAuthToken = mcpAuthToken == null ? Secret.NONE : mcpAuthToken;
+    Objects.requireNonNull(gitlab, "gitlab");
+  }
+
+  /** Problems that involve more than one setting, for the given mode. */
+  public List<String> crossCheck(Mode mode) {
+    List<String> problems = new ArrayList<>();
+    if (mode == Mode.HTTP && gitlab.token().isSet() && !mcpAuthToken.isSet() && !isLoopback(host)) {
+      problems.add("HOST is " + host + " (not loopback) and GITLAB_PERSONAL_ACCESS_TOKEN is set: anyone who reaches "
+          + "the port would act as that token's owner. Set MCP_AUTH_TOKEN (clients then send "
+          + "'Authorization: Bearer <it>'), or bind HOST=127.0.0.1.");
+    }
+    if (mcpAuthToken.isSet() && mcpAuthToken.reveal().length() < 16) {
+      problems.add("MCP_AUTH_TOKEN (auth.mcpToken) must be at least 16 characters long.");
+    }
+    return problems;
+  }
+
+  public int effectiveHttpVerticles() {
+    return httpVerticles > 0 ? httpVerticles : Math.max(1, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** Whether a literal host name or address is loopback, without any DNS lookup. */
+  public static boolean isLoopback(String host) {
+    String h = host.trim().toLowerCase();
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    if (h.equals("localhost") || h.endsWith(".localhost")) {
+      return true;
+    }
+    if (h.matches("[0-9.]+") || h.contains(":")) {
+      try {
+        return InetAddress.getByName(h).isLoopbackAddress(); // literal: no lookup happens
+      } catch (Exception e) {
+        return false;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,98 @@
+package dev.gitlabmcp.gateway.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every setting the gateway knows, in one table. conf/gateway.yaml mirrors it (a test keeps the
+ * two in step) and `config check` prints it.
+ */
+public final class Settings {
+
+  public static final Setting HOST = Setting.string("server.host", "HOST", "127.0.0.1",
+      "Address to listen on. A non-loopback address with a server-side token needs MCP_AUTH_TOKEN.");
+  public static final Setting PORT = Setting.integer("server.port", "PORT", 3002, 0, 65535,
+      "TCP port for /mcp, /health and /metrics (0 picks a free port).");
+  public static final Setting PUBLIC_URL = Setting.url("server.publicUrl", "MCP_SERVER_URL", "",
+      "Public base URL clients use to reach the gateway; its host and origin are allowed.");
+  public static final Setting ALLOWED_ORIGINS = Setting.list("server.allowedOrigins", "MCP_ALLOWED_ORIGINS",
+      "Extra allowed Origin values (comma separated, e.g. https://app.example.com). Loopback is always allowed.");
+  public static final Setting ALLOWED_HOSTS = Setting.list("server.allowedHosts", "MCP_ALLOWED_HOSTS",
+      "Extra allowed Host header names (comma separated, with or without port). Loopback is always allowed.");
+  public static final Setting MAX_BODY_BYTES = Setting.integer("server.maxBodyBytes", "MCP_MAX_BODY_BYTES",
+      4L * 1024 * 1024, 1024, 256L * 1024 * 1024, "Largest accepted request body in bytes; larger gets 413.");
+  public static final Setting IDLE_TIMEOUT = Setting.integer("server.idleTimeoutSeconds", "MCP_IDLE_TIMEOUT_SECONDS",
+      60, 5, 3600, "A client connection that sends nothing for this long is closed (also ends stalled bodies).");
+  public static final Setting SSE_HEARTBEAT = Setting.integer("server.sseHeartbeatSeconds", "MCP_SSE_HEARTBEAT_SECONDS",
+      20, 1, 3600, "Comment line sent on idle SSE streams so proxies and the idle timeout keep them open.");
+  public static final Setting HTTP_VERTICLES = Setting.integer("server.httpVerticles", "MCP_HTTP_VERTICLES",
+      0, 0, 256, "HTTP verticle instances (one per event loop); 0 means one per CPU core.");
+
+  public static final Setting SESSION_TIMEOUT = Setting.integer("mcp.sessionTimeoutSeconds", "SESSION_TIMEOUT_SECONDS",
+      3600, 60, 86400, "A session idle this long is ended; its next request gets 404 and the client re-initializes.");
+  public static final Setting MAX_SESSIONS = Setting.integer("mcp.maxSessions", "MAX_SESSIONS",
+      1000, 1, 1_000_000, "Most concurrent MCP sessions; a new one beyond it gets 503.");
+  public static final Setting STREAMABLE_HTTP = Setting.bool("mcp.streamableHttp", List.of("STREAMABLE_HTTP"), true,
+      "Accepted for compatibility with other GitLab MCP servers; Streamable HTTP is always on.");
+
+  public static final Setting MCP_AUTH_TOKEN = Setting.secret("auth.mcpToken", "MCP_AUTH_TOKEN",
+      "Bearer token MCP clients must send (Authorization: Bearer ...). Required with a server-side GitLab token on a non-loopback host.");
+
+  public static final Setting GITLAB_URL = Setting.url("gitlab.url", "GITLAB_API_URL", "https://gitlab.com",
+      "GitLab base URL (a trailing /api/v4 is accepted and dropped).");
+  public static final Setting GITLAB_TOKEN = Setting.secret("gitlab.token", "GITLAB_PERSONAL_ACCESS_TOKEN",
+      "Server-side GitLab token used for every caller. Empty: anonymous access (public data only).");
+  public static final Setting GITLAB_HTTP2 = Setting.bool("gitlab.http2", List.of("GITLAB_HTTP2"), true,
+      "Use HTTP/2 via ALPN for https GitLab URLs (falls back to HTTP/1.1 when the server does not offer it).");
+  public static final Setting GITLAB_H2C = Setting.bool("gitlab.h2c", List.of("GITLAB_H2C"), false,
+      "Speak HTTP/2 without TLS (prior knowledge) to a plain-http GitLab URL.");
+  public static final Setting GITLAB_MAX_CONNECTIONS = Setting.integer("gitlab.maxConnections", "GITLAB_MAX_CONNECTIONS",
+      32, 1, 1024, "Most pooled connections to GitLab (HTTP/1.1 pool; HTTP/2 multiplexes over a few).");
+  public static final Setting GITLAB_KEEPALIVE = Setting.integer("gitlab.keepAliveSeconds", "GITLAB_KEEPALIVE_SECONDS",
+      60, 1, 3600, "How long an idle pooled connection to GitLab is kept open.");
+  public static final Setting GITLAB_CONNECT_TIMEOUT = Setting.integer("gitlab.connectTimeoutMs", "GITLAB_CONNECT_TIMEOUT_MS",
+      5000, 100, 120_000, "Connect timeout to GitLab in milliseconds.");
+  public static final Setting GITLAB_REQUEST_TIMEOUT = Setting.integer("gitlab.requestTimeoutMs", "GITLAB_REQUEST_TIMEOUT_MS",
+      30_000, 100, 600_000, "Time allowed for one GitLab request, response body included, in milliseconds.");
+  public static final Setting GITLAB_MAX_RESPONSE_BYTES = Setting.integer("gitlab.maxResponseBytes", "GITLAB_MAX_RESPONSE_BYTES",
+      16L * 1024 * 1024, 1024, 512L * 1024 * 1024, "Largest GitLab response body read; larger ends the call with a clear error.");
+  public static final Setting GITLAB_MAX_RETRIES = Setting.integer("gitlab.maxRetries", "GITLAB_MAX_RETRIES",
+      2, 0, 10, "Retries of an idempotent GitLab request on 429/502/503/504 or a reset connection.");
+
+  public static final Setting READ_ONLY = Setting.bool("tools.readOnly", List.of("GITLAB_READ_ONLY_MODE"), false,
+      "Offer and allow only read-only tools.");
+  public static final Setting MAX_OUTPUT_CHARS = Setting.integer("tools.maxOutputChars", "GITLAB_MAX_OUTPUT_CHARS",
+      60_000, 1000, 10_000_000, "Longest tool result text; longer results are cut with a note on how to get the rest.");
+
+  public static final Setting LOG_FORMAT = Setting.choice("log.format", "LOG_FORMAT", "text", List.of("text", "json"),
+      "Log line format.");
+  public static final Setting LOG_LEVEL = Setting.choice("log.level", "LOG_LEVEL", "info",
+      List.of("trace", "debug", "info", "warn", "error"), "Log level of the gateway's own loggers.");
+
+  public static final List<Setting> ALL = List.of(
+      HOST, PORT, PUBLIC_URL, ALLOWED_ORIGINS, ALLOWED_HOSTS, MAX_BODY_BYTES, IDLE_TIMEOUT, SSE_HEARTBEAT, HTTP_VERTICLES,
+      SESSION_TIMEOUT, MAX_SESSIONS, STREAMABLE_HTTP,
+      MCP_AUTH_TOKEN,
+      GITLAB_URL, GITLAB_TOKEN, GITLAB_HTTP2, GITLAB_H2C, GITLAB_MAX_CONNECTIONS, GITLAB_KEEPALIVE,
+      GITLAB_CONNECT_TIMEOUT, GITLAB_REQUEST_TIMEOUT, GITLAB_MAX_RESPONSE_BYTES, GITLAB_MAX_RETRIES,
+      READ_ONLY, MAX_OUTPUT_CHARS,
+      LOG_FORMAT, LOG_LEVEL);
+
+  private static final Map<String, Setting> BY_KEY = new LinkedHashMap<>();
+
+  static {
+    for (Setting s : ALL) {
+      if (BY_KEY.put(s.key(), s) != null) {
+        throw new IllegalStateException("duplicate setting " + s.key());
+      }
+    }
+  }
+
+  private Settings() {
+  }
+
+  public static Setting byKey(String key) {
+    return BY_KEY.get(key);
+  }
+}

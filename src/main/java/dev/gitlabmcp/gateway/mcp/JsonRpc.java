@@ -1,0 +1,43 @@
+package dev.gitlabmcp.gateway.mcp;
+
+import io.vertx.core.json.JsonObject;
+
+/** JSON-RPC 2.0 codes and message builders. */
+public final class JsonRpc {
+
+  public static final int PARSE_ERROR = -32700;
+  public static final int INVALID_REQUEST = -32600;
+  public static final int METHOD_NOT_FOUND = -32601;
+  public static final int INVALID_PARAMS = -32602;
+  public static final int INTERNAL_ERROR = -32603;
+  /** Transport-level problems (no session, unknown session, ...), as the reference SDKs send them. */
+  public static final int SERVER_ERROR = -32000;
+  public static final int REQUEST_CANCELLED = -32800;
+
+  private JsonRpc() {
+  }
+
+  public static JsonObject result(Object id, JsonObject result) {
+    return new JsonObject().put("jsonrpc", "2.0").put("id", id).put("result", result);
+  }
+
+  public static JsonObject error(Object id, int code, String message) {
+    return new JsonObject().put("jsonrpc", "2.0").put("id", id)
+        .put("error", new JsonObject().put("code", code).put("message", message));
+  }
+
+  public static JsonObject notification(String method, JsonObject params) {
+    JsonObject n = new JsonObject().put("jsonrpc", "2.0").put("method", method);
+    return params == null ? n : n.put("params", params);
+  }
+
+  /** A valid id is a string or an integer; null, objects, arrays, booleans and fractions are not. */
+  public static boolean validId(Object id) {
+    return id instanceof String || id instanceof Integer || id instanceof Long
+        || id instanceof java.math.BigInteger;
+  }
+
+  public static boolean isError(JsonObject response) {
+    return response != null && response.containsKey("error");
+  }
+}

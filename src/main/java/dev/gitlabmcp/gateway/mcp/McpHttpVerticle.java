@@ -1,0 +1,422 @@
+package dev.gitlabmcp.gateway.mcp;
+
+import dev.gitlabmcp.gateway.Addresses;
+import dev.gitlabmcp.gateway.auth.BearerGuard;
+import dev.gitlabmcp.gateway.config.GatewayConfig;
+import dev.gitlabmcp.gateway.ops.HealthHandler;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streamable HTTP transport: POST, GET and DELETE on /mcp, plus /health. It checks the HTTP
+ * envelope (host, origin, auth, headers, size, session) and hands JSON-RPC messages to
+ * {@link McpServer}. One instance per event loop; sessions live in the shared store.
+ */
+public final class McpHttpVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(McpHttpVerticle.class);
+  public static final String SESSION_HEADER = "Mcp-Session-Id";
+  public static final String VERSION_HEADER = "MCP-Protocol-Version";
+  public static final String CLOSE_STREAMS = "close";
+  private static final String ALLOW = "GET, POST, DELETE";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final McpRuntime rt;
+  private final GatewayConfig cfg;
+  private final OriginGuard origins;
+  private final BearerGuard bearer;
+  private final java.util.function.IntConsumer onListen;
+
+  /**
+   * @param onListen told the port actually bound (useful with port 0)
+   */
+  public McpHttpVerticle(McpRuntime runtime, java.util.function.IntConsumer onListen) {
+    this.rt = runtime;
+    this.onListen = onListen;
+    this.cfg = runtime.config();
+    this.origins = new OriginGuard(cfg);
+    this.bearer = new BearerGuard(cfg.mcpAuthToken());
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.get("/health").handler(new HealthHandler(rt.sessions(), cfg.maxSessions(), rt.startedAtMillis()));
+    router.route("/mcp").handler(this::guard);
+    router.post("/mcp").handler(this::checkPostHeaders);
+    // A route of its own: Vert.x Web wants the body handler first on its route.
+    router.post("/mcp").handler(BodyHandler.create(false).setBodyLimit(cfg.maxBodyBytes())).handler(this::post);
+    router.get("/mcp").handler(this::get);
+    router.delete("/mcp").handler(this::delete);
+    router.route("/mcp").handler(ctx -> {
+      ctx.response().putHeader("Allow", ALLOW);
+      httpError(ctx, 405, "Method Not Allowed: use POST, GET or DELETE on /mcp");
+    });
+    router.route().last().handler(ctx -> plainError(ctx, 404, "Not Found", "No such endpoint. MCP is served at /mcp."));
+    router.route().failureHandler(this::failure);
+
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(cfg.host()).setPort(cfg.port())
+        .setIdleTimeout(cfg.idleTimeoutSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setMaxHeaderSize(16 * 1024)
+        .setMaxInitialLineLength(8 * 1024)
+        .setReuseAddress(true);
+    return vertx.createHttpServer(options)
+        .requestHandler(router)
+        .listen()
+        .onSuccess(s -> onListen.accept(s.actualPort()));
+  }
+
+  // ---- envelope checks, in the order a request meets them ----
+
+  private void guard(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    String hostProblem = origins.checkHost(req.authority() == null ? req.getHeader("Host") : req.authority().toString());
+    String origin = req.getHeader("Origin");
+    String originProblem = hostProblem == null ? origins.checkOrigin(origin) : null;
+    if (hostProblem != null || originProblem != null) {
+      httpError(ctx, 403, "Forbidden: " + (hostProblem != null ? hostProblem : originProblem));
+      return;
+    }
+    if (origin != null) {
+      ctx.response().putHeader("Access-Control-Allow-Origin", origin).putHeader("Vary", "Origin")
+          .putHeader("Access-Control-Expose-Headers", SESSION_HEADER + ", " + VERSION_HEADER);
+      if (req.method() == HttpMethod.OPTIONS) {
+        ctx.response().setStatusCode(204)
+            .putHeader("Access-Control-Allow-Methods", ALLOW)
+            .putHeader("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization, Private-Token, Job-Token, "
+                + SESSION_HEADER + ", " + VERSION_HEADER + ", Last-Event-ID")
+            .putHeader("Access-Control-Max-Age", "600")
+            .end();
+        return;
+      }
+    }
+    if (!bearer.accepts(req.getHeader("Authorization"))) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"gitlab-mcp-gateway\"");
+      plainError(ctx, 401, "Unauthorized",
+          "This gateway requires 'Authorization: Bearer <token>' with the token its operator configured (MCP_AUTH_TOKEN).");
+      return;
+    }
+    String version = req.getHeader(VERSION_HEADER);
+    if (version != null && !ProtocolVersions.supported(version)) {
+      httpError(ctx, 400, "Bad Request: unsupported " + VERSION_HEADER + " '" + clip(version) + "'; supported: "
+          + String.join(", ", ProtocolVersions.SUPPORTED));
+      return;
+    }
+    ctx.next();
+  }
+
+  private void checkPostHeaders(RoutingContext ctx) {
+    String accept = ctx.request().getHeader("Accept");
+    if (!(accepts(accept, "application/json") && accepts(accept, "text/event-stream"))) {
+      httpError(ctx, 406, "Not Acceptable: the Accept header must include both application/json and text/event-stream");
+      return;
+    }
+    String ct = ctx.request().getHeader("Content-Type");
+    if (ct == null || !ct.toLowerCase(Locale.ROOT).split(";", 2)[0].trim().equals("application/json")) {
+      httpError(ctx, 415, "Unsupported Media Type: Content-Type must be application/json");
+      return;
+    }
+    String cl = ctx.request().getHeader("Content-Length");
+    if (cl != null) {
+      try {
+        if (Long.parseLong(cl.trim()) > cfg.maxBodyBytes()) {
+          tooLarge(ctx);
+          return;
+        }
+      } catch (NumberFormatException e) {
+        httpError(ctx, 400, "Bad Request: Content-Length is not a number");
+        return;
+      }
+    }
+    ctx.next();
+  }
+
+  static boolean accepts(String accept, String type) {
+    if (accept == null) {
+      return false;
+    }
+    String major = type.substring(0, type.indexOf('/'));
+    for (String part : accept.split(",")) {
+      String t = part.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+      if (t.equals(type) || t.equals("*/*") || t.equals(major + "/*")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- POST: client-to-server messages ----
+
+  private void post(RoutingContext ctx) {
+    Buffer raw = ctx.body().buffer();
+    Object msg;
+    try {
+      msg = raw == null || raw.length() == 0 ? null : Json.decodeValue(raw);
+    } catch (DecodeException e) {
+      rpcError(ctx, 400, JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: the body is not valid JSON"));
+      return;
+    }
+    if (msg == null) {
+      rpcError(ctx, 400, JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: the body is empty"));
+      return;
+    }
+    if (msg instanceof JsonObject o && "initialize".equals(o.getValue("method"))) {
+      initialize(ctx, o);
+      return;
+    }
+    String sessionId = ctx.request().getHeader(SESSION_HEADER);
+    if (sessionId == null) {
+      if (msg instanceof JsonArray) {
+        rpcError(ctx, 400, JsonRpc.error(null, JsonRpc.INVALID_REQUEST,
+            "Invalid Request: batches are not accepted here (and initialize must be sent alone)"));
+        return;
+      }
+      JsonObject bad = McpServer.envelopeError(msg);
+      if (bad != null) {
+        rpcError(ctx, 400, bad);
+        return;
+      }
+      httpError(ctx, 400, "Bad Request: " + SESSION_HEADER + " header is required; send initialize first");
+      return;
+    }
+    rt.sessions().get(sessionId).onComplete(ar -> {
+      McpSession session = ar.succeeded() ? ar.result() : null;
+      if (session == null) {
+        httpError(ctx, 404, "Not Found: unknown or ended session; send initialize to start a new one");
+        return;
+      }
+      session.touch(System.currentTimeMillis());
+      if (msg instanceof JsonArray batch) {
+        postBatch(ctx, session, batch);
+      } else {
+        postSingle(ctx, session, msg);
+      }
+    });
+  }
+
+  private void initialize(RoutingContext ctx, JsonObject request) {
+    JsonObject bad = McpServer.envelopeError(request);
+    if (bad != null || !request.containsKey("id")) {
+      rpcError(ctx, 400, bad != null ? bad
+          : JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid Request: initialize must be a request with an id"));
+      return;
+    }
+    JsonObject response = rt.server().initialize(request);
+    if (JsonRpc.isError(response)) {
+      json(ctx, 200, response);
+      return;
+    }
+    String version = response.getJsonObject("result").getString("protocolVersion");
+    McpSession session = new McpSession(newSessionId(), version, McpServer.clientName(request),
+        System.currentTimeMillis());
+    rt.sessions().create(session, cfg.maxSessions()).onComplete(ar -> {
+      if (ar.failed() || !ar.result()) {
+        ctx.response().putHeader("Retry-After", "30");
+        plainError(ctx, 503, "Server capacity reached",
+            "Maximum " + cfg.maxSessions() + " concurrent sessions allowed. Please try again later.");
+        return;
+      }
+      LOG.info("session_created session={} client=\"{}\" protocol={}", session.shortId(), session.clientName(), version);
+      ctx.response().putHeader(SESSION_HEADER, session.id());
+      json(ctx, 200, response);
+    });
+  }
+
+  private void postSingle(RoutingContext ctx, McpSession session, Object msg) {
+    JsonObject bad = McpServer.envelopeError(msg);
+    if (bad != null) {
+      rpcError(ctx, 400, bad);
+      return;
+    }
+    JsonObject m = (JsonObject) msg;
+    if (!m.containsKey("id") || !m.containsKey("method")) {
+      rt.server().handle(session, m, rt.principal(), Sink.NONE);
+      ctx.response().setStatusCode(202).end();
+      return;
+    }
+    HttpServerResponse resp = ctx.response();
+    SseStream[] sse = new SseStream[1];
+    Sink sink = notification -> {
+      if (sse[0] == null) {
+        sse[0] = new SseStream(resp, session.shortId()).start();
+      }
+      sse[0].event(notification);
+    };
+    Object requestId = m.getValue("id");
+    resp.closeHandler(v -> {
+      // The client went away: stop the GitLab call it was waiting for.
+      if (session.cancel(String.valueOf(requestId))) {
+        vertx.eventBus().send(Addresses.GITLAB_CANCEL, session.callId(requestId));
+      }
+    });
+    rt.server().handle(session, m, rt.principal(), sink).onComplete(ar -> {
+      JsonObject response = ar.succeeded() ? ar.result()
+          : JsonRpc.error(requestId, JsonRpc.INTERNAL_ERROR, "Internal error");
+      if (ar.failed()) {
+        LOG.error("mcp_handler_failed session={} error={}", session.shortId(), ar.cause().getClass().getName(),
+            ar.cause());
+      }
+      if (sse[0] != null) {
+        sse[0].event(response);
+        sse[0].end();
+      } else {
+        json(ctx, 200, response);
+      }
+    });
+  }
+
+  private void postBatch(RoutingContext ctx, McpSession session, JsonArray batch) {
+    if (!ProtocolVersions.allowsBatches(session.protocolVersion())) {
+      rpcError(ctx, 400, JsonRpc.error(null, JsonRpc.INVALID_REQUEST,
+          "Invalid Request: JSON-RPC batches are only accepted in " + ProtocolVersions.V2025_03_26 + " sessions"));
+      return;
+    }
+    rt.server().handleBatch(session, batch, rt.principal()).onComplete(ar -> {
+      if (ar.failed()) {
+        rpcError(ctx, 500, JsonRpc.error(null, JsonRpc.INTERNAL_ERROR, "Internal error"));
+      } else if (ar.result() == null) {
+        ctx.response().setStatusCode(202).end();
+      } else {
+        ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(ar.result().toBuffer());
+      }
+    });
+  }
+
+  // ---- GET: the server-to-client stream ----
+
+  private void get(RoutingContext ctx) {
+    if (!accepts(ctx.request().getHeader("Accept"), "text/event-stream")) {
+      httpError(ctx, 406, "Not Acceptable: GET /mcp opens an event stream; Accept must include text/event-stream");
+      return;
+    }
+    withSession(ctx, session -> {
+      HttpServerResponse resp = ctx.response();
+      SseStream stream = new SseStream(resp, session.shortId() + "g" + Long.toHexString(RANDOM.nextInt() & 0xffffL))
+          .start();
+      MessageConsumer<Object> consumer = vertx.eventBus().localConsumer(Addresses.sessionOut(session.id()), msg -> {
+        if (msg.body() instanceof JsonObject n) {
+          stream.event(n);
+        } else if (CLOSE_STREAMS.equals(msg.body())) {
+          stream.end();
+        }
+      });
+      long heartbeat = vertx.setPeriodic(cfg.sseHeartbeatSeconds() * 1000L, t -> stream.comment("keep-alive"));
+      resp.closeHandler(v -> {
+        consumer.unregister();
+        vertx.cancelTimer(heartbeat);
+      });
+      resp.endHandler(v -> {
+        consumer.unregister();
+        vertx.cancelTimer(heartbeat);
+      });
+    });
+  }
+
+  // ---- DELETE: end the session ----
+
+  private void delete(RoutingContext ctx) {
+    withSession(ctx, session -> rt.sessions().remove(session.id()).onComplete(ar -> {
+      vertx.eventBus().publish(Addresses.sessionOut(session.id()), CLOSE_STREAMS);
+      LOG.info("session_deleted session={}", session.shortId());
+      ctx.response().setStatusCode(204).end();
+    }));
+  }
+
+  private void withSession(RoutingContext ctx, java.util.function.Consumer<McpSession> then) {
+    String id = ctx.request().getHeader(SESSION_HEADER);
+    if (id == null) {
+      httpError(ctx, 400, "Bad Request: " + SESSION_HEADER + " header is required");
+      return;
+    }
+    rt.sessions().get(id).onComplete(ar -> {
+      McpSession s = ar.succeeded() ? ar.result() : null;
+      if (s == null) {
+        httpError(ctx, 404, "Not Found: unknown or ended session");
+        return;
+      }
+      s.touch(System.currentTimeMillis());
+      then.accept(s);
+    });
+  }
+
+  // ---- responders ----
+
+  private void failure(RoutingContext ctx) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    int status = ctx.statusCode();
+    if (status == 413) {
+      tooLarge(ctx);
+    } else if (status > 0 && status < 500) {
+      httpError(ctx, status, "Request rejected");
+    } else {
+      Throwable t = ctx.failure();
+      LOG.error("http_internal_error path={} error={}", ctx.request().path(), t == null ? status
+          : t.getClass().getName(), t);
+      if (ctx.response().headWritten()) {
+        ctx.response().reset();
+      } else {
+        rpcError(ctx, 500, JsonRpc.error(null, JsonRpc.INTERNAL_ERROR, "Internal error"));
+      }
+    }
+  }
+
+  private void tooLarge(RoutingContext ctx) {
+    ctx.response().putHeader("Connection", "close");
+    httpError(ctx, 413, "Payload Too Large: the body exceeds " + cfg.maxBodyBytes() + " bytes (MCP_MAX_BODY_BYTES)");
+  }
+
+  /** A transport-level error, shaped as a JSON-RPC error as the reference SDKs do. */
+  private static void httpError(RoutingContext ctx, int status, String message) {
+    rpcError(ctx, status, JsonRpc.error(null, JsonRpc.SERVER_ERROR, message));
+  }
+
+  private static void rpcError(RoutingContext ctx, int status, JsonObject body) {
+    json(ctx, status, body);
+  }
+
+  /** An error in the {"error","message"} shape that the established GitLab MCP server documents. */
+  static void plainError(RoutingContext ctx, int status, String error, String message) {
+    json(ctx, status, new JsonObject().put("error", error).put("message", message));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    HttpServerResponse r = ctx.response();
+    if (r.ended() || r.closed()) {
+      return;
+    }
+    r.setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toBuffer());
+  }
+
+  static String newSessionId() {
+    byte[] b = new byte[24];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  private static String clip(String s) {
+    String clean = s.replaceAll("[^\\x20-\\x7e]", "?");
+    return clean.length() > 40 ? clean.substring(0, 40) + "..." : clean;
+  }
+}

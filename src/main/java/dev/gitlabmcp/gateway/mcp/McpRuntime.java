@@ -1,0 +1,20 @@
+package dev.gitlabmcp.gateway.mcp;
+
+import dev.gitlabmcp.gateway.auth.Principal;
+import dev.gitlabmcp.gateway.config.GatewayConfig;
+import java.util.Objects;
+
+/**
+ * What every transport instance shares: configuration, the session store, the MCP method
+ * handlers, and who calls act as.
+ */
+public record McpRuntime(GatewayConfig config, SessionStore sessions, McpServer server, Principal principal,
+                         long startedAtMillis) {
+
+  public McpRuntime {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(sessions, "sessions");
+    Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(principal, "principal");
+  }
+}

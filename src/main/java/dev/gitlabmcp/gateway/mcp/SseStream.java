@@ -1,0 +1,59 @@
+package dev.gitlabmcp.gateway.mcp;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+
+/** A Server-Sent Events stream on one HTTP response. */
+final class SseStream {
+
+  static final int RETRY_MS = 2000;
+
+  private final HttpServerResponse response;
+  private final String streamId;
+  private long next;
+
+  SseStream(HttpServerResponse response, String streamId) {
+    this.response = response;
+    this.streamId = streamId;
+  }
+
+  /**
+   * Writes the headers and a priming event (an id and empty data) with a retry hint, so a client
+   * knows where to resume and how soon to reconnect.
+   */
+  SseStream start() {
+    response.setStatusCode(200)
+        .putHeader("Content-Type", "text/event-stream")
+        .putHeader("Cache-Control", "no-cache, no-transform")
+        .putHeader("X-Accel-Buffering", "no")
+        .setChunked(true);
+    response.write("id: " + nextId() + "\nretry: " + RETRY_MS + "\ndata: \n\n");
+    return this;
+  }
+
+  boolean open() {
+    return !response.ended() && !response.closed();
+  }
+
+  void event(JsonObject message) {
+    if (open()) {
+      response.write("id: " + nextId() + "\nevent: message\ndata: " + message.encode() + "\n\n");
+    }
+  }
+
+  void comment(String text) {
+    if (open()) {
+      response.write(": " + text + "\n\n");
+    }
+  }
+
+  void end() {
+    if (open()) {
+      response.end();
+    }
+  }
+
+  private String nextId() {
+    return streamId + "-" + (next++);
+  }
+}

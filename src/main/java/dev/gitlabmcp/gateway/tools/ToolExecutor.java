@@ -1,0 +1,162 @@
+package dev.gitlabmcp.gateway.tools;
+
+import dev.gitlabmcp.gateway.Addresses;
+import dev.gitlabmcp.gateway.auth.Principal;
+import dev.gitlabmcp.gateway.gitlab.GitLabCall;
+import dev.gitlabmcp.gateway.gitlab.GitLabReply;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.json.schema.OutputUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Runs one tool call: policy, argument validation, request building, the GitLab call over the
+ * event bus, and response shaping. Every failure becomes an isError result the model can act on.
+ */
+public final class ToolExecutor {
+
+  public static final String FULL_RESPONSE = "full_response";
+  private static final Pattern INTEGER = Pattern.compile("-?\\d{1,18}");
+
+  private final Vertx vertx;
+  private final ToolCatalog catalog;
+  private final ToolPolicy policy;
+  private final ResponseShaper shaper;
+  private final DeliveryOptions delivery;
+
+  public ToolExecutor(Vertx vertx, ToolCatalog catalog, ToolPolicy policy, ResponseShaper shaper, long callTimeoutMs) {
+    this.vertx = vertx;
+    this.catalog = catalog;
+    this.policy = policy;
+    this.shaper = shaper;
+    this.delivery = new DeliveryOptions().setSendTimeout(callTimeoutMs);
+  }
+
+  public ToolCatalog catalog() {
+    return catalog;
+  }
+
+  public ToolPolicy policy() {
+    return policy;
+  }
+
+  /** A finished call: the MCP result plus what the gateway logs and reports about it. */
+  public record Outcome(JsonObject result, int gitlabStatus, long gitlabMs) {
+  }
+
+  /**
+   * @param callId unique id of this call (used to cancel it), or null
+   * @return an Outcome; never a failed future for anything a client or GitLab did
+   */
+  public Future<Outcome> call(ToolDefinition tool, JsonObject arguments, Principal principal, String callId) {
+    String denial = policy.denial(tool);
+    if (denial != null) {
+      return Future.succeededFuture(new Outcome(ToolResults.error(denial), 0, 0));
+    }
+    JsonObject args = arguments == null ? new JsonObject() : arguments.copy();
+    boolean full = Boolean.TRUE.equals(args.remove(FULL_RESPONSE)) && !tool.response().fields().isEmpty();
+    coerce(tool, args);
+    String invalid = validate(tool, args, arguments);
+    if (invalid != null) {
+      return Future.succeededFuture(new Outcome(ToolResults.error(invalid), 0, 0));
+    }
+    RequestBuilder.Built built = RequestBuilder.build(tool, args);
+    if (built.problem() != null) {
+      return Future.succeededFuture(new Outcome(ToolResults.error("Invalid arguments for " + tool.name() + ": "
+          + built.problem() + "."), 0, 0));
+    }
+    GitLabCall call = new GitLabCall(callId, principal.instance(), tool.method(), built.pathAndQuery(), built.body(),
+        principal.credential(), tool.idempotent());
+    return vertx.eventBus().<GitLabReply>request(Addresses.GITLAB_CALL, call, delivery)
+        .map(msg -> {
+          GitLabReply reply = msg.body();
+          return new Outcome(shaper.shape(tool, reply, full), reply.status(), reply.elapsedMs());
+        })
+        .recover(err -> Future.succeededFuture(new Outcome(ToolResults.error(
+            "The gateway could not complete the GitLab call in time. Try again."), 0, 0)));
+  }
+
+  /** Models often send 42 for "42" and "42" for 42; accept both where the meaning is plain. */
+  static void coerce(ToolDefinition tool, JsonObject args) {
+    for (Map.Entry<String, Object> e : args) {
+      ParamSpec p = tool.param(e.getKey());
+      if (p == null || e.getValue() == null) {
+        continue;
+      }
+      Object v = e.getValue();
+      String type = p.type();
+      if ("string".equals(type) && (v instanceof Integer || v instanceof Long)) {
+        e.setValue(String.valueOf(v));
+      } else if ("integer".equals(type) && v instanceof String s && INTEGER.matcher(s.trim()).matches()) {
+        e.setValue(Long.parseLong(s.trim()));
+      } else if ("boolean".equals(type) && v instanceof String s
+          && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
+        e.setValue(Boolean.parseBoolean(s));
+      } else if ("array".equals(type) && v instanceof String s && !s.isBlank()) {
+        JsonArray a = new JsonArray();
+        for (String part : s.split(",")) {
+          a.add(part.trim());
+        }
+        e.setValue(a);
+      }
+    }
+  }
+
+  private static String validate(ToolDefinition tool, JsonObject args, JsonObject original) {
+    OutputUnit out;
+    try {
+      out = tool.validator().validate(args);
+    } catch (RuntimeException e) {
+      return "Invalid arguments for " + tool.name() + ": they could not be checked against the schema.";
+    }
+    if (Boolean.TRUE.equals(out.getValid())) {
+      return null;
+    }
+    List<String> reasons = new ArrayList<>();
+    collect(out, reasons, tool);
+    if (reasons.isEmpty()) {
+      reasons.add("they do not match the input schema");
+    }
+    List<String> required = new ArrayList<>();
+    for (ParamSpec p : tool.params()) {
+      if (p.required()) {
+        required.add(p.name());
+      }
+    }
+    return "Invalid arguments for " + tool.name() + ": " + String.join("; ", reasons.stream().distinct().limit(5).toList())
+        + ". " + (required.isEmpty() ? "" : "Required: " + String.join(", ", required) + ". ")
+        + "Allowed arguments: " + String.join(", ", tool.inputSchema().getJsonObject("properties").fieldNames()) + ".";
+  }
+
+  private static void collect(OutputUnit u, List<String> reasons, ToolDefinition tool) {
+    if (u.getErrors() != null && !u.getErrors().isEmpty()) {
+      for (OutputUnit e : u.getErrors()) {
+        collect(e, reasons, tool);
+      }
+      return;
+    }
+    String error = u.getError();
+    if (error == null) {
+      return;
+    }
+    String loc = u.getInstanceLocation() == null ? "" : u.getInstanceLocation().replaceFirst("^#?/?", "");
+    String top = loc.contains("/") ? loc.substring(0, loc.indexOf('/')) : loc;
+    boolean known = tool.inputSchema().getJsonObject("properties").containsKey(top);
+    if (error.contains("additional properties")) {
+      if (!known && !top.isEmpty()) {
+        reasons.add("'" + top + "' is not an argument of " + tool.name());
+      }
+      return;
+    }
+    if (error.startsWith("Property ") && error.endsWith("does not match schema")) {
+      return; // a wrapper around the precise error reported next to it
+    }
+    reasons.add((loc.isEmpty() ? "" : "'" + loc + "': ") + error);
+  }
+}

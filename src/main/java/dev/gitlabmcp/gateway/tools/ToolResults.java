@@ -1,0 +1,23 @@
+package dev.gitlabmcp.gateway.tools;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** Builds MCP CallToolResult objects. */
+public final class ToolResults {
+
+  private ToolResults() {
+  }
+
+  public static JsonObject text(String text) {
+    return new JsonObject().put("content", new JsonArray().add(content(text))).put("isError", false);
+  }
+
+  public static JsonObject error(String text) {
+    return new JsonObject().put("content", new JsonArray().add(content(text))).put("isError", true);
+  }
+
+  private static JsonObject content(String text) {
+    return new JsonObject().put("type", "text").put("text", text);
+  }
+}
