@@ -52,9 +52,21 @@ public final class ConfigLoader {
    * @param explicitFile a file named with --config or GATEWAY_CONFIG, or null for the default
    */
   public ConfigLoader(Map<String, String> flags, Map<String, String> env, Path explicitFile) {
+    this(flags, env, explicitFile, true);
+  }
+
+  private final boolean useDefaultFile;
+
+  private ConfigLoader(Map<String, String> flags, Map<String, String> env, Path explicitFile, boolean useDefaultFile) {
     this.flags = Map.copyOf(flags);
     this.env = Map.copyOf(env);
     this.explicitFile = explicitFile;
+    this.useDefaultFile = useDefaultFile;
+  }
+
+  /** A loader that reads no file unless one is named: for embedding and tests. */
+  public static ConfigLoader withoutDefaultFile(Map<String, String> flags, Map<String, String> env) {
+    return new ConfigLoader(flags, env, null, false);
   }
 
   private Path file;
@@ -76,7 +88,7 @@ public final class ConfigLoader {
       fileProblems.add("configuration file " + file + " does not exist or is not a file");
       return;
     }
-    if (file == null && Files.isRegularFile(DEFAULT_FILE)) {
+    if (file == null && useDefaultFile && Files.isRegularFile(DEFAULT_FILE)) {
       file = DEFAULT_FILE;
     }
     if (file != null) {
