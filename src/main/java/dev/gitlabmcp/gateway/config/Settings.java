@@ -13,7 +13,7 @@ public final class Settings {
   public static final Setting HOST = Setting.string("server.host", "HOST", "127.0.0.1",
       "Address to listen on. A non-loopback address with a server-side token needs MCP_AUTH_TOKEN.");
   public static final Setting PORT = Setting.integer("server.port", "PORT", 3002, 0, 65535,
-      "TCP port for /mcp, /health and /metrics (0 picks a free port).");
+      "TCP port for /mcp and /health (0 picks a free port).");
   public static final Setting PUBLIC_URL = Setting.url("server.publicUrl", "MCP_SERVER_URL", "",
       "Public base URL clients use to reach the gateway; its host and origin are allowed.");
   public static final Setting ALLOWED_ORIGINS = Setting.list("server.allowedOrigins", "MCP_ALLOWED_ORIGINS",

@@ -36,6 +36,9 @@ public final class StdioVerticle extends VerticleBase {
     return t;
   });
   private McpSession session;
+  /** Requests still being answered; confined to this verticle's event loop. */
+  private int pending;
+  private boolean stdinClosed;
 
   /**
    * @param eof completed when stdin closes, so the process can exit
@@ -80,9 +83,28 @@ public final class StdioVerticle extends VerticleBase {
     } catch (IOException e) {
       LOG.warn("stdio_read_failed error={}", e.getClass().getSimpleName());
     }
-    context.runOnContext(v -> {
-      LOG.info("stdio_closed: stdin ended, shutting down");
+    context.runOnContext(v -> onStdinClosed());
+  }
+
+  /** stdin ended: answer what is still running (bounded by the GitLab timeout), then let the process exit. */
+  private void onStdinClosed() {
+    stdinClosed = true;
+    LOG.info("stdio_closed: stdin ended, {} request(s) still running", pending);
+    if (pending == 0) {
       eof.tryComplete();
+    } else {
+      vertx.setTimer(rt.config().gitlab().requestTimeoutMs() + 5_000L, t -> eof.tryComplete());
+    }
+  }
+
+  private <T> Future<T> track(Future<T> work) {
+    pending++;
+    return work.onComplete(ar -> {
+      pending--;
+      if (stdinClosed && pending == 0) {
+        // Let the writer flush the last answer before the process exits.
+        writer.execute(() -> context.runOnContext(v -> eof.tryComplete()));
+      }
     });
   }
 
@@ -100,11 +122,12 @@ public final class StdioVerticle extends VerticleBase {
             "Invalid Request: JSON-RPC batches are only accepted in " + ProtocolVersions.V2025_03_26 + " sessions"));
         return;
       }
-      rt.server().handleBatch(session, batch, rt.principal()).onSuccess(r -> {
+      track(rt.server().handleBatch(session, batch, rt.principal()).map(r -> {
         if (r != null) {
           write(r);
         }
-      });
+        return null;
+      }));
       return;
     }
     JsonObject bad = McpServer.envelopeError(msg);
@@ -133,13 +156,15 @@ public final class StdioVerticle extends VerticleBase {
       return;
     }
     session.touch(System.currentTimeMillis());
-    rt.server().handle(session, m, rt.principal(), this::write).onComplete(ar -> {
+    // The answer is queued for writing inside track(), before the request stops counting as pending.
+    track(rt.server().handle(session, m, rt.principal(), this::write).transform(ar -> {
       if (ar.succeeded() && ar.result() != null) {
         write(ar.result());
       } else if (ar.failed() && m.containsKey("id")) {
         write(JsonRpc.error(m.getValue("id"), JsonRpc.INTERNAL_ERROR, "Internal error"));
       }
-    });
+      return Future.succeededFuture();
+    }));
   }
 
   private void write(Object message) {

@@ -2,8 +2,8 @@ package dev.gitlabmcp.gateway.tools;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /** Removes secrets from GitLab answers before a model sees them, slim or full. */
@@ -25,17 +25,18 @@ public final class Redactor {
   public static Object redact(Object v) {
     if (v instanceof JsonObject o) {
       boolean masked = Boolean.TRUE.equals(o.getValue("masked")) || Boolean.TRUE.equals(o.getValue("hidden"));
-      for (Map.Entry<String, Object> e : o) {
-        Object x = e.getValue();
+      // Iterating a JsonObject hands out read-only entries for nested values: write back with put.
+      for (String key : List.copyOf(o.fieldNames())) {
+        Object x = o.getValue(key);
         if (x == null) {
           continue;
         }
-        if (secretKey(e.getKey()) && !(x instanceof Boolean) && !(x instanceof JsonObject) && !(x instanceof JsonArray)) {
-          e.setValue(REDACTED);
-        } else if (masked && e.getKey().equals("value")) {
-          e.setValue(REDACTED);
+        if (secretKey(key) && !(x instanceof Boolean) && !(x instanceof JsonObject) && !(x instanceof JsonArray)) {
+          o.put(key, REDACTED);
+        } else if (masked && key.equals("value")) {
+          o.put(key, REDACTED);
         } else {
-          e.setValue(redact(x));
+          o.put(key, redact(x));
         }
       }
       return o;

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one tool call: policy, argument validation, request building, the GitLab call over the
@@ -21,6 +23,7 @@ import java.util.regex.Pattern;
  */
 public final class ToolExecutor {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ToolExecutor.class);
   public static final String FULL_RESPONSE = "full_response";
   private static final Pattern INTEGER = Pattern.compile("-?\\d{1,18}");
 
@@ -74,12 +77,30 @@ public final class ToolExecutor {
     GitLabCall call = new GitLabCall(callId, principal.instance(), tool.method(), built.pathAndQuery(), built.body(),
         principal.credential(), tool.idempotent());
     return vertx.eventBus().<GitLabReply>request(Addresses.GITLAB_CALL, call, delivery)
+        .recover(err -> Future.failedFuture(new BusTimeout()))
         .map(msg -> {
           GitLabReply reply = msg.body();
           return new Outcome(shaper.shape(tool, reply, full), reply.status(), reply.elapsedMs());
         })
-        .recover(err -> Future.succeededFuture(new Outcome(ToolResults.error(
-            "The gateway could not complete the GitLab call in time. Try again."), 0, 0)));
+        .recover(this::unexpected);
+  }
+
+  private Future<Outcome> unexpected(Throwable err) {
+    if (err instanceof BusTimeout) {
+      return Future.succeededFuture(new Outcome(ToolResults.error(
+          "The gateway could not complete the GitLab call in time. Try again."), 0, 0));
+    }
+    // A bug of ours, not the client's or GitLab's: log it for operators, tell the model plainly.
+    LOG.error("tool_shaping_failed error={}", err.getClass().getName(), err);
+    return Future.succeededFuture(new Outcome(ToolResults.error(
+        "The gateway failed to process GitLab's answer (an internal error, logged for the operator)."), 0, 0));
+  }
+
+  /** The event-bus request timed out: the registry verticle never answered. */
+  private static final class BusTimeout extends RuntimeException {
+    BusTimeout() {
+      super("event bus timeout", null, false, false);
+    }
   }
 
   /** Models often send 42 for "42" and "42" for 42; accept both where the meaning is plain. */
