@@ -64,7 +64,7 @@ public final class RequestBuilder {
         if (body == null) {
           body = new JsonObject();
         }
-        body.put(p.upstream(), v);
+        body.put(p.upstream(), p.commaList() && v instanceof JsonArray a ? joinComma(a) : v);
       }
     }
     String pq = query.length() == 0 ? path.toString() : path + "?" + query;
@@ -125,14 +125,7 @@ public final class RequestBuilder {
   private static void appendQuery(StringBuilder q, ParamSpec p, Object v) {
     if (v instanceof JsonArray arr) {
       if (p.commaList()) {
-        StringBuilder joined = new StringBuilder();
-        for (Object x : arr) {
-          if (joined.length() > 0) {
-            joined.append(',');
-          }
-          joined.append(scalar(x));
-        }
-        pair(q, p.upstream(), joined.toString());
+        pair(q, p.upstream(), joinComma(arr));
       } else {
         for (Object x : arr) {
           pair(q, p.upstream() + "[]", scalar(x));
@@ -145,6 +138,17 @@ public final class RequestBuilder {
     } else {
       pair(q, p.upstream(), scalar(v));
     }
+  }
+
+  private static String joinComma(JsonArray arr) {
+    StringBuilder joined = new StringBuilder();
+    for (Object x : arr) {
+      if (joined.length() > 0) {
+        joined.append(',');
+      }
+      joined.append(scalar(x));
+    }
+    return joined.toString();
   }
 
   private static void pair(StringBuilder q, String k, String v) {
