@@ -59,8 +59,10 @@ public final class GatewayApp {
     LocalCodec.register(vertx, GitLabCall.class);
     LocalCodec.register(vertx, GitLabReply.class);
     ToolCatalog catalog;
+    long tCatalog = System.nanoTime();
     try {
       catalog = ToolCatalog.load(vertx); // blocking classpath reads, before any verticle runs
+      LOG.debug("catalog_loaded tools={} ms={}", catalog.all().size(), (System.nanoTime() - tCatalog) / 1_000_000);
     } catch (RuntimeException e) {
       vertx.close();
       return Future.failedFuture(e);
