@@ -1,17 +1,19 @@
 package dev.gitlabmcp.gateway;
 
+import dev.gitlabmcp.gateway.auth.IdentityVerifier;
 import dev.gitlabmcp.gateway.auth.Principal;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
 import dev.gitlabmcp.gateway.gitlab.Credential;
 import dev.gitlabmcp.gateway.gitlab.GitLabCall;
 import dev.gitlabmcp.gateway.gitlab.GitLabReply;
 import dev.gitlabmcp.gateway.gitlab.InstanceRegistryVerticle;
+import dev.gitlabmcp.gateway.mcp.IpLimiter;
 import dev.gitlabmcp.gateway.mcp.McpHttpVerticle;
 import dev.gitlabmcp.gateway.mcp.McpRuntime;
 import dev.gitlabmcp.gateway.mcp.McpServer;
-import dev.gitlabmcp.gateway.mcp.McpSession;
 import dev.gitlabmcp.gateway.mcp.MemorySessionStore;
 import dev.gitlabmcp.gateway.mcp.SessionStore;
+import dev.gitlabmcp.gateway.mcp.SessionSweeper;
 import dev.gitlabmcp.gateway.mcp.StdioVerticle;
 import dev.gitlabmcp.gateway.tools.ResponseShaper;
 import dev.gitlabmcp.gateway.tools.ToolCatalog;
@@ -72,11 +74,18 @@ public final class GatewayApp {
         new ResponseShaper(cfg.maxOutputChars()), callTimeout);
     McpServer server = new McpServer(vertx, executor);
     SessionStore sessions = new MemorySessionStore();
-    Credential credential = Credential.privateToken(cfg.gitlab().token());
+    Credential credential = cfg.remoteAuthorization() ? Credential.ANONYMOUS
+        : Credential.privateToken(cfg.gitlab().token());
     Principal principal = new Principal(cfg.gitlab().name(), credential,
         credential.kind() == Credential.Kind.NONE ? "anonymous" : "server-token");
-    McpRuntime rt = new McpRuntime(cfg, sessions, server, principal, System.currentTimeMillis());
-    if (credential.kind() == Credential.Kind.NONE) {
+    IdentityVerifier verifier = cfg.remoteAuthorization()
+        ? new IdentityVerifier(vertx, cfg.gitlab().name(), cfg.tokenCacheSeconds(), callTimeout) : null;
+    IpLimiter ipLimiter = new IpLimiter(cfg.ipRequestsPerMinute());
+    McpRuntime rt = new McpRuntime(cfg, sessions, server, principal, verifier, ipLimiter, System.currentTimeMillis());
+    cfg.warnings().forEach(w -> LOG.warn("config_warning {}", w));
+    if (cfg.remoteAuthorization()) {
+      LOG.info("remote authorization: every request must carry the caller's GitLab token");
+    } else if (credential.kind() == Credential.Kind.NONE) {
       LOG.warn("no GitLab token configured (GITLAB_PERSONAL_ACCESS_TOKEN): tools act anonymously and see public data only");
     }
 
@@ -88,10 +97,10 @@ public final class GatewayApp {
           .compose(id -> vertx.deployVerticle(() -> new McpHttpVerticle(rt, port::set),
               new DeploymentOptions().setInstances(cfg.effectiveHttpVerticles())))
           .map(id -> {
-            startSweeper(vertx, cfg, sessions);
+            new SessionSweeper(vertx, sessions, cfg.sessionTimeoutSeconds(), verifier, ipLimiter).start();
             LOG.info("READY http://{}:{}/mcp in {} ms (tools={}, gitlab={}, auth={}, verticles={})", cfg.host(),
                 port.get(), (System.nanoTime() - t0) / 1_000_000, catalog.all().size(), cfg.gitlab().baseUrl(),
-                principal.subject(), cfg.effectiveHttpVerticles());
+                cfg.remoteAuthorization() ? "remote" : principal.subject(), cfg.effectiveHttpVerticles());
             return new Running(vertx, cfg, port.get(), sessions, null);
           });
     } else {
@@ -109,16 +118,4 @@ public final class GatewayApp {
     return started.onFailure(err -> vertx.close());
   }
 
-  /** Ends sessions idle longer than the session timeout, and closes their streams. */
-  private static void startSweeper(Vertx vertx, GatewayConfig cfg, SessionStore sessions) {
-    long timeoutMs = cfg.sessionTimeoutSeconds() * 1000L;
-    long period = Math.max(1000L, Math.min(30_000L, timeoutMs / 4));
-    vertx.setPeriodic(period, t -> {
-      for (McpSession s : sessions.expire(System.currentTimeMillis() - timeoutMs)) {
-        vertx.eventBus().publish(Addresses.sessionOut(s.id()), McpHttpVerticle.CLOSE_STREAMS);
-        LOG.info("session_expired session={} idleSeconds={}", s.shortId(),
-            (System.currentTimeMillis() - s.lastSeenMillis()) / 1000);
-      }
-    });
-  }
 }

@@ -129,7 +129,7 @@ public final class ConfigLoader {
       GatewayConfig config = build(typed);
       problems.addAll(config.crossCheck(mode));
       if (problems.isEmpty()) {
-        return new Loaded(config, List.copyOf(entries), file, List.of());
+        return new Loaded(config, List.copyOf(entries), file, config.warnings());
       }
     }
     throw new ConfigException(problems);
@@ -224,9 +224,11 @@ public final class ConfigLoader {
         ((String) t.get(Settings.HOST)).trim(), i(t, Settings.PORT), (String) t.get(Settings.PUBLIC_URL),
         list(t, Settings.ALLOWED_ORIGINS), list(t, Settings.ALLOWED_HOSTS),
         (Long) t.get(Settings.MAX_BODY_BYTES), i(t, Settings.IDLE_TIMEOUT), i(t, Settings.SSE_HEARTBEAT),
-        i(t, Settings.HTTP_VERTICLES),
-        i(t, Settings.SESSION_TIMEOUT), i(t, Settings.MAX_SESSIONS),
-        new Secret(((String) t.get(Settings.MCP_AUTH_TOKEN)).trim()),
+        (Boolean) t.get(Settings.TRUST_PROXY), i(t, Settings.HTTP_VERTICLES),
+        i(t, Settings.SESSION_TIMEOUT), i(t, Settings.MAX_SESSIONS), i(t, Settings.MAX_REQUESTS_PER_MINUTE),
+        i(t, Settings.IP_REQUESTS_PER_MINUTE),
+        new Secret(((String) t.get(Settings.MCP_AUTH_TOKEN)).trim()), (Boolean) t.get(Settings.REMOTE_AUTHORIZATION),
+        i(t, Settings.TOKEN_CACHE_SECONDS),
         gitlab,
         (Boolean) t.get(Settings.READ_ONLY), i(t, Settings.MAX_OUTPUT_CHARS),
         (String) t.get(Settings.LOG_FORMAT), (String) t.get(Settings.LOG_LEVEL));

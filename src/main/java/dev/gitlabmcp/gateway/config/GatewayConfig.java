@@ -8,9 +8,9 @@ import java.util.Objects;
 /** The effective gateway configuration: immutable, validated once at start. */
 public record GatewayConfig(
     String host, int port, String publicUrl, List<String> allowedOrigins, List<String> allowedHosts,
-    long maxBodyBytes, int idleTimeoutSeconds, int sseHeartbeatSeconds, int httpVerticles,
-    int sessionTimeoutSeconds, int maxSessions,
-    Secret mcpAuthToken,
+    long maxBodyBytes, int idleTimeoutSeconds, int sseHeartbeatSeconds, boolean trustProxy, int httpVerticles,
+    int sessionTimeoutSeconds, int maxSessions, int maxRequestsPerMinute, int ipRequestsPerMinute,
+    Secret mcpAuthToken, boolean remoteAuthorization, int tokenCacheSeconds,
     GitLabConfig gitlab,
     boolean readOnly, int maxOutputChars,
     String logFormat, String logLevel) {
@@ -29,7 +29,15 @@ public record GatewayConfig(
   /** Problems that involve more than one setting, for the given mode. */
   public List<String> crossCheck(Mode mode) {
     List<String> problems = new ArrayList<>();
-    if (mode == Mode.HTTP && gitlab.token().isSet() && !mcpAuthToken.isSet() && !isLoopback(host)) {
+    if (remoteAuthorization && mode == Mode.STDIO) {
+      problems.add("REMOTE_AUTHORIZATION=true needs the HTTP transport: over stdio there are no request headers to "
+          + "carry each caller's token. Use GITLAB_PERSONAL_ACCESS_TOKEN with stdio, or run 'serve'.");
+    }
+    if (remoteAuthorization && mcpAuthToken.isSet()) {
+      problems.add("MCP_AUTH_TOKEN cannot be combined with REMOTE_AUTHORIZATION=true: callers authenticate with their "
+          + "own GitLab tokens in the Authorization header. Unset MCP_AUTH_TOKEN.");
+    }
+    if (mode == Mode.HTTP && !remoteAuthorization && gitlab.token().isSet() && !mcpAuthToken.isSet() && !isLoopback(host)) {
       problems.add("HOST is " + host + " (not loopback) and GITLAB_PERSONAL_ACCESS_TOKEN is set: anyone who reaches "
           + "the port would act as that token's owner. Set MCP_AUTH_TOKEN (clients then send "
           + "'Authorization: Bearer <it>'), or bind HOST=127.0.0.1.");
@@ -38,6 +46,15 @@ public record GatewayConfig(
       problems.add("MCP_AUTH_TOKEN (auth.mcpToken) must be at least 16 characters long.");
     }
     return problems;
+  }
+
+  /** Settings that are accepted but have no effect, worth a warning at start. */
+  public List<String> warnings() {
+    List<String> w = new ArrayList<>();
+    if (remoteAuthorization && gitlab.token().isSet()) {
+      w.add("GITLAB_PERSONAL_ACCESS_TOKEN is ignored: REMOTE_AUTHORIZATION=true uses each caller's own token");
+    }
+    return w;
   }
 
   public int effectiveHttpVerticles() {

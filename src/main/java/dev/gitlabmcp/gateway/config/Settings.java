@@ -26,6 +26,8 @@ public final class Settings {
       60, 5, 3600, "A client connection that sends nothing for this long is closed (also ends stalled bodies).");
   public static final Setting SSE_HEARTBEAT = Setting.integer("server.sseHeartbeatSeconds", "MCP_SSE_HEARTBEAT_SECONDS",
       20, 1, 3600, "Comment line sent on idle SSE streams so proxies and the idle timeout keep them open.");
+  public static final Setting TRUST_PROXY = Setting.bool("server.trustProxy", List.of("TRUST_PROXY"), false,
+      "Take the client address from X-Forwarded-For (only behind a proxy you run; else clients could forge it).");
   public static final Setting HTTP_VERTICLES = Setting.integer("server.httpVerticles", "MCP_HTTP_VERTICLES",
       0, 0, 256, "HTTP verticle instances (one per event loop); 0 means one per CPU core.");
 
@@ -33,11 +35,22 @@ public final class Settings {
       3600, 60, 86400, "A session idle this long is ended; its next request gets 404 and the client re-initializes.");
   public static final Setting MAX_SESSIONS = Setting.integer("mcp.maxSessions", "MAX_SESSIONS",
       1000, 1, 1_000_000, "Most concurrent MCP sessions; a new one beyond it gets 503.");
+  public static final Setting MAX_REQUESTS_PER_MINUTE = Setting.integer("mcp.maxRequestsPerMinute",
+      "MAX_REQUESTS_PER_MINUTE", 60, 1, 1_000_000, "Requests one session may make per minute; more get 429.");
+  public static final Setting IP_REQUESTS_PER_MINUTE = Setting.integer("mcp.unauthenticatedRequestsPerMinute",
+      "UNAUTHENTICATED_REQUESTS_PER_MINUTE", 300, 1, 1_000_000,
+      "Requests without a valid token one client address may make per minute; never limits requests with a valid token.");
   public static final Setting STREAMABLE_HTTP = Setting.bool("mcp.streamableHttp", List.of("STREAMABLE_HTTP"), true,
       "Accepted for compatibility with other GitLab MCP servers; Streamable HTTP is always on.");
 
   public static final Setting MCP_AUTH_TOKEN = Setting.secret("auth.mcpToken", "MCP_AUTH_TOKEN",
       "Bearer token MCP clients must send (Authorization: Bearer ...). Required with a server-side GitLab token on a non-loopback host.");
+
+  public static final Setting REMOTE_AUTHORIZATION = Setting.bool("auth.remoteAuthorization",
+      List.of("REMOTE_AUTHORIZATION"), false,
+      "Each caller sends its own GitLab token (Authorization: Bearer, Private-Token or JOB-TOKEN); HTTP only.");
+  public static final Setting TOKEN_CACHE_SECONDS = Setting.integer("auth.tokenCacheSeconds", "GITLAB_TOKEN_CACHE_SECONDS",
+      60, 0, 3600, "How long a token verified with GitLab is trusted before it is checked again (0: every request).");
 
   public static final Setting GITLAB_URL = Setting.url("gitlab.url", "GITLAB_API_URL", "https://gitlab.com",
       "GitLab base URL (a trailing /api/v4 is accepted and dropped).");
@@ -71,9 +84,10 @@ public final class Settings {
       List.of("trace", "debug", "info", "warn", "error"), "Log level of the gateway's own loggers.");
 
   public static final List<Setting> ALL = List.of(
-      HOST, PORT, PUBLIC_URL, ALLOWED_ORIGINS, ALLOWED_HOSTS, MAX_BODY_BYTES, IDLE_TIMEOUT, SSE_HEARTBEAT, HTTP_VERTICLES,
-      SESSION_TIMEOUT, MAX_SESSIONS, STREAMABLE_HTTP,
-      MCP_AUTH_TOKEN,
+      HOST, PORT, PUBLIC_URL, ALLOWED_ORIGINS, ALLOWED_HOSTS, MAX_BODY_BYTES, IDLE_TIMEOUT, SSE_HEARTBEAT, TRUST_PROXY,
+      HTTP_VERTICLES,
+      SESSION_TIMEOUT, MAX_SESSIONS, MAX_REQUESTS_PER_MINUTE, IP_REQUESTS_PER_MINUTE, STREAMABLE_HTTP,
+      MCP_AUTH_TOKEN, REMOTE_AUTHORIZATION, TOKEN_CACHE_SECONDS,
       GITLAB_URL, GITLAB_TOKEN, GITLAB_HTTP2, GITLAB_H2C, GITLAB_MAX_CONNECTIONS, GITLAB_KEEPALIVE,
       GITLAB_CONNECT_TIMEOUT, GITLAB_REQUEST_TIMEOUT, GITLAB_MAX_RESPONSE_BYTES, GITLAB_MAX_RETRIES,
       READ_ONLY, MAX_OUTPUT_CHARS,

@@ -2,6 +2,9 @@ package dev.gitlabmcp.gateway.mcp;
 
 import dev.gitlabmcp.gateway.Addresses;
 import dev.gitlabmcp.gateway.auth.BearerGuard;
+import dev.gitlabmcp.gateway.auth.CallerToken;
+import dev.gitlabmcp.gateway.auth.IdentityVerifier;
+import dev.gitlabmcp.gateway.auth.Principal;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
 import dev.gitlabmcp.gateway.ops.HealthHandler;
 import io.vertx.core.Future;
@@ -23,6 +26,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,6 +172,10 @@ public final class McpHttpVerticle extends VerticleBase {
   // ---- POST: client-to-server messages ----
 
   private void post(RoutingContext ctx) {
+    authenticate(ctx, principal -> postAuthenticated(ctx, principal));
+  }
+
+  private void postAuthenticated(RoutingContext ctx, Principal principal) {
     Buffer raw = ctx.body().buffer();
     Object msg;
     try {
@@ -181,7 +189,7 @@ public final class McpHttpVerticle extends VerticleBase {
       return;
     }
     if (msg instanceof JsonObject o && "initialize".equals(o.getValue("method"))) {
-      initialize(ctx, o);
+      initialize(ctx, o, principal);
       return;
     }
     String sessionId = ctx.request().getHeader(SESSION_HEADER);
@@ -199,22 +207,16 @@ public final class McpHttpVerticle extends VerticleBase {
       httpError(ctx, 400, "Bad Request: " + SESSION_HEADER + " header is required; send initialize first");
       return;
     }
-    rt.sessions().get(sessionId).onComplete(ar -> {
-      McpSession session = ar.succeeded() ? ar.result() : null;
-      if (session == null) {
-        httpError(ctx, 404, "Not Found: unknown or ended session; send initialize to start a new one");
-        return;
-      }
-      session.touch(System.currentTimeMillis());
+    withSession(ctx, principal, session -> {
       if (msg instanceof JsonArray batch) {
-        postBatch(ctx, session, batch);
+        postBatch(ctx, session, batch, principal);
       } else {
-        postSingle(ctx, session, msg);
+        postSingle(ctx, session, msg, principal);
       }
     });
   }
 
-  private void initialize(RoutingContext ctx, JsonObject request) {
+  private void initialize(RoutingContext ctx, JsonObject request, Principal principal) {
     JsonObject bad = McpServer.envelopeError(request);
     if (bad != null || !request.containsKey("id")) {
       rpcError(ctx, 400, bad != null ? bad
@@ -227,8 +229,9 @@ public final class McpHttpVerticle extends VerticleBase {
       return;
     }
     String version = response.getJsonObject("result").getString("protocolVersion");
+    boolean perUser = cfg.remoteAuthorization();
     McpSession session = new McpSession(newSessionId(), version, McpServer.clientName(request),
-        System.currentTimeMillis());
+        System.currentTimeMillis(), perUser ? principal.subject() : null, perUser ? principal.credential() : null);
     rt.sessions().create(session, cfg.maxSessions()).onComplete(ar -> {
       if (ar.failed() || !ar.result()) {
         ctx.response().putHeader("Retry-After", "30");
@@ -236,13 +239,14 @@ public final class McpHttpVerticle extends VerticleBase {
             "Maximum " + cfg.maxSessions() + " concurrent sessions allowed. Please try again later.");
         return;
       }
-      LOG.info("session_created session={} client=\"{}\" protocol={}", session.shortId(), session.clientName(), version);
+      LOG.info("session_created session={} client=\"{}\" protocol={} subject={}", session.shortId(),
+          session.clientName(), version, principal.subject());
       ctx.response().putHeader(SESSION_HEADER, session.id());
       json(ctx, 200, response);
     });
   }
 
-  private void postSingle(RoutingContext ctx, McpSession session, Object msg) {
+  private void postSingle(RoutingContext ctx, McpSession session, Object msg, Principal principal) {
     JsonObject bad = McpServer.envelopeError(msg);
     if (bad != null) {
       rpcError(ctx, 400, bad);
@@ -250,7 +254,7 @@ public final class McpHttpVerticle extends VerticleBase {
     }
     JsonObject m = (JsonObject) msg;
     if (!m.containsKey("id") || !m.containsKey("method")) {
-      rt.server().handle(session, m, rt.principal(), Sink.NONE);
+      rt.server().handle(session, m, principal, Sink.NONE);
       ctx.response().setStatusCode(202).end();
       return;
     }
@@ -269,7 +273,7 @@ public final class McpHttpVerticle extends VerticleBase {
         vertx.eventBus().send(Addresses.GITLAB_CANCEL, session.callId(requestId));
       }
     });
-    rt.server().handle(session, m, rt.principal(), sink).onComplete(ar -> {
+    rt.server().handle(session, m, principal, sink).onComplete(ar -> {
       JsonObject response = ar.succeeded() ? ar.result()
           : JsonRpc.error(requestId, JsonRpc.INTERNAL_ERROR, "Internal error");
       if (ar.failed()) {
@@ -285,13 +289,13 @@ public final class McpHttpVerticle extends VerticleBase {
     });
   }
 
-  private void postBatch(RoutingContext ctx, McpSession session, JsonArray batch) {
+  private void postBatch(RoutingContext ctx, McpSession session, JsonArray batch, Principal principal) {
     if (!ProtocolVersions.allowsBatches(session.protocolVersion())) {
       rpcError(ctx, 400, JsonRpc.error(null, JsonRpc.INVALID_REQUEST,
           "Invalid Request: JSON-RPC batches are only accepted in " + ProtocolVersions.V2025_03_26 + " sessions"));
       return;
     }
-    rt.server().handleBatch(session, batch, rt.principal()).onComplete(ar -> {
+    rt.server().handleBatch(session, batch, principal).onComplete(ar -> {
       if (ar.failed()) {
         rpcError(ctx, 500, JsonRpc.error(null, JsonRpc.INTERNAL_ERROR, "Internal error"));
       } else if (ar.result() == null) {
@@ -309,7 +313,7 @@ public final class McpHttpVerticle extends VerticleBase {
       httpError(ctx, 406, "Not Acceptable: GET /mcp opens an event stream; Accept must include text/event-stream");
       return;
     }
-    withSession(ctx, session -> {
+    authenticate(ctx, principal -> withSession(ctx, principal, session -> {
       HttpServerResponse resp = ctx.response();
       SseStream stream = new SseStream(resp, session.shortId() + "g" + Long.toHexString(RANDOM.nextInt() & 0xffffL))
           .start();
@@ -329,20 +333,27 @@ public final class McpHttpVerticle extends VerticleBase {
         consumer.unregister();
         vertx.cancelTimer(heartbeat);
       });
-    });
+    }));
   }
 
   // ---- DELETE: end the session ----
 
   private void delete(RoutingContext ctx) {
-    withSession(ctx, session -> rt.sessions().remove(session.id()).onComplete(ar -> {
-      vertx.eventBus().publish(Addresses.sessionOut(session.id()), CLOSE_STREAMS);
-      LOG.info("session_deleted session={}", session.shortId());
-      ctx.response().setStatusCode(204).end();
+    authenticate(ctx, principal -> withSession(ctx, principal, session -> {
+      session.forgetCredential();
+      rt.sessions().remove(session.id()).onComplete(ar -> {
+        vertx.eventBus().publish(Addresses.sessionOut(session.id()), CLOSE_STREAMS);
+        LOG.info("session_deleted session={}", session.shortId());
+        ctx.response().setStatusCode(204).end();
+      });
     }));
   }
 
-  private void withSession(RoutingContext ctx, java.util.function.Consumer<McpSession> then) {
+  /**
+   * Finds the session, checks it belongs to the caller, stores a rotated token, and applies the
+   * session's rate limit; answers 400/403/404/429 itself.
+   */
+  private void withSession(RoutingContext ctx, Principal principal, Consumer<McpSession> then) {
     String id = ctx.request().getHeader(SESSION_HEADER);
     if (id == null) {
       httpError(ctx, 400, "Bad Request: " + SESSION_HEADER + " header is required");
@@ -351,12 +362,98 @@ public final class McpHttpVerticle extends VerticleBase {
     rt.sessions().get(id).onComplete(ar -> {
       McpSession s = ar.succeeded() ? ar.result() : null;
       if (s == null) {
-        httpError(ctx, 404, "Not Found: unknown or ended session");
+        httpError(ctx, 404, "Not Found: unknown or ended session; send initialize to start a new one");
         return;
       }
-      s.touch(System.currentTimeMillis());
+      if (s.owner() != null && !s.owner().equals(principal.subject())) {
+        LOG.warn("session_owner_mismatch session={} subject={}", s.shortId(), principal.subject());
+        plainError(ctx, 403, "Forbidden", "This session belongs to another GitLab user. Start your own session with "
+            + "initialize.");
+        return;
+      }
+      if (s.owner() != null) {
+        s.credential(principal.credential()); // rotation: the newest token of the same user wins
+      }
+      long now = System.currentTimeMillis();
+      WindowLimiter.Decision d = s.limiter().acquire(cfg.maxRequestsPerMinute(), now);
+      rateLimitHeaders(ctx, d);
+      if (!d.allowed()) {
+        ctx.response().putHeader("Retry-After", Long.toString(d.resetSeconds()));
+        plainError(ctx, 429, "Rate limit exceeded", "Maximum " + d.limit() + " requests per minute allowed");
+        return;
+      }
+      s.touch(now);
       then.accept(s);
     });
+  }
+
+  private static void rateLimitHeaders(RoutingContext ctx, WindowLimiter.Decision d) {
+    ctx.response().putHeader("RateLimit-Limit", Integer.toString(d.limit()))
+        .putHeader("RateLimit-Remaining", Integer.toString(d.remaining()))
+        .putHeader("RateLimit-Reset", Long.toString(d.resetSeconds()));
+  }
+
+  // ---- who is calling ----
+
+  /**
+   * Turns the request into a Principal on every request (a session id alone never authenticates):
+   * the server-side principal, or in remote-authorization mode the caller's own GitLab token,
+   * verified with GitLab before any session exists.
+   */
+  private void authenticate(RoutingContext ctx, Consumer<Principal> then) {
+    if (!cfg.remoteAuthorization()) {
+      then.accept(rt.principal());
+      return;
+    }
+    CallerToken token = CallerToken.from(ctx.request().headers());
+    if (token.missing()) {
+      unauthenticated(ctx, "Missing Authorization or Private-Token header",
+          "Remote authorization is enabled. Please provide Authorization or Private-Token header.");
+      return;
+    }
+    if (token.malformed()) {
+      unauthenticated(ctx, "Invalid token format", "The token format is invalid: " + token.problem() + ".");
+      return;
+    }
+    rt.verifier().verify(token.credential()).onComplete(ar -> {
+      IdentityVerifier.Verdict v = ar.succeeded() ? ar.result()
+          : new IdentityVerifier.Verdict(IdentityVerifier.Outcome.UNAVAILABLE, null, "the token check failed");
+      switch (v.outcome()) {
+        case VALID -> then.accept(new Principal(cfg.gitlab().name(), token.credential(), v.identity().subject()));
+        case INVALID -> unauthenticated(ctx, "Invalid GitLab token", v.message() + ".");
+        default -> {
+          ctx.response().putHeader("Retry-After", "5");
+          plainError(ctx, 503, "GitLab unavailable", "Could not verify the token: " + v.message() + ". Try again shortly.");
+        }
+      }
+    });
+  }
+
+  /** 401, unless this address has sent too many requests without a valid token: then 429. */
+  private void unauthenticated(RoutingContext ctx, String error, String message) {
+    WindowLimiter.Decision d = rt.ipLimiter().acquire(clientAddress(ctx), System.currentTimeMillis());
+    if (!d.allowed()) {
+      rateLimitHeaders(ctx, d);
+      ctx.response().putHeader("Retry-After", Long.toString(d.resetSeconds()));
+      plainError(ctx, 429, "Rate limit exceeded", "Too many requests without a valid token from this address; maximum "
+          + d.limit() + " per minute");
+      return;
+    }
+    ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"gitlab-mcp-gateway\"");
+    plainError(ctx, 401, error, message);
+  }
+
+  private String clientAddress(RoutingContext ctx) {
+    if (cfg.trustProxy()) {
+      String xff = ctx.request().getHeader("X-Forwarded-For");
+      if (xff != null && !xff.isBlank()) {
+        String first = xff.split(",", 2)[0].trim();
+        if (!first.isEmpty() && first.length() <= 64) {
+          return first;
+        }
+      }
+    }
+    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
   }
 
   // ---- responders ----

@@ -1,15 +1,17 @@
 package dev.gitlabmcp.gateway.mcp;
 
+import dev.gitlabmcp.gateway.auth.IdentityVerifier;
 import dev.gitlabmcp.gateway.auth.Principal;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
 import java.util.Objects;
 
 /**
  * What every transport instance shares: configuration, the session store, the MCP method
- * handlers, and who calls act as.
+ * handlers, and who calls act as: the server-side principal, or (remote authorization) the
+ * verifier that turns each caller's token into one.
  */
 public record McpRuntime(GatewayConfig config, SessionStore sessions, McpServer server, Principal principal,
-                         long startedAtMillis) {
+                         IdentityVerifier verifier, IpLimiter ipLimiter, long startedAtMillis) {
 
   public McpRuntime {
     Objects.requireNonNull(config, "config");

@@ -1,5 +1,6 @@
 package dev.gitlabmcp.gateway.mcp;
 
+import dev.gitlabmcp.gateway.gitlab.Credential;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,13 +19,50 @@ public final class McpSession {
   private volatile LogLevel logLevel;
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+  private final WindowLimiter limiter = new WindowLimiter();
+  private final String owner;
+  private volatile Credential credential;
 
   public McpSession(String id, String protocolVersion, String clientName, long nowMillis) {
+    this(id, protocolVersion, clientName, nowMillis, null, null);
+  }
+
+  /**
+   * @param owner the subject of the GitLab user who created it (remote authorization), or null
+   * @param credential that user's token, kept until the session idles past the timeout
+   */
+  public McpSession(String id, String protocolVersion, String clientName, long nowMillis, String owner,
+                    Credential credential) {
     this.id = Objects.requireNonNull(id, "id");
     this.protocolVersion = Objects.requireNonNull(protocolVersion, "protocolVersion");
     this.clientName = clientName == null ? "unknown" : clientName;
     this.createdAtMillis = nowMillis;
     this.lastSeenMillis = nowMillis;
+    this.owner = owner;
+    this.credential = credential;
+  }
+
+  /** The subject of the user the session belongs to; null when sessions are not per user. */
+  public String owner() {
+    return owner;
+  }
+
+  public boolean authenticated() {
+    return credential != null;
+  }
+
+  /** Stores the caller's current token: a new token of the same user replaces the old one. */
+  public void credential(Credential c) {
+    this.credential = c;
+  }
+
+  /** Wipes the stored token (idle timeout); the next request re-authenticates with its header. */
+  public void forgetCredential() {
+    this.credential = null;
+  }
+
+  public WindowLimiter limiter() {
+    return limiter;
   }
 
   public String id() {

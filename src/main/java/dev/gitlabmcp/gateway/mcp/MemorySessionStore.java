@@ -43,6 +43,28 @@ public final class MemorySessionStore implements SessionStore {
   }
 
   @Override
+  public List<McpSession> idle(long idleBeforeMillis) {
+    List<McpSession> out = new ArrayList<>();
+    for (McpSession s : sessions.values()) {
+      if (s.lastSeenMillis() < idleBeforeMillis) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public int authenticated() {
+    int n = 0;
+    for (McpSession s : sessions.values()) {
+      if (s.authenticated()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  @Override
   public List<McpSession> expire(long idleBeforeMillis) {
     List<McpSession> gone = new ArrayList<>();
     for (McpSession s : sessions.values()) {

@@ -17,6 +17,12 @@ public interface SessionStore {
 
   int size();
 
+  /** The sessions idle since before the cutoff, left in place. */
+  List<McpSession> idle(long idleBeforeMillis);
+
+  /** How many sessions hold a caller's token right now. */
+  int authenticated();
+
   /** Removes and returns the sessions idle since before the cutoff. */
   List<McpSession> expire(long idleBeforeMillis);
 }
