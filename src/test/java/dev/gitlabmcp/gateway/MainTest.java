@@ -135,4 +135,13 @@ class MainTest {
     assertEquals(0, code);
     assertEquals("gitlab-mcp-gateway " + Version.VERSION, out().strip());
   }
+
+  @Test
+  void should_not_print_credentials_written_into_the_gitlab_url() {
+    int code = Main.run(new String[] {"config", "check", "--gitlab-url", "https://deploy:hunter2-pa55@gitlab.example.com"});
+
+    assertEquals(78, code, out());
+    assertTrue(out().contains("GITLAB_API_URL"), out());
+    assertFalse(out().contains("hunter2-pa55"), out());
+  }
 }

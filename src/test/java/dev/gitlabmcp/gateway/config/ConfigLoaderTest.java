@@ -271,6 +271,16 @@ class ConfigLoaderTest {
         .filter(x -> x.setting() == Settings.MCP_AUTH_TOKEN).findFirst().orElseThrow().shown());
   }
 
+  @Test
+  void should_not_show_credentials_of_a_rejected_GITLAB_API_URL() {
+    ConfigException e = problems(Map.of(), Map.of("GITLAB_API_URL", "https://deploy:hunter2-pa55@gitlab.example.com"),
+        Mode.HTTP);
+
+    assertEquals(1, e.problems().size(), e.getMessage());
+    assertTrue(e.problems().get(0).contains("GITLAB_API_URL"), e.problems().get(0));
+    assertFalse(e.getMessage().contains("hunter2-pa55"), e.getMessage());
+  }
+
   // ---- server-side token on a reachable host
 
   @Test

@@ -332,6 +332,20 @@ class GitLabClientTest {
   }
 
   @Test
+  void should_refuse_a_body_over_maxResponseBytes(Vertx vertx, VertxTestContext ctx) {
+    gitlab.stubFor(get(urlEqualTo(USER)).willReturn(json(200, "[" + "1,".repeat(32 * 1024) + "1]")));
+
+    client(vertx, config(gitlab.baseUrl(), false, 5000, 1024, 2)).send(getCall("/user"))
+        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+          assertEquals(Failure.TOO_LARGE, reply.failure(), reply.failureDetail() + " after " + reply.attempts() + " attempts");
+          assertEquals(0, reply.body().length());
+          assertTrue(reply.failureDetail().contains("1024-byte limit"), reply.failureDetail());
+          gitlab.verify(1, getRequestedFor(urlEqualTo(USER)));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void should_accept_a_body_of_exactly_maxResponseBytes(Vertx vertx, VertxTestContext ctx) {
     String body = "\"" + "x".repeat(1022) + "\"";
     gitlab.stubFor(get(urlEqualTo(USER)).willReturn(json(200, body)));
@@ -384,6 +398,20 @@ class GitLabClientTest {
         c.cancel(call.callId());
       }
     });
+  }
+
+  @Test
+  void should_cancel_a_request_cancelled_before_it_went_out(Vertx vertx, VertxTestContext ctx) {
+    gitlab.stubFor(get(urlEqualTo(USER)).willReturn(json(200, USER_JSON).withFixedDelay(3000)));
+    GitLabCall call = new GitLabCall("session-1/8", "default", HttpMethod.GET, "/user", null, CREDENTIAL, true);
+    long start = System.nanoTime();
+
+    client(vertx, config()).sendAndCancelAtOnce(call).onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+      long elapsed = msSince(start);
+      assertEquals(Failure.CANCELLED, reply.failure(), "status " + reply.status() + " after " + elapsed + " ms");
+      assertTrue(elapsed < 2500, "cancelled after " + elapsed + " ms, the answer was due after 3000");
+      ctx.completeNow();
+    })));
   }
 
   @Test

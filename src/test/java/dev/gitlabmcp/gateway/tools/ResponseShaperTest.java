@@ -424,4 +424,24 @@ class ResponseShaperTest {
     assertEquals("The request was cancelled.",
         error(shaper.shape(t, GitLabReply.failed(Failure.CANCELLED, "cancelled", 1, 9), false)));
   }
+
+  @Test
+  void should_cut_a_long_plain_text_answer_too() {
+    String log = "build step output line\n".repeat(500);
+
+    String text = ok(new ResponseShaper(1000).shape(tool(ResponseSpec.Kind.TEXT, true),
+        reply(200, Map.of("content-type", "text/plain"), log), false));
+
+    assertTrue(text.contains("[Output truncated: showing 1000 of " + log.length() + " characters."), text);
+    assertTrue(text.length() < 1500, "a plain text answer of " + text.length() + " characters was not cut");
+  }
+
+  @Test
+  void should_explain_file_content_with_characters_outside_base64() {
+    String body = new JsonObject().put("file_path", "a").put("encoding", "base64").put("content", "***").encode();
+
+    String text = error(shaper.shape(tool(ResponseSpec.Kind.FILE, true), reply(200, body), false));
+
+    assertEquals("GitLab sent file content that is not valid base64.", text);
+  }
 }
