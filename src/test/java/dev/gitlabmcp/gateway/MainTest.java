@@ -1,0 +1,147 @@
+package dev.gitlabmcp.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The command line as an operator uses it. Runs in the repository root, so conf/gateway.yaml is
+ * read as it would be from a checkout.
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class MainTest {
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream originalOut;
+  private PrintStream originalErr;
+
+  @BeforeEach
+  void captureOutput() {
+    originalOut = System.out;
+    originalErr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restoreOutput() {
+    System.setOut(originalOut);
+    System.setErr(originalErr);
+  }
+
+  private String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void should_exit_78_and_name_the_problem_when_config_check_finds_one() {
+    int code = Main.run(new String[] {"config", "check", "--set", "server.port=99999"});
+
+    assertEquals(78, code, out());
+    assertTrue(out().contains("1 problem(s):"), out());
+    assertTrue(out().contains("PORT (server.port) from --server.port: 99999 is out of range 0..65535"), out());
+    assertFalse(out().contains("Configuration is valid."), out());
+  }
+
+  @Test
+  void should_list_every_problem_found_by_config_check() {
+    int code = Main.run(new String[] {"config", "check", "--port", "abc", "--set", "log.format=xml",
+        "--set", "mcp.sessionTimeoutSeconds=5"});
+
+    assertEquals(78, code, out());
+    assertTrue(out().contains("3 problem(s):"), out());
+    assertTrue(out().contains("'abc' is not a whole number"), out());
+    assertTrue(out().contains("'xml' is not one of [text, json]"), out());
+    assertTrue(out().contains("5 is out of range 60..86400"), out());
+  }
+
+  @Test
+  void should_say_the_configuration_is_valid_and_exit_0() {
+    int code = Main.run(new String[] {"config", "check", "--set", "mcp.maxSessions=50"});
+
+    assertEquals(0, code, out());
+    assertTrue(out().contains("Configuration is valid."), out());
+    assertTrue(out().contains("file conf" + java.io.File.separator + "gateway.yaml"), out());
+    assertTrue(out().lines().anyMatch(l -> l.contains("mcp.maxSessions") && l.contains("50")
+        && l.contains("(--mcp.maxSessions)")), out());
+    assertTrue(out().lines().anyMatch(l -> l.contains("server.port") && l.contains("3002")), out());
+  }
+
+  @Test
+  void should_mask_a_token_given_on_the_command_line() {
+    String token = "glpat-secretvalue123456";
+
+    int code = Main.run(new String[] {"config", "check", "--set", "gitlab.token=" + token});
+
+    assertEquals(0, code, out());
+    assertFalse(out().contains("secretvalue"), out());
+    assertFalse(err().contains("secretvalue"), err());
+    assertTrue(out().lines().anyMatch(l -> l.contains("gitlab.token") && l.contains("****** (set, " + token.length()
+        + " chars)")), out());
+  }
+
+  @Test
+  void should_check_for_stdio_without_requiring_MCP_AUTH_TOKEN() {
+    String[] publicHostWithToken = {"config", "check", "--host", "0.0.0.0", "--set", "gitlab.token=glpat-abcdefghijklmnop"};
+
+    int http = Main.run(publicHostWithToken);
+    String httpOut = out();
+    out.reset();
+    String[] stdio = java.util.Arrays.copyOf(publicHostWithToken, publicHostWithToken.length + 1);
+    stdio[stdio.length - 1] = "--stdio";
+    int overStdio = Main.run(stdio);
+
+    assertEquals(78, http, httpOut);
+    assertTrue(httpOut.contains("MCP_AUTH_TOKEN"), httpOut);
+    assertEquals(0, overStdio, out());
+  }
+
+  @Test
+  void should_not_start_serving_with_an_invalid_setting() {
+    int code = Main.run(new String[] {"serve", "--set", "server.port=99999"});
+
+    assertEquals(78, code, err());
+    assertTrue(err().contains("invalid configuration, not starting"), err());
+    assertTrue(err().contains("99999 is out of range 0..65535"), err());
+    assertTrue(err().contains("config check"), err());
+  }
+
+  @Test
+  void should_not_start_serving_by_default_with_an_invalid_setting() {
+    int code = Main.run(new String[] {"--set", "log.level=loud"});
+
+    assertEquals(78, code, err());
+    assertTrue(err().contains("'loud' is not one of"), err());
+  }
+
+  @Test
+  void should_print_the_version() {
+    int code = Main.run(new String[] {"--version"});
+
+    assertEquals(0, code);
+    assertEquals("gitlab-mcp-gateway " + Version.VERSION, out().strip());
+  }
+
+  @Test
+  void should_not_print_credentials_written_into_the_gitlab_url() {
+    int code = Main.run(new String[] {"config", "check", "--gitlab-url", "https://deploy:hunter2-pa55@gitlab.example.com"});
+
+    assertEquals(78, code, out());
+    assertTrue(out().contains("GITLAB_API_URL"), out());
+    assertFalse(out().contains("hunter2-pa55"), out());
+  }
+}

@@ -1,0 +1,229 @@
+package dev.gitlabmcp.gateway.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The tool catalog: what tools/list shows a client, and how a broken catalog is reported to the
+ * engineer who edits the yaml (file and tool named, every problem at once).
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+@ExtendWith(VertxExtension.class)
+class ToolCatalogTest {
+
+  private static ToolCatalog catalog;
+  private static Vertx vertx;
+
+  @BeforeAll
+  static void loadRealCatalog(Vertx v) {
+    vertx = v;
+    catalog = ToolCatalog.load(vertx);
+  }
+
+  // ---- the real catalog
+
+  @Test
+  void should_load_every_tool_listed_in_the_yaml_files_once() throws IOException {
+    List<String> inYaml = new ArrayList<>();
+    Map<?, ?> index = yaml(ToolCatalog.INDEX);
+    for (Object file : (List<?>) index.get("toolsets")) {
+      for (Object tool : (List<?>) yaml("tools/" + file).get("tools")) {
+        inYaml.add(String.valueOf(((Map<?, ?>) tool).get("name")));
+      }
+    }
+    List<String> names = catalog.all().stream().map(t -> t.descriptor().getString("name")).toList();
+
+    assertEquals(new HashSet<>(inYaml).size(), inYaml.size(), "a tool name repeats in the yaml: " + inYaml);
+    assertEquals(inYaml.size(), names.size(), "catalog " + names + " vs yaml " + inYaml);
+    assertEquals(Set.copyOf(inYaml), Set.copyOf(names));
+    assertTrue(names.size() >= 6, names.toString());
+  }
+
+  @Test
+  void should_describe_every_tool() {
+    for (ToolDefinition t : catalog.all()) {
+      String description = t.descriptor().getString("description");
+      assertNotNull(description, t.name());
+      assertFalse(description.isBlank(), t.name());
+      assertEquals(t.name(), t.descriptor().getString("name"));
+    }
+  }
+
+  @Test
+  void should_give_every_tool_a_closed_object_input_schema() {
+    for (ToolDefinition t : catalog.all()) {
+      JsonObject schema = t.descriptor().getJsonObject("inputSchema");
+      assertEquals("object", schema.getString("type"), t.name());
+      assertEquals(Boolean.FALSE, schema.getValue("additionalProperties"), t.name());
+      JsonObject props = schema.getJsonObject("properties");
+      assertNotNull(props, t.name());
+      JsonArray required = schema.getJsonArray("required", new JsonArray());
+      for (Object r : required) {
+        assertTrue(props.containsKey((String) r), t.name() + " requires undeclared " + r);
+      }
+      for (String name : props.fieldNames()) {
+        assertNotNull(props.getJsonObject(name).getString("type"), t.name() + "." + name + " has no type");
+      }
+    }
+  }
+
+  @Test
+  void should_hint_read_only_exactly_for_GET_tools() {
+    for (ToolDefinition t : catalog.all()) {
+      JsonObject annotations = t.descriptor().getJsonObject("annotations");
+      assertNotNull(annotations, t.name());
+      assertEquals(t.method() == HttpMethod.GET, annotations.getBoolean("readOnlyHint"), t.name());
+      assertEquals(t.method() == HttpMethod.DELETE, annotations.getBoolean("destructiveHint"), t.name());
+      assertTrue(annotations.getBoolean("openWorldHint"), t.name());
+    }
+  }
+
+  @Test
+  void should_offer_paging_arguments_on_every_list_tool() {
+    List<ToolDefinition> lists = catalog.all().stream()
+        .filter(t -> t.response().kind() == ResponseSpec.Kind.LIST).toList();
+
+    assertFalse(lists.isEmpty());
+    for (ToolDefinition t : lists) {
+      JsonObject props = t.inputSchema().getJsonObject("properties");
+      assertEquals("integer", props.getJsonObject("page").getString("type"), t.name());
+      assertEquals(100, props.getJsonObject("per_page").getInteger("maximum"), t.name());
+    }
+  }
+
+  @Test
+  void should_offer_full_response_only_on_tools_with_a_slim_projection() {
+    for (ToolDefinition t : catalog.all()) {
+      boolean offered = t.inputSchema().getJsonObject("properties").containsKey(ToolExecutor.FULL_RESPONSE);
+      assertEquals(!t.response().fields().isEmpty(), offered, t.name());
+    }
+  }
+
+  @Test
+  void should_require_project_id_where_the_path_always_needs_it_and_not_for_list_issues() {
+    assertTrue(catalog.get("get_project").param("project_id").required());
+    assertTrue(catalog.get("get_file_contents").param("file_path").required());
+    assertFalse(catalog.get("list_issues").param("project_id").required());
+  }
+
+  // ---- broken catalogs
+
+  private static List<String> problemsOf(String dir) {
+    CatalogException e = assertThrows(CatalogException.class,
+        () -> ToolCatalog.load(vertx, ToolCatalogTest.class.getClassLoader(), dir + "/_index.yaml"));
+    assertFalse(e.problems().isEmpty());
+    e.problems().forEach(p -> assertTrue(e.getMessage().contains(p), p));
+    return e.problems();
+  }
+
+  private static void assertOneProblem(List<String> problems, String... parts) {
+    assertEquals(1, problems.size(), problems.toString());
+    for (String part : parts) {
+      assertTrue(problems.get(0).contains(part), "<" + part + "> missing from " + problems.get(0));
+    }
+  }
+
+  @Test
+  void should_reject_an_unknown_tool_key() {
+    assertOneProblem(problemsOf("broken-tool-key"),
+        "broken-tool-key/things.yaml: tool 'get_thing'", "unknown key 'summary'");
+  }
+
+  @Test
+  void should_reject_an_unknown_param_key() {
+    assertOneProblem(problemsOf("broken-param-key"),
+        "broken-param-key/things.yaml: tool 'get_thing'", "param 'thing_id'", "unknown key 'descripton'");
+  }
+
+  @Test
+  void should_reject_a_path_placeholder_without_a_param() {
+    assertOneProblem(problemsOf("broken-placeholder"),
+        "broken-placeholder/things.yaml: tool 'get_thing'", "path placeholder {thing_id} has no param");
+  }
+
+  @Test
+  void should_reject_a_tool_name_defined_in_two_files() {
+    assertOneProblem(problemsOf("broken-duplicate"),
+        "broken-duplicate/second.yaml", "tool 'get_thing'", "already defined in broken-duplicate/first.yaml");
+  }
+
+  @Test
+  void should_reject_an_invalid_param_type() {
+    assertOneProblem(problemsOf("broken-type"),
+        "broken-type/things.yaml: tool 'get_thing'", "param 'name'", "'type' must be one of");
+  }
+
+  @Test
+  void should_reject_an_unknown_http_method() {
+    assertOneProblem(problemsOf("broken-method"),
+        "broken-method/things.yaml: tool 'get_thing'", "'method' must be GET, POST, PUT, PATCH or DELETE");
+  }
+
+  @Test
+  void should_reject_a_tool_without_description() {
+    assertOneProblem(problemsOf("broken-description"),
+        "broken-description/things.yaml: tool 'get_thing'", "'description' is required");
+  }
+
+  @Test
+  void should_reject_a_reference_to_a_missing_shared_param() {
+    assertOneProblem(problemsOf("broken-shared-ref"),
+        "broken-shared-ref/things.yaml: tool 'get_thing'", "param 'project_id'",
+        "refers to unknown shared param 'project'");
+  }
+
+  @Test
+  void should_report_every_problem_of_every_tool_at_once() {
+    List<String> problems = problemsOf("broken-many");
+
+    assertEquals(4, problems.size(), problems.toString());
+    assertHas(problems, "tool 'get_thing'", "'description' is required");
+    assertHas(problems, "tool 'get_thing'", "path placeholder {thing_id} has no param");
+    assertHas(problems, "tool 'delete_thing'", "'method' must be");
+    assertHas(problems, "tool 'delete_thing'", "param 'force'", "'type' must be one of");
+    problems.forEach(p -> assertTrue(p.startsWith("broken-many/things.yaml: "), p));
+  }
+
+  @Test
+  void should_report_a_missing_index() {
+    List<String> problems = problemsOf("no-such-catalog");
+
+    assertOneProblem(problems, "no-such-catalog/_index.yaml", "not found on the classpath");
+  }
+
+  private static void assertHas(List<String> problems, String... parts) {
+    assertTrue(problems.stream().anyMatch(p -> List.of(parts).stream().allMatch(p::contains)),
+        "no problem with all of " + List.of(parts) + " in " + problems);
+  }
+
+  private static Map<?, ?> yaml(String resource) throws IOException {
+    try (InputStream in = ToolCatalogTest.class.getClassLoader().getResourceAsStream(resource)) {
+      assertNotNull(in, resource);
+      return (Map<?, ?>) new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+    }
+  }
+}
