@@ -1,0 +1,226 @@
+package dev.gitlabmcp.gateway.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+
+/**
+ * The gateway's meters, in one Prometheus registry that Vert.x shares for its HTTP server and
+ * client metrics. Create it before Vertx (Vert.x takes its metrics factory when it is built), build
+ * Vertx with {@link #vertxBuilder(VertxOptions)}, then {@link #bindSessions} once the store exists.
+ *
+ * <p>Every method is a lock-free counter increment, safe from any event loop. Labels come from
+ * fixed sets only: never a token, user name, session id, address or path.
+ */
+public final class GatewayMetrics implements AutoCloseable {
+
+  /** The auth failure reasons counted as such; anything else is counted as {@value #OTHER_REASON}. */
+  public static final List<String> AUTH_FAILURE_REASONS = List.of("missing", "format", "invalid", "forbidden");
+  public static final String OTHER_REASON = "other";
+
+  private static final Path PROC_STATUS = Path.of("/proc/self/status");
+  // Vert.x caches its backend per registry name, JVM-wide: a name per instance keeps two gateways
+  // in one JVM (tests) from sharing a registry.
+  private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+  private final PrometheusMeterRegistry registry;
+  private final JvmGcMetrics gcMetrics;
+  private final String vertxRegistryName;
+  private final Counter sessionsCreated;
+  private final Counter sessionsExpired;
+  private final Counter sessionsDeleted;
+  private final Map<String, Counter> authFailures = new LinkedHashMap<>();
+  private final Counter requestsProcessed;
+  private final Counter rejectedByRateLimit;
+  private final Counter rejectedByCapacity;
+  private final Counter rejectedByIpLimit;
+  private volatile IntSupplier activeSessions = () -> 0;
+  private volatile IntSupplier authenticatedSessions = () -> 0;
+
+  private GatewayMetrics(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+    this.vertxRegistryName = "gitlab-mcp-gateway-" + SEQUENCE.incrementAndGet();
+    new JvmMemoryMetrics().bindTo(registry);
+    gcMetrics = new JvmGcMetrics();
+    gcMetrics.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+
+    // Gauges exist from the start (reading 0) so the scrape has the same series before and after binding.
+    Gauge.builder("mcp.sessions.active", this, m -> m.activeSessions.getAsInt())
+        .description("MCP sessions currently open").strongReference(true).register(registry);
+    Gauge.builder("mcp.sessions.authenticated", this, m -> m.authenticatedSessions.getAsInt())
+        .description("Open MCP sessions that hold a caller's GitLab token").strongReference(true).register(registry);
+    // Not "mcp.sessions.created": Prometheus client 1.x reserves the _created suffix and would
+    // expose it as mcp_sessions_total.
+    sessionsCreated = counter("mcp.sessions.opened", "MCP sessions created");
+    sessionsExpired = counter("mcp.sessions.expired", "MCP sessions removed after the idle timeout");
+    sessionsDeleted = counter("mcp.sessions.deleted", "MCP sessions ended by the client (DELETE)");
+    for (String reason : AUTH_FAILURE_REASONS) {
+      authFailures.put(reason, authFailure(reason, registry));
+    }
+    authFailures.put(OTHER_REASON, authFailure(OTHER_REASON, registry));
+    requestsProcessed = counter("mcp.requests.processed", "MCP requests admitted and handled");
+    rejectedByRateLimit = rejected("rate_limit");
+    rejectedByCapacity = rejected("capacity");
+    rejectedByIpLimit = rejected("ip_limit");
+  }
+
+  /** A registry with the JVM and gateway meters bound; session gauges read 0 until {@link #bindSessions}. */
+  public static GatewayMetrics create() {
+    return new GatewayMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /**
+   * A Vertx builder whose HTTP server/client, pool and event-bus metrics land in this registry.
+   * Vert.x 5 takes the registry through the metrics factory, not the options. Labels are Vert.x's
+   * defaults (method, code, pool type/name, event-bus side): no path, route or remote address.
+   */
+  public VertxBuilder vertxBuilder(VertxOptions base) {
+    MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setRegistryName(vertxRegistryName)
+        .setLabels(new HashSet<>(MicrometerMetricsOptions.DEFAULT_LABELS))
+        .setJvmMetricsEnabled(false); // bound here, once
+    return Vertx.builder()
+        .with(new VertxOptions(base).setMetricsOptions(metricsOptions))
+        .withMetrics(new MicrometerMetricsFactory(registry));
+  }
+
+  /** Lets the session gauges read the store. Suppliers are called on each scrape: keep them O(1). */
+  public void bindSessions(IntSupplier active, IntSupplier authenticated) {
+    this.activeSessions = Objects.requireNonNull(active, "active");
+    this.authenticatedSessions = Objects.requireNonNull(authenticated, "authenticated");
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public void sessionCreated() {
+    sessionsCreated.increment();
+  }
+
+  public void sessionExpired() {
+    sessionsExpired.increment();
+  }
+
+  public void sessionDeleted() {
+    sessionsDeleted.increment();
+  }
+
+  /** Counts a refused credential; {@code reason} is one of {@link #AUTH_FAILURE_REASONS}, else "other". */
+  public void authFailure(String reason) {
+    Counter c = reason == null ? null : authFailures.get(reason);
+    (c != null ? c : authFailures.get(OTHER_REASON)).increment();
+  }
+
+  public void requestProcessed() {
+    requestsProcessed.increment();
+  }
+
+  public void rejectedByRateLimit() {
+    rejectedByRateLimit.increment();
+  }
+
+  public void rejectedByCapacity() {
+    rejectedByCapacity.increment();
+  }
+
+  public void rejectedByIpLimit() {
+    rejectedByIpLimit.increment();
+  }
+
+  /** Prometheus text exposition format 0.0.4. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** The dashboard summary served at /metrics.json. */
+  public JsonObject json(JsonObject configSummary) {
+    long authFailureCount = 0;
+    for (Counter c : authFailures.values()) {
+      authFailureCount += (long) c.count();
+    }
+    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    return new JsonObject()
+        .put("activeSessions", activeSessions.getAsInt())
+        .put("totalSessions", (long) sessionsCreated.count())
+        .put("expiredSessions", (long) sessionsExpired.count())
+        .put("authFailures", authFailureCount)
+        .put("requestsProcessed", (long) requestsProcessed.count())
+        .put("rejectedByRateLimit", (long) rejectedByRateLimit.count())
+        .put("rejectedByCapacity", (long) rejectedByCapacity.count())
+        .put("authenticatedSessions", authenticatedSessions.getAsInt())
+        .put("uptime", ManagementFactory.getRuntimeMXBean().getUptime() / 1000)
+        .put("memoryUsage", new JsonObject()
+            .put("heapUsed", heap.getUsed())
+            .put("heapTotal", heap.getCommitted())
+            .put("rss", rssBytes(PROC_STATUS)))
+        .put("config", configSummary);
+  }
+
+  /** Stops the JVM binders and the registry; close Vertx first. */
+  @Override
+  public void close() {
+    gcMetrics.close();
+    registry.close();
+  }
+
+  /**
+   * Resident set size from a /proc status file, or -1 where there is none (not Linux, hidden
+   * procfs). procfs is generated in memory by the kernel: reading it does not wait on a disk.
+   */
+  static long rssBytes(Path status) {
+    try {
+      for (String line : Files.readAllLines(status)) {
+        if (line.startsWith("VmRSS:")) {
+          String[] parts = line.substring("VmRSS:".length()).trim().split("\\s+");
+          return Long.parseLong(parts[0]) * 1024; // the kernel reports kB
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // unreadable or unexpected: unknown
+    }
+    return -1;
+  }
+
+  private Counter counter(String name, String description) {
+    return Counter.builder(name).description(description).register(registry);
+  }
+
+  private Counter rejected(String reason) {
+    return Counter.builder("mcp.requests.rejected").tag("reason", reason)
+        .description("MCP requests refused before handling").register(registry);
+  }
+
+  private static Counter authFailure(String reason, PrometheusMeterRegistry registry) {
+    return Counter.builder("mcp.auth.failures").tag("reason", reason)
+        .description("Requests refused for their credential").register(registry);
+  }
+}
