@@ -15,6 +15,7 @@ import dev.gitlabmcp.gateway.mcp.MemorySessionStore;
 import dev.gitlabmcp.gateway.mcp.SessionStore;
 import dev.gitlabmcp.gateway.mcp.SessionSweeper;
 import dev.gitlabmcp.gateway.mcp.StdioVerticle;
+import dev.gitlabmcp.gateway.ops.GatewayMetrics;
 import dev.gitlabmcp.gateway.tools.ResponseShaper;
 import dev.gitlabmcp.gateway.tools.ToolCatalog;
 import dev.gitlabmcp.gateway.tools.ToolExecutor;
@@ -37,10 +38,11 @@ public final class GatewayApp {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
 
   /** A started gateway. */
-  public record Running(Vertx vertx, GatewayConfig config, int port, SessionStore sessions, Future<Void> stdioEof) {
+  public record Running(Vertx vertx, GatewayConfig config, int port, SessionStore sessions, Future<Void> stdioEof,
+                        GatewayMetrics metrics) {
 
     public Future<Void> close() {
-      return vertx.close();
+      return vertx.close().onComplete(v -> metrics.close());
     }
   }
 
@@ -57,7 +59,8 @@ public final class GatewayApp {
 
   private static Future<Running> start(GatewayConfig cfg, GatewayConfig.Mode mode, InputStream in, OutputStream out) {
     long t0 = System.nanoTime();
-    Vertx vertx = Vertx.vertx(new VertxOptions());
+    GatewayMetrics metrics = GatewayMetrics.create(); // before Vert.x: its HTTP metrics land in the same registry
+    Vertx vertx = metrics.vertxBuilder(new VertxOptions()).build();
     LocalCodec.register(vertx, GitLabCall.class);
     LocalCodec.register(vertx, GitLabReply.class);
     ToolCatalog catalog;
@@ -66,7 +69,7 @@ public final class GatewayApp {
       catalog = ToolCatalog.load(vertx); // blocking classpath reads, before any verticle runs
       LOG.debug("catalog_loaded tools={} ms={}", catalog.all().size(), (System.nanoTime() - tCatalog) / 1_000_000);
     } catch (RuntimeException e) {
-      vertx.close();
+      vertx.close().onComplete(v -> metrics.close());
       return Future.failedFuture(e);
     }
     long callTimeout = (long) cfg.gitlab().requestTimeoutMs() + 5_000L;
@@ -74,6 +77,7 @@ public final class GatewayApp {
         new ResponseShaper(cfg.maxOutputChars()), callTimeout);
     McpServer server = new McpServer(vertx, executor);
     SessionStore sessions = new MemorySessionStore();
+    metrics.bindSessions(sessions::size, sessions::authenticated);
     Credential credential = cfg.remoteAuthorization() ? Credential.ANONYMOUS
         : Credential.privateToken(cfg.gitlab().token());
     Principal principal = new Principal(cfg.gitlab().name(), credential,
@@ -81,7 +85,8 @@ public final class GatewayApp {
     IdentityVerifier verifier = cfg.remoteAuthorization()
         ? new IdentityVerifier(vertx, cfg.gitlab().name(), cfg.tokenCacheSeconds(), callTimeout) : null;
     IpLimiter ipLimiter = new IpLimiter(cfg.ipRequestsPerMinute());
-    McpRuntime rt = new McpRuntime(cfg, sessions, server, principal, verifier, ipLimiter, System.currentTimeMillis());
+    McpRuntime rt = new McpRuntime(cfg, sessions, server, principal, verifier, ipLimiter, metrics,
+        System.currentTimeMillis());
     cfg.warnings().forEach(w -> LOG.warn("config_warning {}", w));
     if (cfg.remoteAuthorization()) {
       LOG.info("remote authorization: every request must carry the caller's GitLab token");
@@ -97,11 +102,11 @@ public final class GatewayApp {
           .compose(id -> vertx.deployVerticle(() -> new McpHttpVerticle(rt, port::set),
               new DeploymentOptions().setInstances(cfg.effectiveHttpVerticles())))
           .map(id -> {
-            new SessionSweeper(vertx, sessions, cfg.sessionTimeoutSeconds(), verifier, ipLimiter).start();
+            new SessionSweeper(vertx, sessions, cfg.sessionTimeoutSeconds(), verifier, ipLimiter, metrics).start();
             LOG.info("READY http://{}:{}/mcp in {} ms (tools={}, gitlab={}, auth={}, verticles={})", cfg.host(),
                 port.get(), (System.nanoTime() - t0) / 1_000_000, catalog.all().size(), cfg.gitlab().baseUrl(),
                 cfg.remoteAuthorization() ? "remote" : principal.subject(), cfg.effectiveHttpVerticles());
-            return new Running(vertx, cfg, port.get(), sessions, null);
+            return new Running(vertx, cfg, port.get(), sessions, null, metrics);
           });
     } else {
       Promise<Void> eof = Promise.promise();
@@ -110,12 +115,12 @@ public final class GatewayApp {
           .map(id -> {
             LOG.info("READY stdio in {} ms (tools={}, gitlab={}, auth={})", (System.nanoTime() - t0) / 1_000_000,
                 catalog.all().size(), cfg.gitlab().baseUrl(), principal.subject());
-            return new Running(vertx, cfg, 0, sessions, eof.future());
+            return new Running(vertx, cfg, 0, sessions, eof.future(), metrics);
           });
     }
     // Report the failure first, then release the event loops (closing inside the chain would
     // complete listeners on a terminated loop).
-    return started.onFailure(err -> vertx.close());
+    return started.onFailure(err -> vertx.close().onComplete(v -> metrics.close()));
   }
 
 }

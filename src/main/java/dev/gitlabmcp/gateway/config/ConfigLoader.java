@@ -33,7 +33,10 @@ public final class ConfigLoader {
   public record Entry(Setting setting, String value, Source source, String origin) {
 
     public String shown() {
-      return setting.secret() ? new Secret(value).masked() : value;
+      if (setting.secret()) {
+        return new Secret(value).masked();
+      }
+      return setting.type() == Setting.Type.URL ? maskUserInfo(value) : value;
     }
   }
 
@@ -189,7 +192,7 @@ public final class ConfigLoader {
         }
         var uri = GitLabConfig.normalizeUrl(raw);
         if (uri == null) {
-          problems.add(where + ": '" + raw + "' is not an absolute http(s) URL without query or credentials");
+          problems.add(where + ": '" + maskUserInfo(raw) + "' is not an absolute http(s) URL without query or credentials");
           return null;
         }
         return uri.toString();
@@ -206,6 +209,11 @@ public final class ConfigLoader {
         return e.value() == null ? "" : e.value();
       }
     }
+  }
+
+  /** https://user:secret@host -> https://****@host: credentials in a URL are never shown. */
+  static String maskUserInfo(String url) {
+    return url == null ? null : url.replaceAll("(?i)^([a-z][a-z0-9+.-]*://)[^/@?#]*@", "$1****@");
   }
 
   private static String safe(Setting s, String raw) {

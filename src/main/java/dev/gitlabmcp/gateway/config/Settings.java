@@ -32,7 +32,8 @@ public final class Settings {
       0, 0, 256, "HTTP verticle instances (one per event loop); 0 means one per CPU core.");
 
   public static final Setting SESSION_TIMEOUT = Setting.integer("mcp.sessionTimeoutSeconds", "SESSION_TIMEOUT_SECONDS",
-      3600, 60, 86400, "A session idle this long is ended; its next request gets 404 and the client re-initializes.");
+      3600, 60, 86400,
+      "After this much inactivity a session's stored GitLab token is forgotten; after twice this the session is removed.");
   public static final Setting MAX_SESSIONS = Setting.integer("mcp.maxSessions", "MAX_SESSIONS",
       1000, 1, 1_000_000, "Most concurrent MCP sessions; a new one beyond it gets 503.");
   public static final Setting MAX_REQUESTS_PER_MINUTE = Setting.integer("mcp.maxRequestsPerMinute",

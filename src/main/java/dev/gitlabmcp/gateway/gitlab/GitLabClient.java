@@ -41,6 +41,7 @@ public final class GitLabClient {
   private final HttpClientAgent http;
   private final Map<String, HttpClientRequest> inFlight = new HashMap<>();
   private final java.util.Set<String> cancelled = new java.util.HashSet<>();
+  private final Map<String, Runnable> retryWaits = new HashMap<>();
 
   public GitLabClient(Vertx vertx, GitLabConfig config) {
     this.vertx = vertx;
@@ -64,6 +65,7 @@ public final class GitLabClient {
       if (call.callId() != null) {
         inFlight.remove(call.callId());
         cancelled.remove(call.callId());
+        retryWaits.remove(call.callId());
       }
     });
   }
@@ -74,6 +76,11 @@ public final class GitLabClient {
       return; // finished already, or never here: nothing to keep
     }
     cancelled.add(callId);
+    Runnable waiting = retryWaits.remove(callId);
+    if (waiting != null) {
+      waiting.run();
+      return;
+    }
     HttpClientRequest req = inFlight.get(callId);
     if (req != null) {
       req.reset(Http2Error.CANCEL.code());
@@ -109,6 +116,10 @@ public final class GitLabClient {
         .compose(req -> {
           if (call.callId() != null) {
             inFlight.put(call.callId(), req);
+            if (cancelled.contains(call.callId())) {
+              req.reset(Http2Error.CANCEL.code()); // cancelled while the connection was being set up
+              return Future.failedFuture(new java.util.concurrent.CancellationException());
+            }
           }
           return call.body() == null ? req.send() : req.send(call.body());
         })
@@ -120,7 +131,7 @@ public final class GitLabClient {
             if (delay >= 0) {
               LOG.debug("gitlab_retry instance={} call=\"{}\" status={} attempt={} delayMs={}", config.name(), call,
                   reply.status(), n, delay);
-              vertx.setTimer(Math.max(1, delay), t -> attempt(call, n + 1, start, deadline, result));
+              waitThenRetry(call, Math.max(1, delay), n, start, deadline, result);
             } else {
               result.complete(reply);
             }
@@ -128,6 +139,23 @@ public final class GitLabClient {
             onTransportFailure(call, n, start, deadline, result, ar.cause());
           }
         });
+  }
+
+  /** Waits before the next attempt; a cancel during the wait ends the call at once. */
+  private void waitThenRetry(GitLabCall call, long delay, int n, long start, long deadline,
+                             Promise<GitLabReply> result) {
+    long timer = vertx.setTimer(delay, t -> {
+      if (call.callId() != null) {
+        retryWaits.remove(call.callId());
+      }
+      attempt(call, n + 1, start, deadline, result);
+    });
+    if (call.callId() != null) {
+      retryWaits.put(call.callId(), () -> {
+        vertx.cancelTimer(timer);
+        result.tryComplete(GitLabReply.failed(GitLabReply.Failure.CANCELLED, "the request was cancelled", n, ms(start)));
+      });
+    }
   }
 
   private void onTransportFailure(GitLabCall call, int n, long start, long deadline, Promise<GitLabReply> result,
@@ -152,7 +180,7 @@ public final class GitLabClient {
       if (System.nanoTime() + delay * 1_000_000L < deadline) {
         LOG.debug("gitlab_retry instance={} call=\"{}\" error={} attempt={}", config.name(), call,
             cause.getClass().getSimpleName(), n);
-        vertx.setTimer(delay, t -> attempt(call, n + 1, start, deadline, result));
+        waitThenRetry(call, delay, n, start, deadline, result);
         return;
       }
     }
@@ -198,8 +226,8 @@ public final class GitLabClient {
     resp.handler(chunk -> {
       if (body.length() + chunk.length() > limit) {
         resp.handler(null);
+        p.tryFail(new TooLarge()); // before reset(): the reset fires the exception handler too
         resp.request().reset();
-        p.tryFail(new TooLarge());
       } else {
         body.appendBuffer(chunk);
       }

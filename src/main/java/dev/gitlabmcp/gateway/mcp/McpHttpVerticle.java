@@ -7,6 +7,7 @@ import dev.gitlabmcp.gateway.auth.IdentityVerifier;
 import dev.gitlabmcp.gateway.auth.Principal;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
 import dev.gitlabmcp.gateway.ops.HealthHandler;
+import dev.gitlabmcp.gateway.ops.MetricsHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -65,6 +66,7 @@ public final class McpHttpVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.get("/health").handler(new HealthHandler(rt.sessions(), cfg.maxSessions(), rt.startedAtMillis()));
+    new MetricsHandler(rt.metrics(), this::configSummary).mount(router);
     router.route("/mcp").handler(this::guard);
     router.post("/mcp").handler(this::checkPostHeaders);
     // A route of its own: Vert.x Web wants the body handler first on its route.
@@ -88,6 +90,14 @@ public final class McpHttpVerticle extends VerticleBase {
         .requestHandler(router)
         .listen()
         .onSuccess(s -> onListen.accept(s.actualPort()));
+  }
+
+  /** What /metrics.json shows of the configuration: limits and modes, never a secret. */
+  private JsonObject configSummary() {
+    return new JsonObject().put("remoteAuthorization", cfg.remoteAuthorization())
+        .put("maxSessions", cfg.maxSessions()).put("maxRequestsPerMinute", cfg.maxRequestsPerMinute())
+        .put("sessionTimeoutSeconds", cfg.sessionTimeoutSeconds()).put("readOnly", cfg.readOnly())
+        .put("gitlabUrl", cfg.gitlab().baseUrl().toString());
   }
 
   // ---- envelope checks, in the order a request meets them ----
@@ -234,6 +244,7 @@ public final class McpHttpVerticle extends VerticleBase {
         System.currentTimeMillis(), perUser ? principal.subject() : null, perUser ? principal.credential() : null);
     rt.sessions().create(session, cfg.maxSessions()).onComplete(ar -> {
       if (ar.failed() || !ar.result()) {
+        rt.metrics().rejectedByCapacity();
         ctx.response().putHeader("Retry-After", "30");
         plainError(ctx, 503, "Server capacity reached",
             "Maximum " + cfg.maxSessions() + " concurrent sessions allowed. Please try again later.");
@@ -241,6 +252,7 @@ public final class McpHttpVerticle extends VerticleBase {
       }
       LOG.info("session_created session={} client=\"{}\" protocol={} subject={}", session.shortId(),
           session.clientName(), version, principal.subject());
+      rt.metrics().sessionCreated();
       ctx.response().putHeader(SESSION_HEADER, session.id());
       json(ctx, 200, response);
     });
@@ -344,6 +356,7 @@ public final class McpHttpVerticle extends VerticleBase {
       rt.sessions().remove(session.id()).onComplete(ar -> {
         vertx.eventBus().publish(Addresses.sessionOut(session.id()), CLOSE_STREAMS);
         LOG.info("session_deleted session={}", session.shortId());
+        rt.metrics().sessionDeleted();
         ctx.response().setStatusCode(204).end();
       });
     }));
@@ -367,6 +380,7 @@ public final class McpHttpVerticle extends VerticleBase {
       }
       if (s.owner() != null && !s.owner().equals(principal.subject())) {
         LOG.warn("session_owner_mismatch session={} subject={}", s.shortId(), principal.subject());
+        rt.metrics().authFailure("forbidden");
         plainError(ctx, 403, "Forbidden", "This session belongs to another GitLab user. Start your own session with "
             + "initialize.");
         return;
@@ -378,10 +392,12 @@ public final class McpHttpVerticle extends VerticleBase {
       WindowLimiter.Decision d = s.limiter().acquire(cfg.maxRequestsPerMinute(), now);
       rateLimitHeaders(ctx, d);
       if (!d.allowed()) {
+        rt.metrics().rejectedByRateLimit();
         ctx.response().putHeader("Retry-After", Long.toString(d.resetSeconds()));
         plainError(ctx, 429, "Rate limit exceeded", "Maximum " + d.limit() + " requests per minute allowed");
         return;
       }
+      rt.metrics().requestProcessed();
       s.touch(now);
       then.accept(s);
     });
@@ -407,12 +423,12 @@ public final class McpHttpVerticle extends VerticleBase {
     }
     CallerToken token = CallerToken.from(ctx.request().headers());
     if (token.missing()) {
-      unauthenticated(ctx, "Missing Authorization or Private-Token header",
+      unauthenticated(ctx, "missing", "Missing Authorization or Private-Token header",
           "Remote authorization is enabled. Please provide Authorization or Private-Token header.");
       return;
     }
     if (token.malformed()) {
-      unauthenticated(ctx, "Invalid token format", "The token format is invalid: " + token.problem() + ".");
+      unauthenticated(ctx, "format", "Invalid token format", "The token format is invalid: " + token.problem() + ".");
       return;
     }
     rt.verifier().verify(token.credential()).onComplete(ar -> {
@@ -420,7 +436,7 @@ public final class McpHttpVerticle extends VerticleBase {
           : new IdentityVerifier.Verdict(IdentityVerifier.Outcome.UNAVAILABLE, null, "the token check failed");
       switch (v.outcome()) {
         case VALID -> then.accept(new Principal(cfg.gitlab().name(), token.credential(), v.identity().subject()));
-        case INVALID -> unauthenticated(ctx, "Invalid GitLab token", v.message() + ".");
+        case INVALID -> unauthenticated(ctx, "invalid", "Invalid GitLab token", v.message() + ".");
         default -> {
           ctx.response().putHeader("Retry-After", "5");
           plainError(ctx, 503, "GitLab unavailable", "Could not verify the token: " + v.message() + ". Try again shortly.");
@@ -430,9 +446,11 @@ public final class McpHttpVerticle extends VerticleBase {
   }
 
   /** 401, unless this address has sent too many requests without a valid token: then 429. */
-  private void unauthenticated(RoutingContext ctx, String error, String message) {
+  private void unauthenticated(RoutingContext ctx, String reason, String error, String message) {
+    rt.metrics().authFailure(reason);
     WindowLimiter.Decision d = rt.ipLimiter().acquire(clientAddress(ctx), System.currentTimeMillis());
     if (!d.allowed()) {
+      rt.metrics().rejectedByIpLimit();
       rateLimitHeaders(ctx, d);
       ctx.response().putHeader("Retry-After", Long.toString(d.resetSeconds()));
       plainError(ctx, 429, "Rate limit exceeded", "Too many requests without a valid token from this address; maximum "

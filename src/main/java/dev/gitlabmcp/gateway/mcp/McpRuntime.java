@@ -3,6 +3,7 @@ package dev.gitlabmcp.gateway.mcp;
 import dev.gitlabmcp.gateway.auth.IdentityVerifier;
 import dev.gitlabmcp.gateway.auth.Principal;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
+import dev.gitlabmcp.gateway.ops.GatewayMetrics;
 import java.util.Objects;
 
 /**
@@ -11,12 +12,14 @@ import java.util.Objects;
  * verifier that turns each caller's token into one.
  */
 public record McpRuntime(GatewayConfig config, SessionStore sessions, McpServer server, Principal principal,
-                         IdentityVerifier verifier, IpLimiter ipLimiter, long startedAtMillis) {
+                         IdentityVerifier verifier, IpLimiter ipLimiter, GatewayMetrics metrics,
+                         long startedAtMillis) {
 
   public McpRuntime {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(sessions, "sessions");
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(principal, "principal");
+    Objects.requireNonNull(metrics, "metrics");
   }
 }

@@ -2,6 +2,7 @@ package dev.gitlabmcp.gateway.mcp;
 
 import dev.gitlabmcp.gateway.Addresses;
 import dev.gitlabmcp.gateway.auth.IdentityVerifier;
+import dev.gitlabmcp.gateway.ops.GatewayMetrics;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +22,11 @@ public final class SessionSweeper {
   private final IdentityVerifier verifier;
   private final IpLimiter ipLimiter;
 
+  private final GatewayMetrics metrics;
+
   public SessionSweeper(Vertx vertx, SessionStore sessions, int timeoutSeconds, IdentityVerifier verifier,
-                        IpLimiter ipLimiter) {
+                        IpLimiter ipLimiter, GatewayMetrics metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.sessions = sessions;
     this.timeoutMs = timeoutSeconds * 1000L;
@@ -49,6 +53,9 @@ public final class SessionSweeper {
       vertx.eventBus().publish(Addresses.sessionOut(s.id()), McpHttpVerticle.CLOSE_STREAMS);
       LOG.info("session_expired session={} idleSeconds={}", s.shortId(), (now - s.lastSeenMillis()) / 1000);
       removed++;
+      if (metrics != null) {
+        metrics.sessionExpired();
+      }
     }
     if (ipLimiter != null) {
       ipLimiter.sweep(now);

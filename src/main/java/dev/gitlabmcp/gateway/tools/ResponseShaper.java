@@ -38,7 +38,8 @@ public final class ResponseShaper {
     ResponseSpec spec = tool.response();
     return switch (spec.kind()) {
       case EMPTY -> ToolResults.text("Done: GitLab answered " + reply.status() + ".");
-      case TEXT -> ToolResults.text(frame("Text from GitLab", reply.body().toString(StandardCharsets.UTF_8)));
+      case TEXT -> ToolResults.text(frame("Text from GitLab", truncate(reply.body().toString(StandardCharsets.UTF_8),
+          "Ask for a smaller range.")));
       case FILE -> file(reply, full);
       case LIST, OBJECT -> json(tool, reply, full);
     };
@@ -86,7 +87,8 @@ public final class ResponseShaper {
     String encoded = f.getString("content", "");
     byte[] bytes;
     try {
-      bytes = "base64".equals(f.getString("encoding")) ? Base64.getMimeDecoder().decode(encoded)
+      // Strict decoding (line breaks aside): the MIME decoder would silently skip bad characters.
+      bytes = "base64".equals(f.getString("encoding")) ? Base64.getDecoder().decode(encoded.replaceAll("\\s", ""))
           : encoded.getBytes(StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       return ToolResults.error("GitLab sent file content that is not valid base64.");

@@ -227,6 +227,42 @@ class RemoteAuthorizationTest {
   }
 
   @Test
+  void should_count_sessions_auth_failures_and_requests_in_metrics_without_secrets() {
+    try (TestGateway gw = TestGateway.start(gitlab.baseUrl(), Map.of("auth.remoteAuthorization", "true",
+        "mcp.maxRequestsPerMinute", "2", "mcp.maxSessions", "1"))) {
+      RawMcp m = new RawMcp(gw.mcpUrl());
+      m.post(RawMcp.postHeaders(), RawMcp.initializeBody("2025-11-25"));                  // missing token
+      m.post(h("glpat-garbage-for-metrics-000", null), RawMcp.initializeBody("2025-11-25")); // invalid
+      String s = m.post(h(ALICE, null), RawMcp.initializeBody("2025-11-25")).headers()
+          .firstValue("Mcp-Session-Id").orElseThrow();
+      m.post(h(BOB, null), RawMcp.initializeBody("2025-11-25"));                            // capacity
+      m.post(h(BOB, s), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");                 // forbidden
+      for (int i = 0; i < 3; i++) {                                                         // 2 ok, 1 limited
+        m.post(h(ALICE, s), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
+      }
+      RawMcp metrics = new RawMcp(gw.baseUrl() + "/metrics.json");
+      JsonObject j = new JsonObject(metrics.send("GET", Map.of(), null).body());
+      assertEquals(1, j.getInteger("activeSessions"));
+      assertEquals(1, j.getInteger("authenticatedSessions"));
+      assertEquals(1, j.getInteger("totalSessions"));
+      assertEquals(3, j.getInteger("authFailures"));
+      assertEquals(2, j.getInteger("requestsProcessed"));
+      assertEquals(1, j.getInteger("rejectedByRateLimit"));
+      assertEquals(1, j.getInteger("rejectedByCapacity"));
+      assertTrue(j.getJsonObject("config").getBoolean("remoteAuthorization"));
+      HttpResponse<String> prom = new RawMcp(gw.baseUrl() + "/metrics").send("GET", Map.of(), null);
+      assertEquals(200, prom.statusCode());
+      assertTrue(prom.body().contains("mcp_auth_failures_total{reason=\"invalid\"} 1.0"), prom.body());
+      assertTrue(prom.body().contains("vertx_http_server_requests_total"));
+      assertTrue(prom.body().contains("jvm_memory_used_bytes"));
+      for (String secret : new String[] {ALICE, BOB, s, "alice", "glpat-garbage"}) {
+        assertFalse(prom.body().contains(secret), "metrics leak " + secret);
+        assertFalse(j.encode().contains(secret), "metrics.json leaks " + secret);
+      }
+    }
+  }
+
+  @Test
   void should_limit_requests_per_session_with_exact_headers() {
     try (TestGateway gw = TestGateway.start(gitlab.baseUrl(), Map.of("auth.remoteAuthorization", "true",
         "mcp.maxRequestsPerMinute", "3"))) {

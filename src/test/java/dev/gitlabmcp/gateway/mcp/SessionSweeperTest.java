@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gitlabmcp.gateway.config.Secret;
 import dev.gitlabmcp.gateway.gitlab.Credential;
+import dev.gitlabmcp.gateway.ops.GatewayMetrics;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -30,7 +31,8 @@ class SessionSweeperTest {
     Credential token = new Credential(Credential.Kind.BEARER, new Secret("glpat-aaaaaaaaaaaaaaaaaaaa"));
     McpSession s = new McpSession("s1", ProtocolVersions.LATEST, "t", 0, "user:1", token);
     store.create(s, 10);
-    SessionSweeper sweeper = new SessionSweeper(vertx, store, 60, null, null);
+    GatewayMetrics metrics = GatewayMetrics.create();
+    SessionSweeper sweeper = new SessionSweeper(vertx, store, 60, null, null, metrics);
 
     assertEquals(0, sweeper.sweep(59_000));
     assertTrue(s.authenticated());
@@ -43,6 +45,8 @@ class SessionSweeperTest {
     assertEquals(1, sweeper.sweep(121_000));
     assertNull(store.get("s1").result());
     assertEquals(0, store.size());
+    assertTrue(metrics.scrape().contains("mcp_sessions_expired_total 1.0"), "expired counter must move");
+    metrics.close();
   }
 
   @Test
@@ -51,7 +55,7 @@ class SessionSweeperTest {
     McpSession s = new McpSession("s1", ProtocolVersions.LATEST, "t", 0);
     store.create(s, 10);
     s.touch(100_000);
-    assertEquals(0, new SessionSweeper(vertx, store, 60, null, null).sweep(150_000));
+    assertEquals(0, new SessionSweeper(vertx, store, 60, null, null, null).sweep(150_000));
     assertEquals(1, store.size());
   }
 }
