@@ -49,12 +49,6 @@ public final class IdentityVerifier {
     this.delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
   }
 
-  /** Whether this token is known good right now, without asking GitLab. */
-  public boolean knownValid(Credential credential) {
-    Cached c = cache.get(hash(credential));
-    return c != null && c.expiresAtMillis() > System.currentTimeMillis() && c.verdict().outcome() == Outcome.VALID;
-  }
-
   public Future<Verdict> verify(Credential credential) {
     String key = hash(credential);
     Cached c = cache.get(key);

@@ -41,8 +41,7 @@ public final class ConfigLoader {
   }
 
   /** The outcome: the typed config, each entry with its source, and what was read. */
-  public record Loaded(GatewayConfig config, List<Entry> entries, Path file, List<String> warnings) {
-    // warnings: reserved for settings that are accepted but ignored
+  public record Loaded(GatewayConfig config, List<Entry> entries, Path file) {
   }
 
   private final Map<String, String> flags;
@@ -132,7 +131,7 @@ public final class ConfigLoader {
       GatewayConfig config = build(typed);
       problems.addAll(config.crossCheck(mode));
       if (problems.isEmpty()) {
-        return new Loaded(config, List.copyOf(entries), file, config.warnings());
+        return new Loaded(config, List.copyOf(entries), file);
       }
     }
     throw new ConfigException(problems);

@@ -36,20 +36,6 @@ public final class McpServer {
     this.executor = executor;
   }
 
-  /** What a message is, after envelope checks. */
-  public enum Kind { REQUEST, NOTIFICATION, RESPONSE, INVALID }
-
-  /**
-   * Classifies a single JSON-RPC message.
-   *
-   * @return REQUEST, NOTIFICATION, RESPONSE, or INVALID (then {@link #envelopeError} says why)
-   */
-  public static Kind classify(Object msg) {
-    return envelopeError(msg) != null ? Kind.INVALID
-        : ((JsonObject) msg).containsKey("method") ? (((JsonObject) msg).containsKey("id") ? Kind.REQUEST
-        : Kind.NOTIFICATION) : Kind.RESPONSE;
-  }
-
   /** The JSON-RPC error for a malformed message, or null when its envelope is sound. */
   public static JsonObject envelopeError(Object msg) {
     if (!(msg instanceof JsonObject m)) {
