@@ -5,6 +5,7 @@ import dev.gitlabmcp.gateway.gitlab.Credential;
 import dev.gitlabmcp.gateway.gitlab.GitLabCall;
 import dev.gitlabmcp.gateway.gitlab.GitLabReply;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpMethod;
@@ -56,12 +57,21 @@ public final class IdentityVerifier {
     if (c != null && c.expiresAtMillis() > now) {
       return Future.succeededFuture(c.verdict());
     }
-    return inFlight.computeIfAbsent(key, k -> ask(credential).onComplete(ar -> {
-      inFlight.remove(k);
+    // Claim the key first, then ask GitLab outside the map operation: a callback that runs at once
+    // must not touch the map while it is being updated.
+    Promise<Verdict> mine = Promise.promise();
+    Future<Verdict> shared = inFlight.putIfAbsent(key, mine.future());
+    if (shared != null) {
+      return shared;
+    }
+    ask(credential).onComplete(ar -> {
+      inFlight.remove(key);
       if (ar.succeeded() && ar.result().outcome() != Outcome.UNAVAILABLE) {
-        remember(k, ar.result());
+        remember(key, ar.result());
       }
-    }));
+      mine.handle(ar);
+    });
+    return mine.future();
   }
 
   private void remember(String key, Verdict v) {

@@ -279,12 +279,8 @@ public final class McpHttpVerticle extends VerticleBase {
       sse[0].event(notification);
     };
     Object requestId = m.getValue("id");
-    resp.closeHandler(v -> {
-      // The client went away: stop the GitLab call it was waiting for.
-      if (session.cancel(String.valueOf(requestId))) {
-        vertx.eventBus().send(Addresses.GITLAB_CANCEL, session.callId(requestId));
-      }
-    });
+    // The client went away: stop the GitLab call it was waiting for.
+    resp.closeHandler(v -> rt.server().cancel(session, requestId));
     rt.server().handle(session, m, principal, sink).onComplete(ar -> {
       JsonObject response = ar.succeeded() ? ar.result()
           : JsonRpc.error(requestId, JsonRpc.INTERNAL_ERROR, "Internal error");

@@ -168,12 +168,19 @@ public final class McpServer {
   private void onNotification(McpSession session, String method, JsonObject params) {
     if ("notifications/cancelled".equals(method)) {
       Object requestId = params.getValue("requestId");
-      if (JsonRpc.validId(requestId) && session.cancel(String.valueOf(requestId))) {
-        vertx.eventBus().send(Addresses.GITLAB_CANCEL, session.callId(requestId));
-        LOG.debug("mcp_cancel session={} request={}", session.shortId(), requestId);
+      if (JsonRpc.validId(requestId)) {
+        cancel(session, requestId);
       }
     }
     // notifications/initialized, roots/list_changed and unknown notifications need no action.
+  }
+
+  /** Stops a running request's GitLab call (client cancelled it, or went away); no-op when it is not running. */
+  public void cancel(McpSession session, Object requestId) {
+    if (session.cancel(String.valueOf(requestId))) {
+      vertx.eventBus().send(Addresses.GITLAB_CANCEL, session.callId(requestId));
+      LOG.debug("mcp_cancel session={} request={}", session.shortId(), requestId);
+    }
   }
 
   private JsonObject listTools(Object id, JsonObject params) {

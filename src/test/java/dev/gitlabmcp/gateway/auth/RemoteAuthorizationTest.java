@@ -197,6 +197,33 @@ class RemoteAuthorizationTest {
   }
 
   @Test
+  void should_share_one_gitlab_check_among_concurrent_first_requests_of_a_token() throws Exception {
+    String fresh = "glpat-concurrent-first-use-token";
+    gitlab.stubFor(get(urlPathEqualTo("/api/v4/user")).atPriority(1).withHeader("Authorization",
+        equalTo("Bearer " + fresh)).willReturn(json(200, "{\"id\":5,\"username\":\"dan\"}").withFixedDelay(300)));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+    java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    java.util.List<CompletableFuture<Integer>> all = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      all.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          gate.await(); // all twenty start together, inside GitLab's 300 ms answer time
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return mcp.post(h(fresh, null), RawMcp.initializeBody("2025-11-25")).statusCode();
+      }, pool));
+    }
+    gate.countDown();
+    for (CompletableFuture<Integer> f : all) {
+      assertEquals(200, f.get());
+    }
+    pool.shutdown();
+    gitlab.verify(1, getRequestedFor(urlPathEqualTo("/api/v4/user"))
+        .withHeader("Authorization", equalTo("Bearer " + fresh)));
+  }
+
+  @Test
   void should_accept_private_token_and_job_token_headers() {
     Map<String, String> priv = RawMcp.postHeaders();
     priv.put("Private-Token", BOB);
