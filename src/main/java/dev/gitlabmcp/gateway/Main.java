@@ -5,6 +5,10 @@ import dev.gitlabmcp.gateway.config.ConfigLoader;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
 import dev.gitlabmcp.gateway.config.Setting;
 import dev.gitlabmcp.gateway.config.Settings;
+import dev.gitlabmcp.gateway.tools.ToolCatalog;
+import dev.gitlabmcp.gateway.tools.ToolDefinition;
+import dev.gitlabmcp.gateway.tools.ToolDocs;
+import dev.gitlabmcp.gateway.tools.ToolPolicy;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -21,7 +25,7 @@ import picocli.CommandLine.Option;
 /** Command line: serve (the default), stdio, config check. */
 @Command(name = "gitlab-mcp-gateway", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
     description = "GitLab gateway for the Model Context Protocol. Without a subcommand it serves MCP over HTTP.",
-    subcommands = {Main.Serve.class, Main.Stdio.class, Main.ConfigCommand.class})
+    subcommands = {Main.Serve.class, Main.Stdio.class, Main.ConfigCommand.class, Main.ToolsCommand.class})
 public final class Main implements Callable<Integer> {
 
   /** Exit code for invalid configuration (sysexits EX_CONFIG). */
@@ -156,7 +160,12 @@ public final class Main implements Callable<Integer> {
             e.shown().isEmpty() ? "\"\"" : e.shown(), e.origin());
       }
       try {
-        loader.load(mode);
+        GatewayConfig cfg = loader.load(mode).config();
+        List<String> unknown = withCatalog(catalog -> ToolPolicy.unknownNames(catalog, cfg.tools().toolsets(),
+            cfg.tools().tools()));
+        if (!unknown.isEmpty()) {
+          throw new ConfigException(unknown);
+        }
         out.println("Configuration is valid.");
         return 0;
       } catch (ConfigException e) {
@@ -164,6 +173,76 @@ public final class Main implements Callable<Integer> {
         e.problems().forEach(p -> out.println("  - " + p));
         return EXIT_CONFIG;
       }
+    }
+  }
+
+  @Command(name = "tools", mixinStandardHelpOptions = true, description = "The tool catalog.",
+      subcommands = {ToolsList.class, ToolsDocs.class})
+  static final class ToolsCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      new CommandLine(this).usage(System.out);
+      return 0;
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "List the tools: name, toolset, access, and whether the configuration offers them.")
+  static final class ToolsList implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options = new ConfigOptions();
+
+    @Option(names = "--toolset", description = "Only this toolset.")
+    String toolset;
+
+    @Override
+    public Integer call() {
+      GatewayConfig cfg = loadOrReport(options, GatewayConfig.Mode.HTTP, System.err);
+      if (cfg == null) {
+        return EXIT_CONFIG;
+      }
+      ToolPolicy policy = GatewayApp.policy(cfg);
+      return withCatalog(catalog -> {
+        if (toolset != null && !catalog.toolsets().containsKey(toolset)) {
+          System.err.println("unknown toolset '" + toolset + "'; known: " + String.join(", ", catalog.toolsets().keySet()));
+          return 2;
+        }
+        int offered = 0;
+        for (ToolDefinition t : catalog.all()) {
+          if (toolset != null && !t.toolset().equals(toolset)) {
+            continue;
+          }
+          boolean on = policy.visible(t, java.util.Set.of());
+          offered += on ? 1 : 0;
+          System.out.printf("%-44s %-16s %-11s %-8s %s%n", t.name(), t.toolset(),
+              t.readOnly() ? "read" : t.destructive() ? "destructive" : "write", t.tier(), on ? "offered" : "-");
+        }
+        System.out.println(offered + " offered by this configuration (plus discover_tools); "
+            + catalog.all().size() + " in the catalog.");
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "docs", mixinStandardHelpOptions = true,
+      description = "Print docs/tools.md (Markdown) generated from the catalog.")
+  static final class ToolsDocs implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      return withCatalog(catalog -> {
+        System.out.print(ToolDocs.render(catalog));
+        return 0;
+      });
+    }
+  }
+
+  /** Loads the catalog with a short-lived Vert.x (its schema checks need one), runs {@code f}, closes. */
+  static <T> T withCatalog(java.util.function.Function<ToolCatalog, T> f) {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      return f.apply(ToolCatalog.load(vertx));
+    } finally {
+      vertx.close();
     }
   }
 
@@ -186,6 +265,12 @@ public final class Main implements Callable<Integer> {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 1;
+    }
+    if (failure[0] instanceof ConfigException e) {
+      System.err.println("gitlab-mcp-gateway: invalid configuration, not starting. " + e.problems().size()
+          + " problem(s):");
+      e.problems().forEach(p -> System.err.println("  - " + p));
+      return EXIT_CONFIG;
     }
     if (failure[0] != null) {
       System.err.println("gitlab-mcp-gateway: could not start: " + failure[0].getMessage());

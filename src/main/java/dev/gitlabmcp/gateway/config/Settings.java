@@ -90,7 +90,7 @@ public final class Settings {
   public static final Setting USE_WIKI = Setting.bool("tools.useWiki", List.of("USE_GITLAB_WIKI"), false,
       "Legacy switch: true enables the wiki toolset.");
   public static final Setting DENIED_TOOLS_REGEX = Setting.string("tools.deniedToolsRegex", "GITLAB_DENIED_TOOLS_REGEX",
-      "", "Tools whose name matches this regular expression are neither offered nor run (e.g. ^delete_|^erase_).");
+      "", "Tools whose name matches this regular expression are neither offered nor run (e.g. ^delete_ refuses every delete tool).");
   public static final Setting ALLOWED_PROJECT_IDS = Setting.list("tools.allowedProjectIds", "GITLAB_ALLOWED_PROJECT_IDS",
       "Only these projects (ids or full paths, comma separated) can be read or changed; empty means no restriction.");
   public static final Setting MAX_OUTPUT_CHARS = Setting.integer("tools.maxOutputChars", "GITLAB_MAX_OUTPUT_CHARS",

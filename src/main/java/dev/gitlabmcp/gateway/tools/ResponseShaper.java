@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /** Turns a GitLab answer into what the model reads: slim, secret-free, framed, bounded. */
 public final class ResponseShaper {
@@ -38,6 +39,9 @@ public final class ResponseShaper {
   public JsonObject shape(ToolDefinition tool, GitLabReply reply, boolean full, JsonObject args) {
     if (reply.failure() != null) {
       return ToolResults.error(GitLabErrors.forFailure(reply));
+    }
+    if (reply.status() == 304) {
+      return ToolResults.text("GitLab made no change (304 Not Modified): it is already in the requested state.");
     }
     if (reply.status() < 200 || reply.status() >= 300) {
       return ToolResults.error(GitLabErrors.forStatus(tool, reply));
@@ -267,7 +271,7 @@ public final class ResponseShaper {
       if (child instanceof JsonObject co) {
         JsonObject existing = out.getJsonObject(head);
         JsonObject sub = project(co, rest);
-        out.put(head, existing == null ? sub : existing.mergeIn(sub, true));
+        out.put(head, existing == null ? sub : merge(existing, sub));
       } else if (child instanceof JsonArray ca) {
         JsonArray existing = out.getValue(head) instanceof JsonArray ea ? ea : null;
         JsonArray projected = new JsonArray();
@@ -275,7 +279,7 @@ public final class ResponseShaper {
           Object item = ca.getValue(i);
           Object sub = item instanceof JsonObject io ? project(io, rest) : item;
           if (existing != null && existing.getValue(i) instanceof JsonObject prev && sub instanceof JsonObject so) {
-            sub = prev.mergeIn(so, true);
+            sub = merge(prev, so);
           }
           projected.add(sub);
         }
@@ -285,6 +289,28 @@ public final class ResponseShaper {
       }
     }
     return out;
+  }
+
+  /** Merges two projections of the same object; arrays of objects are merged item by item. */
+  private static JsonObject merge(JsonObject into, JsonObject from) {
+    for (Map.Entry<String, Object> e : from) {
+      Object mine = into.getValue(e.getKey());
+      Object theirs = e.getValue();
+      if (mine instanceof JsonObject mo && theirs instanceof JsonObject to) {
+        merge(mo, to);
+      } else if (mine instanceof JsonArray ma && theirs instanceof JsonArray ta && ma.size() == ta.size()) {
+        for (int i = 0; i < ma.size(); i++) {
+          if (ma.getValue(i) instanceof JsonObject mi && ta.getValue(i) instanceof JsonObject ti) {
+            merge(mi, ti);
+          } else {
+            ma.set(i, ta.getValue(i));
+          }
+        }
+      } else {
+        into.put(e.getKey(), theirs);
+      }
+    }
+    return into;
   }
 
   /**

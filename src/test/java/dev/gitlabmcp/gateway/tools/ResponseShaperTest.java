@@ -37,6 +37,95 @@ class ResponseShaperTest {
         new ToolDefinition.Traits(true, false, true, false, false), null, null, new JsonObject(), new JsonObject(), null);
   }
 
+  private static ToolDefinition tool(ResponseSpec spec) {
+    return new ToolDefinition("get_thing", null, "A thing.", "things", "free", HttpMethod.GET, List.of("/things"),
+        List.of(), spec, new ToolDefinition.Traits(true, false, true, false, false), null, null, new JsonObject(),
+        new JsonObject(), null);
+  }
+
+  private static String log(int lines) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 1; i <= lines; i++) {
+      b.append("\u001b[32;1mline ").append(i).append(" of the job\u001b[0;m\n");
+    }
+    return b.toString();
+  }
+
+  @Test
+  void should_keep_every_listed_field_inside_arrays_of_nested_objects() {
+    String body = "{\"tag_name\":\"v1\",\"assets\":{\"count\":2,\"links\":[{\"id\":1,\"name\":\"bin\",\"url\":\"u\"},"
+        + "{\"id\":2,\"name\":\"src\",\"url\":\"v\"}]}}";
+
+    String text = ok(shaper.shape(tool(ResponseSpec.Kind.OBJECT, false, "tag_name", "assets.links.id",
+        "assets.links.name"), reply(200, body), false));
+
+    assertEquals(new JsonObject("{\"tag_name\":\"v1\",\"assets\":{\"links\":[{\"id\":1,\"name\":\"bin\"},"
+        + "{\"id\":2,\"name\":\"src\"}]}}"), new JsonObject(text));
+  }
+
+  @Test
+  void should_show_the_end_of_a_long_log_and_say_how_to_read_earlier_lines() {
+    ResponseShaper small = new ResponseShaper(1000);
+
+    String text = ok(small.shape(tool(new ResponseSpec(ResponseSpec.Kind.TEXT, List.of(), true, true, false)),
+        reply(200, Map.of("content-type", "text/plain"), log(500)), false, new JsonObject()));
+
+    assertTrue(text.contains("line 500 of the job\n"), text);
+    assertFalse(text.contains("line 1 of the job"), text);
+    assertFalse(text.contains("\u001b"), "colour codes are noise to a model");
+    var m = Pattern.compile("\\[Showing lines (\\d+)-500 of 500\\. Earlier lines: call again with start_line=(\\d+) "
+        + "and max_lines=(\\d+)\\.]").matcher(text);
+    assertTrue(m.find(), text);
+    int first = Integer.parseInt(m.group(1));
+    assertTrue(text.contains("line " + first + " of the job\n"));
+    assertFalse(text.contains("line " + (first - 1) + " of the job\n"));
+    assertEquals(first, Integer.parseInt(m.group(2)) + Integer.parseInt(m.group(3)));
+  }
+
+  @Test
+  void should_show_the_lines_asked_for_with_start_line_and_max_lines() {
+    String text = ok(shaper.shape(tool(new ResponseSpec(ResponseSpec.Kind.TEXT, List.of(), true, true, false)),
+        reply(200, Map.of("content-type", "text/plain"), log(50)), false,
+        new JsonObject().put("start_line", 10).put("max_lines", 3)));
+
+    assertTrue(text.contains("line 10 of the job\nline 11 of the job\nline 12 of the job\n[Showing lines 10-12 of 50."),
+        text);
+    assertTrue(text.contains("Later lines: call again with start_line=13."), text);
+    assertFalse(text.contains("line 9 of the job"));
+  }
+
+  @Test
+  void should_remove_gitlab_section_markers_and_progress_rewrites_from_logs() {
+    String raw = "section_start:1700000000:prepare_script\r\u001b[0KPreparing\nDownloading 10%\rDownloading 100%\n"
+        + "section_end:1700000001:prepare_script\r\u001b[0K\n";
+
+    String text = ok(shaper.shape(tool(new ResponseSpec(ResponseSpec.Kind.TEXT, List.of(), true, true, false)),
+        reply(200, Map.of("content-type", "text/plain"), raw), false, new JsonObject()));
+
+    assertTrue(text.contains("\nPreparing\nDownloading 100%\n"), text);
+    assertFalse(text.contains("section_"), text);
+    assertFalse(text.contains("10%"), text);
+  }
+
+  @Test
+  void should_return_structured_content_matching_the_slim_fields_when_the_tool_declares_an_output_schema() {
+    JsonObject r = shaper.shape(tool(new ResponseSpec(ResponseSpec.Kind.LIST, List.of("id", "title"), true, false, true)),
+        reply(200, Map.of("content-type", "application/json", "x-page", "1", "x-next-page", "2"),
+            "[{\"id\":1,\"title\":\"a\",\"secret_token\":\"s\"}]"), false);
+
+    assertEquals(new JsonObject("{\"items\":[{\"id\":1,\"title\":\"a\"}],\"pagination\":{\"page\":1,\"next_page\":2}}"),
+        r.getJsonObject("structuredContent"));
+    assertTrue(r.getJsonArray("content").getJsonObject(0).getString("text").contains("<untrusted-content"));
+  }
+
+  @Test
+  void should_report_not_modified_as_no_change_rather_than_an_error() {
+    JsonObject r = shaper.shape(tool(ResponseSpec.Kind.OBJECT, false), reply(304, ""), false);
+
+    assertFalse(r.getBoolean("isError"));
+    assertTrue(ok(r).contains("already in the requested state"));
+  }
+
   private static GitLabReply reply(int status, Map<String, String> headers, String body) {
     return new GitLabReply(status, headers, Buffer.buffer(body, "UTF-8"), null, null, 1, 3);
   }
@@ -177,19 +266,26 @@ class ResponseShaperTest {
   // ---- truncation
 
   @Test
-  void should_cut_a_long_list_with_a_note_on_how_to_get_the_rest() {
+  void should_cut_a_long_list_at_whole_items_so_the_json_stays_valid_and_say_how_to_get_the_rest() {
     JsonArray items = new JsonArray();
     for (int i = 0; i < 100; i++) {
       items.add(new JsonObject().put("id", i).put("title", "Issue title number " + i));
     }
-    String full = new JsonObject().put("items", items).encode();
 
     String text = ok(new ResponseShaper(1000).shape(tool(ResponseSpec.Kind.LIST, false), reply(200, items.encode()),
         false));
 
-    assertTrue(text.startsWith(full.substring(0, 1000)), text);
-    assertTrue(text.endsWith("\n[Output truncated: showing 1000 of " + full.length()
-        + " characters. Ask for a smaller per_page or a later page.]"), text);
+    int note = text.indexOf("\n[Output truncated: showing ");
+    assertTrue(note > 0, text);
+    JsonObject shown = new JsonObject(text.substring(0, note));
+    int kept = shown.getJsonArray("items").size();
+    assertTrue(kept > 0 && kept < 100, text);
+    assertEquals(new JsonObject().put("shown", kept).put("of", 100), shown.getJsonObject("truncated"));
+    for (int i = 0; i < kept; i++) {
+      assertEquals(i, shown.getJsonArray("items").getJsonObject(i).getInteger("id"));
+    }
+    assertTrue(text.endsWith("showing " + kept + " of 100 items on this page. Ask for a smaller per_page (e.g. " + kept
+        + ") to page through the rest.]"), text);
     assertTrue(text.length() < 1200, "length " + text.length());
   }
 

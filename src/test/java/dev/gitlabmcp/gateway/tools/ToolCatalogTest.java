@@ -92,12 +92,20 @@ class ToolCatalogTest {
   }
 
   @Test
-  void should_hint_read_only_exactly_for_GET_tools() {
+  void should_hint_read_only_for_GET_tools_and_destructive_for_DELETE_tools() {
     for (ToolDefinition t : catalog.all()) {
       JsonObject annotations = t.descriptor().getJsonObject("annotations");
       assertNotNull(annotations, t.name());
-      assertEquals(t.method() == HttpMethod.GET, annotations.getBoolean("readOnlyHint"), t.name());
-      assertEquals(t.method() == HttpMethod.DELETE, annotations.getBoolean("destructiveHint"), t.name());
+      if (t.method() == HttpMethod.GET) {
+        assertTrue(annotations.getBoolean("readOnlyHint"), t.name());
+      }
+      if (t.method() == HttpMethod.DELETE) {
+        assertTrue(annotations.getBoolean("destructiveHint"), t.name() + ": a DELETE is destructive");
+      }
+      assertEquals(t.readOnly(), annotations.getBoolean("readOnlyHint"), t.name());
+      assertEquals(t.destructive(), annotations.getBoolean("destructiveHint"), t.name());
+      assertFalse(t.readOnly() && t.destructive(), t.name() + ": read-only tools destroy nothing");
+      assertEquals(t.idempotent(), annotations.getBoolean("idempotentHint"), t.name());
       assertTrue(annotations.getBoolean("openWorldHint"), t.name());
     }
   }

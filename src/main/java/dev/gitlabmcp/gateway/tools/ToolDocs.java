@@ -1,0 +1,110 @@
+package dev.gitlabmcp.gateway.tools;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** Renders docs/tools.md from the catalog, so the page can never drift from what the gateway offers. */
+public final class ToolDocs {
+
+  private ToolDocs() {
+  }
+
+  /** The tools/list JSON a session gets under {@code policy}, as bytes (discover_tools included). */
+  public static int listBytes(ToolCatalog catalog, ToolPolicy policy) {
+    JsonArray tools = new JsonArray();
+    for (ToolDefinition t : catalog.all()) {
+      if (policy.visible(t, Set.of())) {
+        tools.add(t.descriptor());
+      }
+    }
+    tools.add(DiscoverTools.DESCRIPTOR);
+    return new JsonObject().put("tools", tools).encode().getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  public static String render(ToolCatalog catalog) {
+    ToolPolicy core = new ToolPolicy(ToolPolicy.Mode.FULL, null, Set.of(), Set.of(), List.of());
+    long coreCount = catalog.all().stream().filter(t -> t.traits().core()).count();
+    StringBuilder md = new StringBuilder();
+    md.append("# Tools\n\n")
+        .append("<!-- Generated from src/main/resources/tools/*.yaml by `java -jar target/gitlab-mcp-gateway.jar tools docs"
+            + " > docs/tools.md`. Do not edit: a test fails when this page is stale. -->\n\n")
+        .append("The gateway offers **").append(catalog.all().size()).append(" tools** in ")
+        .append(catalog.toolsets().size()).append(" toolsets, plus `discover_tools`. A session starts with the **")
+        .append(coreCount).append(" core tools** (marked ★ below; `tools/list` is ")
+        .append(kb(listBytes(catalog, core))).append(") and can grow:\n\n")
+        .append("- `GITLAB_TOOLSETS=pipelines,wiki` adds whole toolsets for every session; `GITLAB_TOOLSETS=all` adds ")
+        .append("every one (`tools/list` is ").append(kb(listBytes(catalog, ToolPolicy.permissive()))).append(").\n")
+        .append("- `GITLAB_TOOLS=list_tags,get_tag` adds single tools.\n")
+        .append("- The legacy `USE_PIPELINE`, `USE_MILESTONE` and `USE_GITLAB_WIKI` switches add the pipelines, ")
+        .append("milestones and wiki toolsets.\n")
+        .append("- The model can call `discover_tools` to see the toolsets and enable one for its own session; the ")
+        .append("client is then sent `notifications/tools/list_changed`.\n\n")
+        .append("What may run is decided when a tool is called, not only when tools are listed:\n\n")
+        .append("- `GITLAB_PERMISSION_MODE=readonly` (or `GITLAB_READ_ONLY_MODE=true`): only tools marked *read*; ")
+        .append("`modify`: no tool marked *destructive*; `full` (default): everything.\n")
+        .append("- `GITLAB_DENIED_TOOLS_REGEX`: tools whose name matches never run.\n")
+        .append("- `GITLAB_ALLOWED_PROJECT_IDS`: every `project_id` (and `*_project_id`) argument must be one of these ")
+        .append("ids or paths, exactly as listed; tools that are not about one project run only when marked ")
+        .append("*no project*.\n\n")
+        .append("A refused call is answered with an error that says why, and GitLab never receives it. Tiers: ")
+        .append("*Premium* and *Ultimate* tools need that GitLab tier.\n\n")
+        .append("| Toolset | Tools | What it covers |\n|---|---:|---|\n");
+    for (ToolCatalog.Toolset ts : catalog.toolsets().values()) {
+      md.append("| [").append(ts.name()).append("](#").append(ts.name().replace('_', '-')).append(") | ")
+          .append(ts.tools().size()).append(" | ").append(cell(ts.description())).append(" |\n");
+    }
+    for (ToolCatalog.Toolset ts : catalog.toolsets().values()) {
+      md.append("\n## ").append(ts.name()).append("\n\n").append(ts.description()).append("\n\n")
+          .append("| Tool | What it does | Access | Arguments (* required) |\n|---|---|---|---|\n");
+      for (String name : ts.tools()) {
+        ToolDefinition t = catalog.get(name);
+        md.append("| `").append(name).append('`').append(t.traits().core() ? " ★" : "").append(" | ")
+            .append(cell(t.description())).append(" | ").append(access(t)).append(" | ").append(args(t)).append(" |\n");
+      }
+    }
+    md.append("\n## discover_tools\n\n").append(DiscoverTools.DESCRIPTOR.getString("description"))
+        .append(" Without arguments it lists the toolsets; `{\"enable\": [\"pipelines\"]}` adds one. It never adds a ")
+        .append("tool the permission mode, denied list or project allowlist refuses.\n");
+    return md.toString();
+  }
+
+  private static String access(ToolDefinition t) {
+    StringBuilder a = new StringBuilder(t.readOnly() ? "read" : t.destructive() ? "destructive" : "write");
+    if (!"free".equals(t.tier())) {
+      a.append(", ").append(t.tier().substring(0, 1).toUpperCase(Locale.ROOT)).append(t.tier().substring(1));
+    }
+    if (t.traits().projectFree()) {
+      a.append(", no project");
+    }
+    return a.toString();
+  }
+
+  private static String args(ToolDefinition t) {
+    StringBuilder s = new StringBuilder();
+    for (ParamSpec p : t.params()) {
+      if (p.name().equals("page") || p.name().equals("per_page")) {
+        continue;
+      }
+      if (s.length() > 0) {
+        s.append(", ");
+      }
+      s.append('`').append(p.name()).append('`').append(p.required() ? "*" : "");
+    }
+    if (t.response().kind() == ResponseSpec.Kind.LIST) {
+      s.append(s.length() > 0 ? ", " : "").append("`page`, `per_page`");
+    }
+    return s.length() == 0 ? "—" : s.toString();
+  }
+
+  private static String cell(String text) {
+    return text == null ? "" : text.replace("|", "\\|").replace("\n", " ").strip();
+  }
+
+  private static String kb(int bytes) {
+    return String.format(Locale.ROOT, "%.1f KB", bytes / 1024.0);
+  }
+}
