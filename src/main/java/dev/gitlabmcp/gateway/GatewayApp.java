@@ -2,6 +2,7 @@ package dev.gitlabmcp.gateway;
 
 import dev.gitlabmcp.gateway.auth.IdentityVerifier;
 import dev.gitlabmcp.gateway.auth.Principal;
+import dev.gitlabmcp.gateway.config.ConfigException;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
 import dev.gitlabmcp.gateway.gitlab.Credential;
 import dev.gitlabmcp.gateway.gitlab.GitLabCall;
@@ -49,6 +50,12 @@ public final class GatewayApp {
   private GatewayApp() {
   }
 
+  /** The tool policy the configuration asks for. */
+  public static ToolPolicy policy(GatewayConfig cfg) {
+    return new ToolPolicy(ToolPolicy.Mode.parse(cfg.permissionMode()), cfg.tools().deniedPattern(),
+        cfg.tools().toolsets(), cfg.tools().tools(), cfg.tools().allowedProjects());
+  }
+
   public static Future<Running> startHttp(GatewayConfig cfg) {
     return start(cfg, GatewayConfig.Mode.HTTP, null, null);
   }
@@ -72,9 +79,14 @@ public final class GatewayApp {
       vertx.close().onComplete(v -> metrics.close());
       return Future.failedFuture(e);
     }
+    List<String> unknown = ToolPolicy.unknownNames(catalog, cfg.tools().toolsets(), cfg.tools().tools());
+    if (!unknown.isEmpty()) {
+      vertx.close().onComplete(v -> metrics.close());
+      return Future.failedFuture(new ConfigException(unknown));
+    }
     long callTimeout = (long) cfg.gitlab().requestTimeoutMs() + 5_000L;
-    ToolExecutor executor = new ToolExecutor(vertx, catalog, new ToolPolicy(cfg.readOnly()),
-        new ResponseShaper(cfg.maxOutputChars()), callTimeout);
+    ToolExecutor executor = new ToolExecutor(vertx, catalog, policy(cfg), new ResponseShaper(cfg.maxOutputChars()),
+        callTimeout);
     McpServer server = new McpServer(vertx, executor);
     SessionStore sessions = new MemorySessionStore();
     metrics.bindSessions(sessions::size, sessions::authenticated);

@@ -237,8 +237,27 @@ public final class ConfigLoader {
         new Secret(((String) t.get(Settings.MCP_AUTH_TOKEN)).trim()), (Boolean) t.get(Settings.REMOTE_AUTHORIZATION),
         i(t, Settings.TOKEN_CACHE_SECONDS),
         gitlab,
-        (Boolean) t.get(Settings.READ_ONLY), i(t, Settings.MAX_OUTPUT_CHARS),
+        (Boolean) t.get(Settings.READ_ONLY), i(t, Settings.MAX_OUTPUT_CHARS), tools(t),
         (String) t.get(Settings.LOG_FORMAT), (String) t.get(Settings.LOG_LEVEL));
+  }
+
+  private static ToolsConfig tools(Map<Setting, Object> t) {
+    Set<String> toolsets = new java.util.LinkedHashSet<>();
+    for (String ts : list(t, Settings.TOOLSETS)) {
+      toolsets.add(ts.toLowerCase(Locale.ROOT));
+    }
+    if ((Boolean) t.get(Settings.USE_PIPELINE)) {
+      toolsets.add("pipelines");
+    }
+    if ((Boolean) t.get(Settings.USE_MILESTONE)) {
+      toolsets.add("milestones");
+    }
+    if ((Boolean) t.get(Settings.USE_WIKI)) {
+      toolsets.add("wiki");
+    }
+    return new ToolsConfig((String) t.get(Settings.PERMISSION_MODE), toolsets,
+        new java.util.LinkedHashSet<>(list(t, Settings.EXTRA_TOOLS)), ((String) t.get(Settings.DENIED_TOOLS_REGEX)).trim(),
+        list(t, Settings.ALLOWED_PROJECT_IDS));
   }
 
   private static int i(Map<Setting, Object> t, Setting s) {

@@ -12,7 +12,7 @@ public record GatewayConfig(
     int sessionTimeoutSeconds, int maxSessions, int maxRequestsPerMinute, int ipRequestsPerMinute,
     Secret mcpAuthToken, boolean remoteAuthorization, int tokenCacheSeconds,
     GitLabConfig gitlab,
-    boolean readOnly, int maxOutputChars,
+    boolean readOnly, int maxOutputChars, ToolsConfig tools,
     String logFormat, String logLevel) {
 
   /** How the process runs: problems differ (stdio has no HTTP listener to protect). */
@@ -24,11 +24,17 @@ public record GatewayConfig(
     allowedHosts = List.copyOf(allowedHosts);
     mcpAuthToken = mcpAuthToken == null ? Secret.NONE : mcpAuthToken;
     Objects.requireNonNull(gitlab, "gitlab");
+    Objects.requireNonNull(tools, "tools");
+  }
+
+  /** The effective permission mode: GITLAB_READ_ONLY_MODE=true wins over a looser GITLAB_PERMISSION_MODE. */
+  public String permissionMode() {
+    return readOnly ? "readonly" : tools.permissionMode();
   }
 
   /** Problems that involve more than one setting, for the given mode. */
   public List<String> crossCheck(Mode mode) {
-    List<String> problems = new ArrayList<>();
+    List<String> problems = new ArrayList<>(tools.problems());
     if (remoteAuthorization && mode == Mode.STDIO) {
       problems.add("REMOTE_AUTHORIZATION=true needs the HTTP transport: over stdio there are no request headers to "
           + "carry each caller's token. Use GITLAB_PERSONAL_ACCESS_TOKEN with stdio, or run 'serve'.");

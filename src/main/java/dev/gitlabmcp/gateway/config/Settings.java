@@ -75,7 +75,24 @@ public final class Settings {
       2, 0, 10, "Retries of an idempotent GitLab request on 429/502/503/504 or a reset connection.");
 
   public static final Setting READ_ONLY = Setting.bool("tools.readOnly", List.of("GITLAB_READ_ONLY_MODE"), false,
-      "Offer and allow only read-only tools.");
+      "Offer and allow only read-only tools (the same as permissionMode readonly).");
+  public static final Setting PERMISSION_MODE = Setting.choice("tools.permissionMode", "GITLAB_PERMISSION_MODE", "full",
+      List.of("readonly", "modify", "full"),
+      "readonly: only tools that change nothing; modify: no deletions or other destructive tools; full: everything.");
+  public static final Setting TOOLSETS = Setting.list("tools.toolsets", "GITLAB_TOOLSETS",
+      "Toolsets offered besides the core tools (comma separated, or all). docs/tools.md lists them.");
+  public static final Setting EXTRA_TOOLS = Setting.list("tools.tools", "GITLAB_TOOLS",
+      "Single tools offered besides the enabled toolsets (comma separated tool names).");
+  public static final Setting USE_PIPELINE = Setting.bool("tools.usePipeline", List.of("USE_PIPELINE"), false,
+      "Legacy switch: true enables the pipelines toolset.");
+  public static final Setting USE_MILESTONE = Setting.bool("tools.useMilestone", List.of("USE_MILESTONE"), false,
+      "Legacy switch: true enables the milestones toolset.");
+  public static final Setting USE_WIKI = Setting.bool("tools.useWiki", List.of("USE_GITLAB_WIKI"), false,
+      "Legacy switch: true enables the wiki toolset.");
+  public static final Setting DENIED_TOOLS_REGEX = Setting.string("tools.deniedToolsRegex", "GITLAB_DENIED_TOOLS_REGEX",
+      "", "Tools whose name matches this regular expression are neither offered nor run (e.g. ^delete_|^erase_).");
+  public static final Setting ALLOWED_PROJECT_IDS = Setting.list("tools.allowedProjectIds", "GITLAB_ALLOWED_PROJECT_IDS",
+      "Only these projects (ids or full paths, comma separated) can be read or changed; empty means no restriction.");
   public static final Setting MAX_OUTPUT_CHARS = Setting.integer("tools.maxOutputChars", "GITLAB_MAX_OUTPUT_CHARS",
       60_000, 1000, 10_000_000, "Longest tool result text; longer results are cut with a note on how to get the rest.");
 
@@ -91,7 +108,8 @@ public final class Settings {
       MCP_AUTH_TOKEN, REMOTE_AUTHORIZATION, TOKEN_CACHE_SECONDS,
       GITLAB_URL, GITLAB_TOKEN, GITLAB_HTTP2, GITLAB_H2C, GITLAB_MAX_CONNECTIONS, GITLAB_KEEPALIVE,
       GITLAB_CONNECT_TIMEOUT, GITLAB_REQUEST_TIMEOUT, GITLAB_MAX_RESPONSE_BYTES, GITLAB_MAX_RETRIES,
-      READ_ONLY, MAX_OUTPUT_CHARS,
+      READ_ONLY, PERMISSION_MODE, TOOLSETS, EXTRA_TOOLS, USE_PIPELINE, USE_MILESTONE, USE_WIKI, DENIED_TOOLS_REGEX,
+      ALLOWED_PROJECT_IDS, MAX_OUTPUT_CHARS,
       LOG_FORMAT, LOG_LEVEL);
 
   private static final Map<String, Setting> BY_KEY = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package dev.gitlabmcp.gateway.mcp;
 import dev.gitlabmcp.gateway.Addresses;
 import dev.gitlabmcp.gateway.Version;
 import dev.gitlabmcp.gateway.auth.Principal;
+import dev.gitlabmcp.gateway.tools.DiscoverTools;
 import dev.gitlabmcp.gateway.tools.ToolDefinition;
 import dev.gitlabmcp.gateway.tools.ToolExecutor;
 import io.vertx.core.Future;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 public final class McpServer {
 
   private static final Logger LOG = LoggerFactory.getLogger(McpServer.class);
-  static final int TOOLS_PAGE_SIZE = 100;
+  /** Large enough for the whole catalog in one page: some clients never follow nextCursor. */
+  static final int TOOLS_PAGE_SIZE = 500;
   private static final String CURSOR_PREFIX = "tools:";
   static final String INSTRUCTIONS = "GitLab tools. A project is its numeric id or its full path "
       + "(group/subgroup/project). List tools take page and per_page; results say the next page. Content written by "
@@ -30,10 +32,12 @@ public final class McpServer {
 
   private final Vertx vertx;
   private final ToolExecutor executor;
+  private final DiscoverTools discover;
 
   public McpServer(Vertx vertx, ToolExecutor executor) {
     this.vertx = vertx;
     this.executor = executor;
+    this.discover = new DiscoverTools(executor.catalog(), executor.policy());
   }
 
   /** The JSON-RPC error for a malformed message, or null when its envelope is sound. */
@@ -82,6 +86,7 @@ public final class McpServer {
         .put("protocolVersion", ProtocolVersions.negotiate(requested))
         .put("capabilities", new JsonObject()
             .put("tools", new JsonObject().put("listChanged", true))
+            .put("prompts", new JsonObject().put("listChanged", false))
             .put("logging", new JsonObject()))
         .put("serverInfo", new JsonObject().put("name", "gitlab-mcp-gateway").put("title", "GitLab MCP Gateway")
             .put("version", Version.VERSION))
@@ -123,8 +128,10 @@ public final class McpServer {
         case "ping" -> Future.succeededFuture(JsonRpc.result(id, new JsonObject()));
         case "initialize" -> Future.succeededFuture(JsonRpc.error(id, JsonRpc.INVALID_REQUEST,
             "Invalid Request: the session is already initialized"));
-        case "tools/list" -> Future.succeededFuture(listTools(id, params));
+        case "tools/list" -> Future.succeededFuture(listTools(session, id, params));
         case "tools/call" -> callTool(session, id, params, principal, sink);
+        case "prompts/list" -> Future.succeededFuture(JsonRpc.result(id, Prompts.list()));
+        case "prompts/get" -> Future.succeededFuture(getPrompt(id, params));
         case "logging/setLevel" -> Future.succeededFuture(setLevel(session, id, params));
         default -> Future.succeededFuture(JsonRpc.error(id, JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method));
       };
@@ -183,7 +190,31 @@ public final class McpServer {
     }
   }
 
-  private JsonObject listTools(Object id, JsonObject params) {
+  private static JsonObject getPrompt(Object id, JsonObject params) {
+    String[] problem = new String[1];
+    JsonObject result = Prompts.get(params, problem);
+    return result == null ? JsonRpc.error(id, JsonRpc.INVALID_PARAMS, problem[0]) : JsonRpc.result(id, result);
+  }
+
+  /** The tools this session sees, in catalog order, discover_tools last. */
+  public List<JsonObject> visibleTools(McpSession session) {
+    List<JsonObject> visible = new ArrayList<>();
+    for (ToolDefinition t : executor.catalog().all()) {
+      if (executor.policy().visible(t, session.toolsets())) {
+        visible.add(t.descriptor());
+      }
+    }
+    if (discoverAllowed()) {
+      visible.add(DiscoverTools.DESCRIPTOR);
+    }
+    return visible;
+  }
+
+  private boolean discoverAllowed() {
+    return executor.policy().forbidden(DiscoverTools.NAME, true, false) == null;
+  }
+
+  private JsonObject listTools(McpSession session, Object id, JsonObject params) {
     int offset = 0;
     Object cursor = params.getValue("cursor");
     if (cursor != null) {
@@ -192,19 +223,14 @@ public final class McpServer {
         return JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "Invalid params: unknown or malformed cursor");
       }
     }
-    List<ToolDefinition> visible = new ArrayList<>();
-    for (ToolDefinition t : executor.catalog().all()) {
-      if (executor.policy().visible(t)) {
-        visible.add(t);
-      }
-    }
+    List<JsonObject> visible = visibleTools(session);
     if (offset > visible.size()) {
       return JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "Invalid params: cursor is past the end of the list");
     }
     int end = Math.min(visible.size(), offset + TOOLS_PAGE_SIZE);
     JsonArray tools = new JsonArray();
     for (int i = offset; i < end; i++) {
-      tools.add(visible.get(i).descriptor());
+      tools.add(visible.get(i));
     }
     JsonObject result = new JsonObject().put("tools", tools);
     if (end < visible.size()) {
@@ -241,15 +267,23 @@ public final class McpServer {
     if (!(name instanceof String toolName)) {
       return Future.succeededFuture(JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "Invalid params: \"name\" must be a string"));
     }
-    ToolDefinition tool = executor.catalog().get(toolName);
-    if (tool == null || !executor.policy().visible(tool)) {
-      // A tool hidden by policy is as unknown as one that does not exist: it cannot run.
-      return Future.succeededFuture(JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "Unknown tool: " + toolName));
-    }
     Object rawArgs = params.getValue("arguments");
     if (rawArgs != null && !(rawArgs instanceof JsonObject)) {
       return Future.succeededFuture(JsonRpc.error(id, JsonRpc.INVALID_PARAMS,
           "Invalid params: \"arguments\" must be an object"));
+    }
+    if (toolName.equals(DiscoverTools.NAME) && discoverAllowed()) {
+      DiscoverTools.Outcome d = discover.call((JsonObject) rawArgs, session.toolsets());
+      if (d.changed()) {
+        sink.send(JsonRpc.notification("notifications/tools/list_changed", new JsonObject()));
+      }
+      LOG.info("tool_call instance={} session={} tool={} changed={}", principal.instance(), session.shortId(),
+          toolName, d.changed());
+      return Future.succeededFuture(JsonRpc.result(id, d.result()));
+    }
+    ToolDefinition tool = executor.catalog().get(toolName);
+    if (tool == null) {
+      return Future.succeededFuture(JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "Unknown tool: " + toolName));
     }
     Object progressToken = params.getValue("_meta") instanceof JsonObject meta ? meta.getValue("progressToken") : null;
     if (progressToken != null) {
@@ -257,7 +291,8 @@ public final class McpServer {
     }
     String key = String.valueOf(id);
     session.started(key);
-    return executor.call(tool, (JsonObject) rawArgs, principal, session.callId(id)).map(outcome -> {
+    // A tool outside the session's list is refused by the executor's policy check, before GitLab hears of it.
+    return executor.call(tool, (JsonObject) rawArgs, principal, session.callId(id), session.toolsets()).map(outcome -> {
       boolean cancelled = session.finished(key);
       boolean isError = Boolean.TRUE.equals(outcome.result().getBoolean("isError"));
       LOG.info("tool_call instance={} session={} tool={} gitlab_status={} gitlab_ms={} error={}",

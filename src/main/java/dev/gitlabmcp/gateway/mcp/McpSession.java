@@ -19,6 +19,7 @@ public final class McpSession {
   private volatile LogLevel logLevel;
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+  private final Set<String> toolsets = ConcurrentHashMap.newKeySet();
   private final WindowLimiter limiter = new WindowLimiter();
   private final String owner;
   private volatile Credential credential;
@@ -59,6 +60,11 @@ public final class McpSession {
   /** Wipes the stored token (idle timeout); the next request re-authenticates with its header. */
   public void forgetCredential() {
     this.credential = null;
+  }
+
+  /** Toolsets this session enabled with discover_tools, on top of the gateway's own. */
+  public Set<String> toolsets() {
+    return toolsets;
   }
 
   public WindowLimiter limiter() {

@@ -7,7 +7,7 @@ import java.util.Objects;
  * One tool argument: its JSON Schema and where it goes in the GitLab request.
  *
  * @param name the argument name the model uses
- * @param in path, query or body
+ * @param in path, query, body, or local (read by the gateway, never sent to GitLab)
  * @param upstream the GitLab parameter name (usually the same)
  * @param required whether the model must give it
  * @param schema the property's JSON Schema
@@ -15,7 +15,7 @@ import java.util.Objects;
  */
 public record ParamSpec(String name, In in, String upstream, boolean required, JsonObject schema, boolean commaList) {
 
-  public enum In { PATH, QUERY, BODY }
+  public enum In { PATH, QUERY, BODY, LOCAL }
 
   public ParamSpec {
     Objects.requireNonNull(name, "name");

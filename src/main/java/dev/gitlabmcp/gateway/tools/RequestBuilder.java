@@ -1,6 +1,7 @@
 package dev.gitlabmcp.gateway.tools;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,7 @@ public final class RequestBuilder {
       if (v == null) {
         v = p.defaultValue();
       }
-      if (v == null || p.in() == ParamSpec.In.PATH) {
+      if (v == null || p.in() == ParamSpec.In.PATH || p.in() == ParamSpec.In.LOCAL) {
         continue;
       }
       if (p.in() == ParamSpec.In.QUERY) {
@@ -64,11 +65,45 @@ public final class RequestBuilder {
         if (body == null) {
           body = new JsonObject();
         }
-        body.put(p.upstream(), p.commaList() && v instanceof JsonArray a ? joinComma(a) : v);
+        body.put(p.upstream(), p.commaList() && v instanceof JsonArray a ? joinComma(a) : withItemDefaults(p, v));
+      }
+    }
+    boolean fixedInQuery = tool.method() == HttpMethod.GET || tool.method() == HttpMethod.DELETE;
+    for (Map.Entry<String, Object> e : tool.fixed()) {
+      if (fixedInQuery) {
+        pair(query, e.getKey(), scalar(e.getValue()));
+      } else {
+        if (body == null) {
+          body = new JsonObject();
+        }
+        body.put(e.getKey(), e.getValue());
       }
     }
     String pq = query.length() == 0 ? path.toString() : path + "?" + query;
     return new Built(pq, body == null ? null : body.toBuffer(), null);
+  }
+
+  /** Fills the declared defaults of object items' properties ({action: create} for a pushed file). */
+  private static Object withItemDefaults(ParamSpec p, Object v) {
+    if (!(v instanceof JsonArray arr) || !(p.schema().getValue("items") instanceof JsonObject items)
+        || !(items.getValue("properties") instanceof JsonObject props)) {
+      return v;
+    }
+    JsonArray out = new JsonArray();
+    for (Object item : arr) {
+      if (item instanceof JsonObject o) {
+        JsonObject filled = o.copy();
+        for (Map.Entry<String, Object> prop : props) {
+          if (prop.getValue() instanceof JsonObject ps && ps.containsKey("default") && !filled.containsKey(prop.getKey())) {
+            filled.put(prop.getKey(), ps.getValue("default"));
+          }
+        }
+        out.add(filled);
+      } else {
+        out.add(item);
+      }
+    }
+    return out;
   }
 
   /** The first template whose placeholders all have values. */

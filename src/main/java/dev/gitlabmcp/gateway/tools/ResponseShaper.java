@@ -29,6 +29,13 @@ public final class ResponseShaper {
   }
 
   public JsonObject shape(ToolDefinition tool, GitLabReply reply, boolean full) {
+    return shape(tool, reply, full, new JsonObject());
+  }
+
+  /**
+   * @param args the call's arguments: the gateway-side ones (start_line, max_lines) choose what text is shown
+   */
+  public JsonObject shape(ToolDefinition tool, GitLabReply reply, boolean full, JsonObject args) {
     if (reply.failure() != null) {
       return ToolResults.error(GitLabErrors.forFailure(reply));
     }
@@ -38,7 +45,8 @@ public final class ResponseShaper {
     ResponseSpec spec = tool.response();
     return switch (spec.kind()) {
       case EMPTY -> ToolResults.text("Done: GitLab answered " + reply.status() + ".");
-      case TEXT -> ToolResults.text(frame("Text from GitLab", truncate(reply.body().toString(StandardCharsets.UTF_8),
+      case TEXT -> spec.tail() ? ToolResults.text(frame("Log text from GitLab", lines(reply, args)))
+          : ToolResults.text(frame("Text from GitLab", truncate(reply.body().toString(StandardCharsets.UTF_8),
           "Ask for a smaller range.")));
       case FILE -> file(reply, full);
       case LIST, OBJECT -> json(tool, reply, full);
@@ -56,6 +64,7 @@ public final class ResponseShaper {
     parsed = Redactor.redact(parsed);
     List<String> fields = full ? List.of() : tool.response().fields();
     String text;
+    JsonObject structured = null;
     if (parsed instanceof JsonArray arr) {
       JsonArray items = new JsonArray();
       for (Object o : arr) {
@@ -66,15 +75,116 @@ public final class ResponseShaper {
       if (page != null) {
         out.put("pagination", page);
       }
-      text = out.encode();
+      text = fitList(out);
+      structured = out;
     } else if (parsed instanceof JsonObject jo) {
-      text = project(jo, fields).encode();
+      structured = project(jo, fields);
+      text = truncate(structured.encode(), "Use narrower arguments.");
     } else {
-      text = parsed == null ? "null" : Json.encode(parsed);
+      text = truncate(parsed == null ? "null" : Json.encode(parsed), "Use narrower arguments.");
     }
-    text = truncate(text, tool.response().kind() == ResponseSpec.Kind.LIST
-        ? "Ask for a smaller per_page or a later page." : "Use narrower arguments.");
-    return ToolResults.text(tool.response().untrusted() ? frame("GitLab data with user-written text", text) : text);
+    text = tool.response().untrusted() ? frame("GitLab data with user-written text", text) : text;
+    if (tool.response().structured() && structured != null) {
+      return ToolResults.structured(text, structured);
+    }
+    return ToolResults.text(text);
+  }
+
+  /**
+   * A list that is too long loses items from its end rather than being cut mid-item, so what the
+   * model reads stays valid JSON; the note says how to get the rest. Trims {@code out} in place.
+   */
+  private String fitList(JsonObject out) {
+    String text = out.encode();
+    if (text.length() <= maxChars) {
+      return text;
+    }
+    JsonArray items = out.getJsonArray("items");
+    int total = items.size();
+    // Drop roughly the excess share of items, then one at a time until it fits.
+    int keep = (int) Math.max(0, Math.min(total - 1L, (long) total * maxChars / text.length()));
+    while (items.size() > keep) {
+      items.remove(items.size() - 1);
+    }
+    text = out.encode();
+    while (text.length() > maxChars && !items.isEmpty()) {
+      items.remove(items.size() - 1);
+      text = out.encode();
+    }
+    if (text.length() > maxChars) {
+      return truncate(text, "Ask for a smaller per_page.");
+    }
+    out.put("truncated", new JsonObject().put("shown", items.size()).put("of", total));
+    return out.encode() + "\n[Output truncated: showing " + items.size() + " of " + total + " items on this page. "
+        + "Ask for a smaller per_page (e.g. " + Math.max(1, items.size()) + ") to page through the rest.]";
+  }
+
+  private static final java.util.regex.Pattern ANSI = java.util.regex.Pattern.compile("\u001B\\[[0-9;?]*[A-Za-z]");
+  private static final java.util.regex.Pattern SECTION =
+      java.util.regex.Pattern.compile("section_(?:start|end):[0-9]+:[A-Za-z0-9_.-]+(?:\\[[^\\]\n]*])?\r?");
+
+  /**
+   * Log text: colour codes and GitLab's section markers removed, progress-bar rewrites collapsed,
+   * then either the lines asked for (start_line, max_lines) or as much of the end as fits.
+   */
+  private String lines(GitLabReply reply, JsonObject args) {
+    String raw = reply.body().toString(StandardCharsets.UTF_8);
+    String clean = SECTION.matcher(ANSI.matcher(raw).replaceAll("")).replaceAll("");
+    String[] all = clean.split("\n", -1);
+    int n = all.length;
+    if (n > 0 && all[n - 1].isEmpty()) {
+      n--;
+    }
+    for (int i = 0; i < n; i++) {
+      int cr = all[i].lastIndexOf('\r', all[i].length() - 2);
+      all[i] = (cr >= 0 ? all[i].substring(cr + 1) : all[i]).replace("\r", "");
+    }
+    Long startArg = args.getValue("start_line") instanceof Number s ? s.longValue() : null;
+    Long maxArg = args.getValue("max_lines") instanceof Number m ? m.longValue() : null;
+    int from;
+    int to;
+    if (startArg != null) {
+      from = (int) Math.min(n, startArg - 1);
+      to = maxArg == null ? n : (int) Math.min(n, from + maxArg);
+    } else {
+      to = n;
+      from = maxArg == null ? 0 : (int) Math.max(0, n - maxArg);
+    }
+    // Keep within the character budget: from the end for a tail, from the start for an explicit range.
+    int budget = maxChars;
+    int used = 0;
+    if (startArg == null) {
+      int i = to;
+      while (i > from && used + all[i - 1].length() + 1 <= budget) {
+        used += all[i - 1].length() + 1;
+        i--;
+      }
+      from = i;
+    } else {
+      int i = from;
+      while (i < to && used + all[i].length() + 1 <= budget) {
+        used += all[i].length() + 1;
+        i++;
+      }
+      to = i;
+    }
+    StringBuilder out = new StringBuilder(used + 200);
+    for (int i = from; i < to; i++) {
+      out.append(all[i]).append('\n');
+    }
+    if (from > 0 || to < n) {
+      out.append("[Showing lines ").append(from + 1).append('-').append(to).append(" of ").append(n).append('.');
+      if (from > 0) {
+        int prev = Math.max(1, from + 1 - (to - from));
+        out.append(" Earlier lines: call again with start_line=").append(prev).append(" and max_lines=")
+            .append(Math.max(1, from + 1 - prev)).append('.');
+      }
+      if (to < n) {
+        out.append(" Later lines: call again with start_line=").append(to + 1).append('.');
+      }
+      out.append(']');
+    }
+    return out.toString();
   }
 
   private JsonObject file(GitLabReply reply, boolean full) {

@@ -8,8 +8,10 @@ import java.util.List;
  * @param kind what the body is
  * @param fields the slim projection (dotted paths); empty keeps every field
  * @param untrusted whether the result carries user-written text that must be framed as data
+ * @param tail text only: when too long, show the end (logs) and say how to page
+ * @param structured whether results also carry structuredContent matching the declared outputSchema
  */
-public record ResponseSpec(Kind kind, List<String> fields, boolean untrusted) {
+public record ResponseSpec(Kind kind, List<String> fields, boolean untrusted, boolean tail, boolean structured) {
 
   public enum Kind {
     /** A JSON object. */
@@ -26,5 +28,9 @@ public record ResponseSpec(Kind kind, List<String> fields, boolean untrusted) {
 
   public ResponseSpec {
     fields = fields == null ? List.of() : List.copyOf(fields);
+  }
+
+  public ResponseSpec(Kind kind, List<String> fields, boolean untrusted) {
+    this(kind, fields, untrusted, false, false);
   }
 }

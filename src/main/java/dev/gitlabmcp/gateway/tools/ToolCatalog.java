@@ -38,12 +38,13 @@ public final class ToolCatalog {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_][a-z0-9_]*)}");
   private static final Set<String> TOOLSET_KEYS = Set.of("toolset", "description", "default", "tools");
   private static final Set<String> TOOL_KEYS = Set.of("name", "title", "description", "tier", "method", "path",
-      "params", "response", "destructive");
+      "params", "response", "destructive", "readOnly", "idempotent", "core", "projectFree", "fixed", "fallback");
+  private static final Set<String> FALLBACK_KEYS = Set.of("status", "contains", "method");
   private static final Set<String> PARAM_META = Set.of("in", "as", "required", "commaList");
   private static final Set<String> SCHEMA_KEYS = Set.of("type", "description", "enum", "items", "default", "minimum",
       "maximum", "minLength", "maxLength", "pattern", "format", "properties", "additionalProperties", "minItems",
       "maxItems", "const", "examples");
-  private static final Set<String> RESPONSE_KEYS = Set.of("kind", "fields", "untrusted");
+  private static final Set<String> RESPONSE_KEYS = Set.of("kind", "fields", "untrusted", "tail", "outputSchema");
   private static final Set<String> TIERS = Set.of("free", "premium", "ultimate");
   private static final Set<String> TYPES = Set.of("string", "integer", "number", "boolean", "array", "object");
 
@@ -144,7 +145,7 @@ public final class ToolCatalog {
         names.add(def.name());
       }
       toolsets.put(toolset, new Toolset(toolset, str(doc.get("description")),
-          !Boolean.FALSE.equals(doc.get("default")), List.copyOf(names)));
+          Boolean.TRUE.equals(doc.get("default")), List.copyOf(names)));
     }
     if (!problems.isEmpty()) {
       throw new CatalogException(problems);
@@ -208,6 +209,18 @@ public final class ToolCatalog {
       }
     }
     ResponseSpec response = parseResponse(where, t.get("response"), problems);
+    for (String flag : List.of("destructive", "readOnly", "idempotent", "core", "projectFree")) {
+      if (t.get(flag) != null && !(t.get(flag) instanceof Boolean)) {
+        problems.add(where + ": '" + flag + "' must be true or false");
+      }
+    }
+    JsonObject fixed = null;
+    if (t.get("fixed") instanceof Map<?, ?> fm) {
+      fixed = (JsonObject) toJson(fm);
+    } else if (t.get("fixed") != null) {
+      problems.add(where + ": 'fixed' must be a mapping of GitLab parameter names to values");
+    }
+    ToolDefinition.Fallback fallback = parseFallback(where, t.get("fallback"), problems);
 
     List<ParamSpec> params = new ArrayList<>();
     Map<?, ?> rawParams = t.get("params") == null ? Map.of() : t.get("params") instanceof Map<?, ?> m ? m : null;
@@ -240,6 +253,13 @@ public final class ToolCatalog {
         params.add(param);
       }
     }
+    if (fixed != null) {
+      for (String k : fixed.fieldNames()) {
+        if (params.stream().anyMatch(x -> x.upstream().equals(k))) {
+          problems.add(where + ": fixed value '" + k + "' is also a param");
+        }
+      }
+    }
     for (String ph : placeholders) {
       ParamSpec ps = params.stream().filter(x -> x.name().equals(ph)).findFirst().orElse(null);
       if (ps == null) {
@@ -251,8 +271,11 @@ public final class ToolCatalog {
     if (problems.size() > before) {
       return null;
     }
-    boolean readOnly = method == HttpMethod.GET;
-    boolean destructive = t.get("destructive") instanceof Boolean b ? b : method == HttpMethod.DELETE;
+    boolean readOnly = flag(t, "readOnly", method == HttpMethod.GET);
+    ToolDefinition.Traits traits = new ToolDefinition.Traits(readOnly,
+        !readOnly && flag(t, "destructive", method == HttpMethod.DELETE),
+        readOnly || flag(t, "idempotent", method != HttpMethod.POST && method != HttpMethod.PATCH),
+        flag(t, "core", false), flag(t, "projectFree", false));
     JsonObject schema = inputSchema(params, !response.fields().isEmpty());
     OutputUnit check = metaValidator.validate(schema.copy());
     if (!Boolean.TRUE.equals(check.getValid())) {
@@ -264,21 +287,23 @@ public final class ToolCatalog {
         new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://gitlab-mcp-gateway.local/")
             .setOutputFormat(OutputFormat.Basic));
     String title = str(t.get("title"));
+    // The title lives on the tool itself (MCP 2025-06-18); repeating it in annotations only costs context.
     JsonObject annotations = new JsonObject()
-        .put("readOnlyHint", readOnly)
-        .put("destructiveHint", destructive)
-        .put("idempotentHint", method != HttpMethod.POST && method != HttpMethod.PATCH)
+        .put("readOnlyHint", traits.readOnly())
+        .put("destructiveHint", traits.destructive())
+        .put("idempotentHint", traits.idempotent())
         .put("openWorldHint", true);
-    if (title != null) {
-      annotations.put("title", title);
-    }
     JsonObject descriptor = new JsonObject().put("name", name);
     if (title != null) {
       descriptor.put("title", title);
     }
-    descriptor.put("description", description.strip()).put("inputSchema", schema).put("annotations", annotations);
+    descriptor.put("description", description.strip()).put("inputSchema", schema);
+    if (response.structured()) {
+      descriptor.put("outputSchema", outputSchema(response));
+    }
+    descriptor.put("annotations", annotations);
     return new ToolDefinition(name, title, description.strip(), toolset, tier, method, paths, params, response,
-        readOnly, destructive, schema, descriptor, validator);
+        traits, fixed, fallback, schema, descriptor, validator);
   }
 
   private static ParamSpec parseParam(String where, String argName, Map<?, ?> ps, boolean inPathTemplate,
@@ -315,7 +340,7 @@ public final class ToolCatalog {
       try {
         in = ParamSpec.In.valueOf(rawIn.toUpperCase());
       } catch (IllegalArgumentException e) {
-        problems.add(pw + ": 'in' must be path, query or body");
+        problems.add(pw + ": 'in' must be path, query, body or local");
         return null;
       }
     }
@@ -356,7 +381,58 @@ public final class ToolCatalog {
     } else if (m.get("fields") != null) {
       problems.add(where + ": response 'fields' must be a list");
     }
-    return new ResponseSpec(kind, fields, Boolean.TRUE.equals(m.get("untrusted")));
+    boolean tail = Boolean.TRUE.equals(m.get("tail"));
+    if (tail && kind != ResponseSpec.Kind.TEXT) {
+      problems.add(where + ": response 'tail' applies to kind text only");
+    }
+    boolean structured = Boolean.TRUE.equals(m.get("outputSchema"));
+    if (structured && (fields.isEmpty() || (kind != ResponseSpec.Kind.OBJECT && kind != ResponseSpec.Kind.LIST))) {
+      problems.add(where + ": response 'outputSchema' needs kind object or list and a 'fields' projection");
+    }
+    return new ResponseSpec(kind, fields, Boolean.TRUE.equals(m.get("untrusted")), tail, structured);
+  }
+
+  private static ToolDefinition.Fallback parseFallback(String where, Object raw, List<String> problems) {
+    if (raw == null) {
+      return null;
+    }
+    if (!(raw instanceof Map<?, ?> m)) {
+      problems.add(where + ": 'fallback' must be a mapping with status, contains and method");
+      return null;
+    }
+    unknownKeys(m, FALLBACK_KEYS, where + " fallback", problems);
+    if (!(m.get("status") instanceof Integer status) || status < 400 || status > 499
+        || !(m.get("contains") instanceof String contains) || contains.isBlank()) {
+      problems.add(where + ": 'fallback' needs status (a 4xx code) and contains (text of GitLab's message)");
+      return null;
+    }
+    try {
+      return new ToolDefinition.Fallback(status, contains, HttpMethod.valueOf(String.valueOf(m.get("method"))));
+    } catch (RuntimeException e) {
+      problems.add(where + ": fallback 'method' must be GET, POST, PUT, PATCH or DELETE");
+      return null;
+    }
+  }
+
+  /** The outputSchema of a structured tool, from its slim projection: every listed top-level field. */
+  private static JsonObject outputSchema(ResponseSpec response) {
+    JsonObject props = new JsonObject();
+    for (String f : response.fields()) {
+      int dot = f.indexOf('.');
+      props.put(dot < 0 ? f : f.substring(0, dot), new JsonObject());
+    }
+    JsonObject item = new JsonObject().put("type", "object").put("properties", props);
+    if (response.kind() == ResponseSpec.Kind.OBJECT) {
+      return item;
+    }
+    return new JsonObject().put("type", "object").put("properties", new JsonObject()
+            .put("items", new JsonObject().put("type", "array").put("items", item))
+            .put("pagination", new JsonObject().put("type", "object")))
+        .put("required", new JsonArray().add("items"));
+  }
+
+  private static boolean flag(Map<?, ?> t, String key, boolean otherwise) {
+    return t.get(key) instanceof Boolean b ? b : otherwise;
   }
 
   private static JsonObject inputSchema(List<ParamSpec> params, boolean slim) {
@@ -370,7 +446,7 @@ public final class ToolCatalog {
     }
     if (slim) {
       props.put(ToolExecutor.FULL_RESPONSE, new JsonObject().put("type", "boolean")
-          .put("description", "Return every field GitLab sends instead of the slim default."));
+          .put("description", "Every field GitLab sends, not the slim set."));
     }
     JsonObject schema = new JsonObject().put("type", "object").put("properties", props);
     if (!required.isEmpty()) {

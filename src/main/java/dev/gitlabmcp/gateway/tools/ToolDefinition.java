@@ -11,16 +11,34 @@ import java.util.Objects;
  * input validator compiled once.
  *
  * @param paths path templates, most specific first; the first whose placeholders all have values is used
+ * @param traits flags from the catalog that decide who may call the tool and how it is retried
+ * @param fixed constant request values (query for GET/DELETE, body otherwise), never shown to the model
+ * @param fallback a second method to try when GitLab's answer says the first did not apply, or null
  */
 public record ToolDefinition(String name, String title, String description, String toolset, String tier,
                              HttpMethod method, List<String> paths, List<ParamSpec> params, ResponseSpec response,
-                             boolean readOnly, boolean destructive, JsonObject inputSchema, JsonObject descriptor,
-                             Validator validator) {
+                             Traits traits, JsonObject fixed, Fallback fallback, JsonObject inputSchema,
+                             JsonObject descriptor, Validator validator) {
+
+  /**
+   * @param readOnly changes nothing in GitLab
+   * @param destructive loses data or stops work (refused in modify mode)
+   * @param idempotent repeating it does no more harm than doing it once (safe to retry)
+   * @param core part of the default tool set
+   * @param projectFree touches nothing that belongs to a project (runs under a project allowlist)
+   */
+  public record Traits(boolean readOnly, boolean destructive, boolean idempotent, boolean core, boolean projectFree) {
+  }
+
+  /** Create-or-update: when GitLab answers {@code status} with a message containing {@code contains}, send again as {@code method}. */
+  public record Fallback(int status, String contains, HttpMethod method) {
+  }
 
   public ToolDefinition {
     Objects.requireNonNull(name, "name");
     paths = List.copyOf(paths);
     params = List.copyOf(params);
+    fixed = fixed == null ? new JsonObject() : fixed;
   }
 
   public ParamSpec param(String argName) {
@@ -32,9 +50,16 @@ public record ToolDefinition(String name, String title, String description, Stri
     return null;
   }
 
+  public boolean readOnly() {
+    return traits.readOnly();
+  }
+
+  public boolean destructive() {
+    return traits.destructive();
+  }
+
   /** Whether repeating the call does no more harm than making it once (safe to retry). */
   public boolean idempotent() {
-    return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.PUT
-        || method == HttpMethod.DELETE;
+    return traits.idempotent();
   }
 }

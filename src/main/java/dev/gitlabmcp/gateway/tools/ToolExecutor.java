@@ -7,12 +7,15 @@ import dev.gitlabmcp.gateway.gitlab.GitLabReply;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.OutputUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,31 +61,59 @@ public final class ToolExecutor {
    * @return an Outcome; never a failed future for anything a client or GitLab did
    */
   public Future<Outcome> call(ToolDefinition tool, JsonObject arguments, Principal principal, String callId) {
-    String denial = policy.denial(tool);
-    if (denial != null) {
-      return Future.succeededFuture(new Outcome(ToolResults.error(denial), 0, 0));
+    return call(tool, arguments, principal, callId, Set.of());
+  }
+
+  /**
+   * @param sessionToolsets toolsets the session enabled with discover_tools
+   */
+  public Future<Outcome> call(ToolDefinition tool, JsonObject arguments, Principal principal, String callId,
+                              Set<String> sessionToolsets) {
+    String forbidden = policy.forbidden(tool.name(), tool.readOnly(), tool.destructive());
+    if (forbidden != null) {
+      return refused(forbidden);
     }
     JsonObject args = arguments == null ? new JsonObject() : arguments.copy();
     boolean full = Boolean.TRUE.equals(args.remove(FULL_RESPONSE)) && !tool.response().fields().isEmpty();
     coerce(tool, args);
     String invalid = validate(tool, args, arguments);
     if (invalid != null) {
-      return Future.succeededFuture(new Outcome(ToolResults.error(invalid), 0, 0));
+      return refused(invalid);
+    }
+    String denial = policy.denial(tool, args, sessionToolsets);
+    if (denial != null) {
+      return refused(denial);
     }
     RequestBuilder.Built built = RequestBuilder.build(tool, args);
     if (built.problem() != null) {
-      return Future.succeededFuture(new Outcome(ToolResults.error("Invalid arguments for " + tool.name() + ": "
-          + built.problem() + "."), 0, 0));
+      return refused("Invalid arguments for " + tool.name() + ": " + built.problem() + ".");
     }
-    GitLabCall call = new GitLabCall(callId, principal.instance(), tool.method(), built.pathAndQuery(), built.body(),
-        principal.credential(), tool.idempotent());
+    return send(tool, tool.method(), built, principal, callId)
+        .compose(reply -> fallbackNeeded(tool, reply) ? send(tool, tool.fallback().method(), built, principal, callId)
+            : Future.succeededFuture(reply))
+        .map(reply -> new Outcome(shaper.shape(tool, reply, full, args), reply.status(), reply.elapsedMs()))
+        .recover(this::unexpected);
+  }
+
+  private static Future<Outcome> refused(String message) {
+    return Future.succeededFuture(new Outcome(ToolResults.error(message), 0, 0));
+  }
+
+  private Future<GitLabReply> send(ToolDefinition tool, HttpMethod method, RequestBuilder.Built built,
+                                   Principal principal, String callId) {
+    boolean idempotent = method == tool.method() ? tool.idempotent() : method != HttpMethod.POST;
+    GitLabCall call = new GitLabCall(callId, principal.instance(), method, built.pathAndQuery(), built.body(),
+        principal.credential(), idempotent);
     return vertx.eventBus().<GitLabReply>request(Addresses.GITLAB_CALL, call, delivery)
         .recover(err -> Future.failedFuture(new BusTimeout()))
-        .map(msg -> {
-          GitLabReply reply = msg.body();
-          return new Outcome(shaper.shape(tool, reply, full), reply.status(), reply.elapsedMs());
-        })
-        .recover(this::unexpected);
+        .map(Message::body);
+  }
+
+  /** Create-or-update: the first method was refused in the way the catalog names, so the other one applies. */
+  private static boolean fallbackNeeded(ToolDefinition tool, GitLabReply reply) {
+    ToolDefinition.Fallback f = tool.fallback();
+    return f != null && reply.failure() == null && reply.status() == f.status()
+        && reply.body().toString(java.nio.charset.StandardCharsets.UTF_8).contains(f.contains());
   }
 
   private Future<Outcome> unexpected(Throwable err) {

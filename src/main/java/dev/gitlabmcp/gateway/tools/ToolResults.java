@@ -13,6 +13,11 @@ public final class ToolResults {
     return new JsonObject().put("content", new JsonArray().add(content(text))).put("isError", false);
   }
 
+  /** A result with the JSON also as structuredContent, for tools that declare an outputSchema. */
+  public static JsonObject structured(String text, JsonObject structured) {
+    return text(text).put("structuredContent", structured);
+  }
+
   public static JsonObject error(String text) {
     return new JsonObject().put("content", new JsonArray().add(content(text))).put("isError", true);
   }

@@ -33,8 +33,8 @@ class ResponseShaperTest {
 
   private static ToolDefinition tool(ResponseSpec.Kind kind, boolean untrusted, String... fields) {
     return new ToolDefinition("get_thing", null, "A thing.", "things", "free", HttpMethod.GET, List.of("/things"),
-        List.of(), new ResponseSpec(kind, List.of(fields), untrusted), true, false, new JsonObject(),
-        new JsonObject(), null);
+        List.of(), new ResponseSpec(kind, List.of(fields), untrusted),
+        new ToolDefinition.Traits(true, false, true, false, false), null, null, new JsonObject(), new JsonObject(), null);
   }
 
   private static GitLabReply reply(int status, Map<String, String> headers, String body) {
