@@ -41,12 +41,24 @@ public final class RequestBuilder {
       int close = template.indexOf('}', open);
       path.append(template, i, open);
       String name = template.substring(open + 1, close);
+      boolean keepSlashes = name.startsWith("+");
+      name = keepSlashes ? name.substring(1) : name;
       String value = scalar(args.getValue(name));
       String problem = checkPathValue(name, value);
       if (problem != null) {
         return Built.refused(problem);
       }
-      path.append(encode(normalizePathValue(value)));
+      if (keepSlashes) {
+        String[] segments = normalizePathValue(value).split("/", -1);
+        for (int k = 0; k < segments.length; k++) {
+          if (segments[k].isEmpty()) {
+            return Built.refused("'" + name + "' must not contain empty path segments");
+          }
+          path.append(k == 0 ? "" : "/").append(encode(segments[k]));
+        }
+      } else {
+        path.append(encode(normalizePathValue(value)));
+      }
       i = close + 1;
     }
     StringBuilder query = new StringBuilder();
@@ -113,7 +125,8 @@ public final class RequestBuilder {
       int i = 0;
       while ((i = t.indexOf('{', i)) >= 0) {
         int close = t.indexOf('}', i);
-        if (args.getValue(t.substring(i + 1, close)) == null) {
+        String name = t.substring(i + 1, close);
+        if (args.getValue(name.startsWith("+") ? name.substring(1) : name) == null) {
           ok = false;
           break;
         }

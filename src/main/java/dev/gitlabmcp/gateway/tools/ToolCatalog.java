@@ -35,7 +35,8 @@ public final class ToolCatalog {
   public static final String INDEX = "tools/_index.yaml";
   private static final String META_SCHEMA = "https://json-schema.org/draft/2020-12/schema";
   private static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9_]{1,63}$");
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_][a-z0-9_]*)}");
+  /** {name} is encoded whole (a/b -> a%2Fb); {+name} keeps its slashes for GitLab's wildcard routes. */
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\+?([a-z_][a-z0-9_]*)}");
   private static final Set<String> TOOLSET_KEYS = Set.of("toolset", "description", "default", "tools");
   private static final Set<String> TOOL_KEYS = Set.of("name", "title", "description", "tier", "method", "path",
       "params", "response", "destructive", "readOnly", "idempotent", "core", "projectFree", "fixed", "fallback");
@@ -288,11 +289,12 @@ public final class ToolCatalog {
             .setOutputFormat(OutputFormat.Basic));
     String title = str(t.get("title"));
     // The title lives on the tool itself (MCP 2025-06-18); repeating it in annotations only costs context.
-    JsonObject annotations = new JsonObject()
-        .put("readOnlyHint", traits.readOnly())
-        .put("destructiveHint", traits.destructive())
-        .put("idempotentHint", traits.idempotent())
-        .put("openWorldHint", true);
+    // destructiveHint and idempotentHint mean something only when readOnlyHint is false (MCP spec).
+    JsonObject annotations = new JsonObject().put("readOnlyHint", traits.readOnly());
+    if (!traits.readOnly()) {
+      annotations.put("destructiveHint", traits.destructive()).put("idempotentHint", traits.idempotent());
+    }
+    annotations.put("openWorldHint", true);
     JsonObject descriptor = new JsonObject().put("name", name);
     if (title != null) {
       descriptor.put("title", title);
@@ -446,7 +448,7 @@ public final class ToolCatalog {
     }
     if (slim) {
       props.put(ToolExecutor.FULL_RESPONSE, new JsonObject().put("type", "boolean")
-          .put("description", "Every field GitLab sends, not the slim set."));
+          .put("description", "All fields, not the slim set."));
     }
     JsonObject schema = new JsonObject().put("type", "object").put("properties", props);
     if (!required.isEmpty()) {
@@ -495,7 +497,9 @@ public final class ToolCatalog {
         problems.add(path + ": not found on the classpath");
         return null;
       }
-      Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+      LoaderOptions options = new LoaderOptions();
+      options.setAllowDuplicateKeys(false); // a repeated key would silently win: make it an error
+      Object doc = new Yaml(new SafeConstructor(options)).load(in);
       if (!(doc instanceof Map<?, ?> m)) {
         problems.add(path + ": must be a YAML mapping");
         return null;

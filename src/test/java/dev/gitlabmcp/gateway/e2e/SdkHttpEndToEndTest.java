@@ -16,6 +16,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.LoggingMessageNotification;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -158,7 +159,9 @@ class SdkHttpEndToEndTest {
 
     assertFalse(isError(result), () -> text(result));
     String text = text(result);
-    JsonObject project = new JsonObject(text);
+    // Project descriptions are user-written: the JSON comes framed as untrusted data, and also structured.
+    JsonObject project = new JsonObject(Framed.parse(text).content());
+    assertEquals(project, new JsonObject(Json.encode(result.structuredContent())));
     assertEquals(4242, project.getInteger("id"));
     assertEquals("group/sub/project", project.getString("path_with_namespace"));
     assertEquals("main", project.getString("default_branch"));
@@ -187,7 +190,7 @@ class SdkHttpEndToEndTest {
         Map.of("project_id", FakeGitLab.PROJECT, "full_response", true));
 
     assertFalse(isError(result), () -> text(result));
-    JsonObject project = new JsonObject(text(result));
+    JsonObject project = new JsonObject(Framed.parse(text(result)).content());
     assertEquals("[REDACTED]", project.getString("runners_token"));
     assertEquals("https://[REDACTED]@github.com/acme/project.git", project.getString("import_url"));
     assertEquals(40, project.getJsonObject("permissions").getJsonObject("project_access").getInteger("access_level"));

@@ -141,7 +141,7 @@ class SdkStdioEndToEndTest {
     assertFalse(stderrText().contains(TestGateway.GITLAB_TOKEN), "stderr shows the GitLab token");
 
     assertFalse(Boolean.TRUE.equals(result.isError()), () -> text(result));
-    JsonObject project = new JsonObject(text(result));
+    JsonObject project = new JsonObject(Framed.parse(text(result)).content());
     assertEquals(4242, project.getInteger("id"));
     assertEquals(FakeGitLab.PROJECT, project.getString("path_with_namespace"));
     assertFalse(text(result).contains(FakeGitLab.RUNNERS_TOKEN));
