@@ -5,9 +5,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
-import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.JsonSchemaOptions;
-import io.vertx.json.schema.OutputFormat;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.SchemaRepository;
 import io.vertx.json.schema.Validator;
@@ -95,9 +93,6 @@ public final class ToolCatalog {
         }
       });
     }
-    SchemaRepository repo = SchemaRepository.create(new JsonSchemaOptions().setDraft(Draft.DRAFT202012)
-        .setBaseUri("https://gitlab-mcp-gateway.local/")).preloadMetaSchema(vertx.fileSystem(), Draft.DRAFT202012);
-    Validator metaValidator = repo.validator(META_SCHEMA);
 
     Map<String, ToolDefinition> tools = new LinkedHashMap<>();
     Map<String, String> origin = new LinkedHashMap<>();
@@ -133,7 +128,7 @@ public final class ToolCatalog {
           problems.add(file + ": every entry of 'tools' must be a mapping");
           continue;
         }
-        ToolDefinition def = parseTool(file, toolset, tm, shared, metaValidator, problems);
+        ToolDefinition def = parseTool(file, toolset, tm, shared, problems);
         if (def == null) {
           continue;
         }
@@ -156,7 +151,7 @@ public final class ToolCatalog {
   }
 
   private static ToolDefinition parseTool(String file, String toolset, Map<?, ?> t, Map<String, Map<?, ?>> shared,
-                                          Validator metaValidator, List<String> problems) {
+                                          List<String> problems) {
     String name = str(t.get("name"));
     String where = file + ": tool '" + (name == null ? "?" : name) + "'";
     int before = problems.size();
@@ -278,15 +273,12 @@ public final class ToolCatalog {
         readOnly || flag(t, "idempotent", method != HttpMethod.POST && method != HttpMethod.PATCH),
         flag(t, "core", false), flag(t, "projectFree", false));
     JsonObject schema = inputSchema(params, !response.fields().isEmpty());
-    OutputUnit check = metaValidator.validate(schema.copy());
-    if (!Boolean.TRUE.equals(check.getValid())) {
-      problems.add(where + ": input schema is not valid JSON Schema 2020-12: " + firstError(check));
+    List<String> schemaProblems = SchemaCheck.problems(schema);
+    if (!schemaProblems.isEmpty()) {
+      problems.add(where + ": input schema is not valid JSON Schema 2020-12: " + String.join("; ", schemaProblems));
       return null;
     }
-    // JsonSchema.of annotates the object it is given: hand it a copy so tools/list stays clean.
-    Validator validator = Validator.create(JsonSchema.of(schema.copy()),
-        new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://gitlab-mcp-gateway.local/")
-            .setOutputFormat(OutputFormat.Basic));
+    SchemaValidator validator = new SchemaValidator(schema);
     String title = str(t.get("title"));
     // The title lives on the tool itself (MCP 2025-06-18); repeating it in annotations only costs context.
     // destructiveHint and idempotentHint mean something only when readOnlyHint is false (MCP spec).
@@ -481,6 +473,32 @@ public final class ToolCatalog {
 
   private static String str(Object o) {
     return o == null ? null : String.valueOf(o);
+  }
+
+  /**
+   * Validates every input and output schema against the official JSON Schema 2020-12 meta-schema.
+   * Too slow for startup (most of a second); the test suite runs it to keep {@link SchemaCheck} honest.
+   *
+   * @return "tool: error" for each schema the meta-schema rejects
+   */
+  public static List<String> metaSchemaProblems(Vertx vertx, ToolCatalog catalog) {
+    SchemaRepository repo = SchemaRepository.create(new JsonSchemaOptions().setDraft(Draft.DRAFT202012)
+        .setBaseUri("https://gitlab-mcp-gateway.local/")).preloadMetaSchema(vertx.fileSystem(), Draft.DRAFT202012);
+    Validator meta = repo.validator(META_SCHEMA);
+    List<String> problems = new ArrayList<>();
+    for (ToolDefinition t : catalog.all()) {
+      for (String key : List.of("inputSchema", "outputSchema")) {
+        JsonObject schema = t.descriptor().getJsonObject(key);
+        if (schema == null) {
+          continue;
+        }
+        OutputUnit check = meta.validate(schema.copy());
+        if (!Boolean.TRUE.equals(check.getValid())) {
+          problems.add(t.name() + " " + key + ": " + firstError(check));
+        }
+      }
+    }
+    return problems;
   }
 
   private static String firstError(OutputUnit u) {

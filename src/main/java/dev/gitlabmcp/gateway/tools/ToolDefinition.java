@@ -2,7 +2,6 @@ package dev.gitlabmcp.gateway.tools;
 
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import io.vertx.json.schema.Validator;
 import java.util.List;
 import java.util.Objects;
 
@@ -18,7 +17,7 @@ import java.util.Objects;
 public record ToolDefinition(String name, String title, String description, String toolset, String tier,
                              HttpMethod method, List<String> paths, List<ParamSpec> params, ResponseSpec response,
                              Traits traits, JsonObject fixed, Fallback fallback, JsonObject inputSchema,
-                             JsonObject descriptor, Validator validator) {
+                             JsonObject descriptor, SchemaValidator validator) {
 
   /**
    * @param readOnly changes nothing in GitLab

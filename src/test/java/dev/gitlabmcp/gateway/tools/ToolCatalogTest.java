@@ -64,6 +64,56 @@ class ToolCatalogTest {
   }
 
   @Test
+  void should_offer_the_tool_names_users_know_from_other_gitlab_mcp_servers() {
+    List<String> known = List.of("get_project", "list_projects", "list_namespaces", "list_group_projects",
+        "get_file_contents", "create_or_update_file", "push_files", "get_repository_tree", "list_branches",
+        "create_branch", "list_commits", "get_commit", "get_commit_diff", "list_merge_requests", "get_merge_request",
+        "create_merge_request", "update_merge_request", "merge_merge_request", "get_merge_request_diffs",
+        "create_merge_request_note", "mr_discussions", "list_issues", "get_issue", "create_issue", "update_issue",
+        "create_issue_note", "list_labels", "list_milestones", "list_pipelines", "get_pipeline", "list_pipeline_jobs",
+        "get_pipeline_job_output", "retry_pipeline", "cancel_pipeline", "list_environments", "list_deployments",
+        "list_wiki_pages", "get_wiki_page", "list_releases", "create_release", "list_tags", "get_users", "list_events",
+        "search_code");
+    List<String> missing = known.stream().filter(n -> catalog.get(n) == null).toList();
+
+    assertTrue(missing.isEmpty(), "missing: " + missing);
+    assertTrue(catalog.all().size() >= 200, catalog.all().size() + " tools");
+    assertEquals("projects", catalog.get("get_project").toolset());
+    assertTrue(catalog.get("merge_merge_request").traits().core());
+  }
+
+  @Test
+  void should_give_every_toolset_a_description_and_every_paid_feature_its_tier() {
+    for (ToolCatalog.Toolset ts : catalog.toolsets().values()) {
+      assertFalse(ts.description() == null || ts.description().isBlank() || ts.description().equals("TODO"), ts.name());
+      assertFalse(ts.tools().isEmpty(), ts.name());
+    }
+    for (String name : catalog.toolsets().get("epics").tools()) {
+      assertEquals("premium", catalog.get(name).tier(), name);
+    }
+    for (String name : catalog.toolsets().get("vulnerabilities").tools()) {
+      assertEquals("ultimate", catalog.get(name).tier(), name);
+    }
+  }
+
+  @Test
+  void should_pass_the_official_json_schema_meta_schema_with_every_input_and_output_schema() {
+    assertEquals(List.of(), ToolCatalog.metaSchemaProblems(vertx, catalog));
+  }
+
+  @Test
+  void should_report_schema_problems_in_nested_items_with_their_location() {
+    List<String> problems = SchemaCheck.problems(new JsonObject("{\"type\":\"object\",\"properties\":{\"files\":"
+        + "{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"path\"],\"properties\":"
+        + "{\"file_path\":{\"type\":\"text\"}},\"minItems\":-1}}}}"));
+
+    assertEquals(List.of("/properties/files/items: required property 'path' is not declared",
+        "/properties/files/items/properties/file_path: type must be one of [string, integer, number, boolean, array, object, null]",
+        "/properties/files/items: minItems must be a whole number >= 0").stream().sorted().toList(),
+        problems.stream().sorted().toList());
+  }
+
+  @Test
   void should_describe_every_tool() {
     for (ToolDefinition t : catalog.all()) {
       String description = t.descriptor().getString("description");
