@@ -21,9 +21,13 @@ public final class JsonRpc {
     return new JsonObject().put("jsonrpc", "2.0").put("id", id).put("result", result);
   }
 
+  /** Longest error message sent; longer ones (e.g. echoing a 100 KB method name) are cut. */
+  static final int MAX_MESSAGE = 1000;
+
   public static JsonObject error(Object id, int code, String message) {
+    String m = message != null && message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "..." : message;
     return new JsonObject().put("jsonrpc", "2.0").put("id", id)
-        .put("error", new JsonObject().put("code", code).put("message", message));
+        .put("error", new JsonObject().put("code", code).put("message", m));
   }
 
   public static JsonObject notification(String method, JsonObject params) {

@@ -44,6 +44,8 @@ public final class McpHttpVerticle extends VerticleBase {
   public static final String CLOSE_STREAMS = "close";
   private static final String ALLOW = "GET, POST, DELETE";
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** Most JSON values (objects, arrays, scalars) one request body may hold; see {@link #withinValueBudget}. */
+  static final int MAX_JSON_VALUES = 10_000;
 
   private final McpRuntime rt;
   private final GatewayConfig cfg;
@@ -165,6 +167,31 @@ public final class McpHttpVerticle extends VerticleBase {
     ctx.next();
   }
 
+  /**
+   * True when the message holds at most budget[0] JSON values (objects, arrays and scalars). A 2 MB body
+   * can hold 500,000 values, and schema validation pays per value that fails: such a message would hold
+   * an event loop for seconds. No MCP message a client needs comes near this.
+   */
+  static boolean withinValueBudget(Object v, int[] budget) {
+    if (--budget[0] < 0) {
+      return false;
+    }
+    if (v instanceof JsonObject o) {
+      for (var e : o) {
+        if (!withinValueBudget(e.getValue(), budget)) {
+          return false;
+        }
+      }
+    } else if (v instanceof JsonArray a) {
+      for (Object x : a) {
+        if (!withinValueBudget(x, budget)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   static boolean accepts(String accept, String type) {
     if (accept == null) {
       return false;
@@ -187,15 +214,20 @@ public final class McpHttpVerticle extends VerticleBase {
 
   private void postAuthenticated(RoutingContext ctx, Principal principal) {
     Buffer raw = ctx.body().buffer();
+    if (raw == null || raw.length() == 0) {
+      rpcError(ctx, 400, JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: the body is empty"));
+      return;
+    }
     Object msg;
     try {
-      msg = raw == null || raw.length() == 0 ? null : Json.decodeValue(raw);
+      msg = Json.decodeValue(raw); // a body of JSON null decodes to null: valid JSON, not a message
     } catch (DecodeException e) {
       rpcError(ctx, 400, JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: the body is not valid JSON"));
       return;
     }
-    if (msg == null) {
-      rpcError(ctx, 400, JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: the body is empty"));
+    if (!withinValueBudget(msg, new int[] {MAX_JSON_VALUES})) {
+      rpcError(ctx, 400, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid Request: the message holds more than "
+          + MAX_JSON_VALUES + " JSON values"));
       return;
     }
     if (msg instanceof JsonObject o && "initialize".equals(o.getValue("method"))) {
