@@ -7,6 +7,16 @@ public final class Addresses {
   public static final String GITLAB_CALL = "gateway.gitlab.call";
   /** Fire-and-forget: a call id whose in-flight GitLab request should be reset. */
   public static final String GITLAB_CANCEL = "gateway.gitlab.cancel";
+  /**
+   * Request/reply: an {@code InstanceSet} in (the complete new set of instances after a reload); the
+   * registry adds, reconfigures and drains clients, and replies with a JSON summary {added, changed, removed}.
+   */
+  public static final String INSTANCES_RELOAD = "gateway.instances.reload";
+  /**
+   * Request/reply: any body in, a JSON object out with one entry per instance name:
+   * {status: healthy|degraded|down, limiter: {...}, ...} for the detailed health view.
+   */
+  public static final String INSTANCES_STATUS = "gateway.instances.status";
   /** Prefix of a session's server-to-client stream; the session id follows. */
   public static final String SESSION_OUT_PREFIX = "gateway.session.out.";
 

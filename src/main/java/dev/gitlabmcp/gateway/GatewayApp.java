@@ -8,6 +8,7 @@ import dev.gitlabmcp.gateway.gitlab.Credential;
 import dev.gitlabmcp.gateway.gitlab.GitLabCall;
 import dev.gitlabmcp.gateway.gitlab.GitLabReply;
 import dev.gitlabmcp.gateway.gitlab.InstanceRegistryVerticle;
+import dev.gitlabmcp.gateway.gitlab.InstanceSet;
 import dev.gitlabmcp.gateway.mcp.IpLimiter;
 import dev.gitlabmcp.gateway.mcp.McpHttpVerticle;
 import dev.gitlabmcp.gateway.mcp.McpRuntime;
@@ -70,6 +71,7 @@ public final class GatewayApp {
     Vertx vertx = metrics.vertxBuilder(new VertxOptions()).build();
     LocalCodec.register(vertx, GitLabCall.class);
     LocalCodec.register(vertx, GitLabReply.class);
+    LocalCodec.register(vertx, InstanceSet.class);
     ToolCatalog catalog;
     long tCatalog = System.nanoTime();
     try {

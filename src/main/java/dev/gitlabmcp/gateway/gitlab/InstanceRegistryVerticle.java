@@ -2,6 +2,7 @@ package dev.gitlabmcp.gateway.gitlab;
 
 import dev.gitlabmcp.gateway.Addresses;
 import dev.gitlabmcp.gateway.config.GitLabConfig;
+import dev.gitlabmcp.gateway.ops.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -22,11 +23,23 @@ public final class InstanceRegistryVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(InstanceRegistryVerticle.class);
 
   private final List<GitLabConfig> instances;
+  private final InstanceDirectory directory;
+  private final GatewayMetrics metrics;
   private final Map<String, GitLabClient> clients = new LinkedHashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   public InstanceRegistryVerticle(List<GitLabConfig> instances) {
-    this.instances = List.copyOf(instances);
+    this(new InstanceDirectory(instances), null);
+  }
+
+  /**
+   * @param directory the shared view of the instances; the registry records what introspection learns there
+   * @param metrics where per-instance meters go, or null (tests)
+   */
+  public InstanceRegistryVerticle(InstanceDirectory directory, GatewayMetrics metrics) {
+    this.instances = List.copyOf(directory.all());
+    this.directory = directory;
+    this.metrics = metrics;
   }
 
   @Override

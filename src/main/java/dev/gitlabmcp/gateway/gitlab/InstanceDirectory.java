@@ -1,0 +1,71 @@
+package dev.gitlabmcp.gateway.gitlab;
+
+import dev.gitlabmcp.gateway.config.GitLabConfig;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What every verticle may read about the configured instances: their settings (swapped whole on a
+ * reload) and what introspection learned (version, edition). Written rarely, read on every request,
+ * so reads are a volatile read of an immutable map.
+ */
+public final class InstanceDirectory {
+
+  /**
+   * What the gateway learned about an instance.
+   *
+   * @param version GitLab's version, e.g. "17.5.1-ee", or null when unknown
+   * @param enterprise true for Enterprise Edition (paid tiers possible), false for Community Edition, null when unknown
+   * @param fetchedAtMillis when it was learned
+   */
+  public record Info(String version, Boolean enterprise, long fetchedAtMillis) {
+    public static final Info UNKNOWN = new Info(null, null, 0);
+  }
+
+  private volatile Map<String, GitLabConfig> instances;
+  private final Map<String, Info> info = new ConcurrentHashMap<>();
+
+  public InstanceDirectory(List<GitLabConfig> initial) {
+    replace(initial);
+  }
+
+  /** Installs a new set (after a reload); what introspection knew of removed instances is dropped. */
+  public void replace(List<GitLabConfig> next) {
+    Map<String, GitLabConfig> m = new LinkedHashMap<>();
+    for (GitLabConfig c : next) {
+      m.put(c.name(), c);
+    }
+    instances = java.util.Collections.unmodifiableMap(m);
+    info.keySet().retainAll(m.keySet());
+  }
+
+  public GitLabConfig get(String name) {
+    return name == null ? null : instances.get(name);
+  }
+
+  public Collection<GitLabConfig> all() {
+    return instances.values();
+  }
+
+  public GitLabConfig defaultInstance() {
+    for (GitLabConfig c : instances.values()) {
+      if (c.isDefault()) {
+        return c;
+      }
+    }
+    return instances.values().iterator().next();
+  }
+
+  public Info info(String name) {
+    return info.getOrDefault(name, Info.UNKNOWN);
+  }
+
+  public void info(String name, Info i) {
+    if (instances.containsKey(name)) {
+      info.put(name, i);
+    }
+  }
+}
