@@ -7,7 +7,11 @@ import dev.gitlabmcp.gateway.config.GatewayConfig;
 import dev.gitlabmcp.gateway.gitlab.Credential;
 import dev.gitlabmcp.gateway.gitlab.GitLabCall;
 import dev.gitlabmcp.gateway.gitlab.GitLabReply;
+import dev.gitlabmcp.gateway.gitlab.InstanceDirectory;
 import dev.gitlabmcp.gateway.gitlab.InstanceRegistryVerticle;
+import dev.gitlabmcp.gateway.gitlab.InstancesWatcherVerticle;
+import dev.gitlabmcp.gateway.config.GitLabConfig;
+import dev.gitlabmcp.gateway.config.InstancesLoader;
 import dev.gitlabmcp.gateway.gitlab.InstanceSet;
 import dev.gitlabmcp.gateway.mcp.IpLimiter;
 import dev.gitlabmcp.gateway.mcp.McpHttpVerticle;
@@ -51,6 +55,15 @@ public final class GatewayApp {
   private GatewayApp() {
   }
 
+  /** default=https://gitlab.com, or corp=https://git.corp (default), gitlab-com=https://gitlab.com. */
+  private static String instancesSummary(InstanceDirectory directory) {
+    if (directory.all().size() == 1) {
+      return directory.defaultInstance().baseUrl().toString();
+    }
+    return String.join(",", directory.all().stream().map(c -> c.name() + "=" + c.baseUrl()
+        + (c.isDefault() ? "(default)" : "")).toList());
+  }
+
   /** The tool policy the configuration asks for. */
   public static ToolPolicy policy(GatewayConfig cfg) {
     return new ToolPolicy(ToolPolicy.Mode.parse(cfg.permissionMode()), cfg.tools().deniedPattern(),
@@ -89,26 +102,32 @@ public final class GatewayApp {
     long callTimeout = (long) cfg.gitlab().requestTimeoutMs() + 5_000L;
     ToolExecutor executor = new ToolExecutor(vertx, catalog, policy(cfg), new ResponseShaper(cfg.maxOutputChars()),
         callTimeout);
-    McpServer server = new McpServer(vertx, executor);
+    InstanceDirectory directory = new InstanceDirectory(cfg.instances().list());
+    McpServer server = new McpServer(vertx, executor, directory, cfg.remoteAuthorization());
     SessionStore sessions = new MemorySessionStore();
     metrics.bindSessions(sessions::size, sessions::authenticated);
-    Credential credential = cfg.remoteAuthorization() ? Credential.ANONYMOUS
-        : Credential.privateToken(cfg.gitlab().token());
-    Principal principal = new Principal(cfg.gitlab().name(), credential,
-        credential.kind() == Credential.Kind.NONE ? "anonymous" : "server-token");
     IdentityVerifier verifier = cfg.remoteAuthorization()
-        ? new IdentityVerifier(vertx, cfg.gitlab().name(), cfg.tokenCacheSeconds(), callTimeout) : null;
+        ? new IdentityVerifier(vertx, directory.defaultInstance().name(), cfg.tokenCacheSeconds(), callTimeout) : null;
     IpLimiter ipLimiter = new IpLimiter(cfg.ipRequestsPerMinute());
-    McpRuntime rt = new McpRuntime(cfg, sessions, server, principal, verifier, ipLimiter, metrics,
+    McpRuntime rt = new McpRuntime(cfg, sessions, server, directory, verifier, ipLimiter, metrics,
         System.currentTimeMillis());
     cfg.warnings().forEach(w -> LOG.warn("config_warning {}", w));
     if (cfg.remoteAuthorization()) {
       LOG.info("remote authorization: every request must carry the caller's GitLab token");
-    } else if (credential.kind() == Credential.Kind.NONE) {
-      LOG.warn("no GitLab token configured (GITLAB_PERSONAL_ACCESS_TOKEN): tools act anonymously and see public data only");
+    } else {
+      for (GitLabConfig c : directory.all()) {
+        if (!c.token().isSet()) {
+          LOG.warn("gitlab_instance_anonymous instance={} no GitLab token configured ({}): tools act anonymously and "
+              + "see public data only", c.name(), c.isDefault() ? "GITLAB_PERSONAL_ACCESS_TOKEN"
+              : "GITLAB_PERSONAL_ACCESS_TOKEN_" + InstancesLoader.envSuffix(c.name()));
+        }
+      }
     }
+    Principal principal = rt.serverPrincipal(directory.defaultInstance().name());
 
-    Future<String> registry = vertx.deployVerticle(new InstanceRegistryVerticle(List.of(cfg.gitlab())));
+    Future<String> registry = vertx.deployVerticle(new InstanceRegistryVerticle(directory, metrics))
+        .compose(id -> cfg.instances().file() != null && cfg.instances().reloadSeconds() > 0
+            ? vertx.deployVerticle(new InstancesWatcherVerticle(cfg.instances(), directory, metrics)) : Future.succeededFuture(id));
     Future<Running> started;
     if (mode == GatewayConfig.Mode.HTTP) {
       AtomicInteger port = new AtomicInteger();
@@ -118,7 +137,7 @@ public final class GatewayApp {
           .map(id -> {
             new SessionSweeper(vertx, sessions, cfg.sessionTimeoutSeconds(), verifier, ipLimiter, metrics).start();
             LOG.info("READY http://{}:{}/mcp in {} ms (tools={}, gitlab={}, auth={}, verticles={})", cfg.host(),
-                port.get(), (System.nanoTime() - t0) / 1_000_000, catalog.all().size(), cfg.gitlab().baseUrl(),
+                port.get(), (System.nanoTime() - t0) / 1_000_000, catalog.all().size(), instancesSummary(directory),
                 cfg.remoteAuthorization() ? "remote" : principal.subject(), cfg.effectiveHttpVerticles());
             return new Running(vertx, cfg, port.get(), sessions, null, metrics);
           });
@@ -128,7 +147,7 @@ public final class GatewayApp {
           .compose(id -> vertx.deployVerticle(new StdioVerticle(rt, in, out, eof)))
           .map(id -> {
             LOG.info("READY stdio in {} ms (tools={}, gitlab={}, auth={})", (System.nanoTime() - t0) / 1_000_000,
-                catalog.all().size(), cfg.gitlab().baseUrl(), principal.subject());
+                catalog.all().size(), instancesSummary(directory), principal.subject());
             return new Running(vertx, cfg, 0, sessions, eof.future(), metrics);
           });
     }

@@ -51,7 +51,12 @@ public final class IdentityVerifier {
   }
 
   public Future<Verdict> verify(Credential credential) {
-    String key = hash(credential);
+    return verify(instance, credential);
+  }
+
+  /** Verifies a token with the named instance: a token is only ever sent to the instance the caller chose. */
+  public Future<Verdict> verify(String instanceName, Credential credential) {
+    String key = instanceName + ":" + hash(credential);
     Cached c = cache.get(key);
     long now = System.currentTimeMillis();
     if (c != null && c.expiresAtMillis() > now) {
@@ -64,7 +69,7 @@ public final class IdentityVerifier {
     if (shared != null) {
       return shared;
     }
-    ask(credential).onComplete(ar -> {
+    ask(instanceName, credential).onComplete(ar -> {
       inFlight.remove(key);
       if (ar.succeeded() && ar.result().outcome() != Outcome.UNAVAILABLE) {
         remember(key, ar.result());
@@ -93,9 +98,9 @@ public final class IdentityVerifier {
     cache.values().removeIf(c -> c.expiresAtMillis() <= now);
   }
 
-  private Future<Verdict> ask(Credential credential) {
+  private Future<Verdict> ask(String instanceName, Credential credential) {
     boolean job = credential.kind() == Credential.Kind.JOB_TOKEN;
-    GitLabCall call = new GitLabCall(null, instance, HttpMethod.GET, job ? "/job" : "/user", null, credential, true);
+    GitLabCall call = new GitLabCall(null, instanceName, HttpMethod.GET, job ? "/job" : "/user", null, credential, true);
     return vertx.eventBus().<GitLabReply>request(Addresses.GITLAB_CALL, call, delivery)
         .map(msg -> verdict(msg.body(), job))
         .otherwise(err -> new Verdict(Outcome.UNAVAILABLE, null, "GitLab did not answer the token check in time"));

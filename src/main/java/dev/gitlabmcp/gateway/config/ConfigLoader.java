@@ -128,7 +128,10 @@ public final class ConfigLoader {
       typed.put(e.setting(), parse(e.setting(), e, problems));
     }
     if (problems.isEmpty()) {
-      GatewayConfig config = build(typed);
+      GatewayConfig config = build(typed, env, problems);
+      if (config == null) {
+        throw new ConfigException(problems);
+      }
       problems.addAll(config.crossCheck(mode));
       if (problems.isEmpty()) {
         return new Loaded(config, List.copyOf(entries), file);
@@ -219,14 +222,24 @@ public final class ConfigLoader {
     return s.secret() ? "******" : raw;
   }
 
-  private static GatewayConfig build(Map<Setting, Object> t) {
-    GitLabConfig gitlab = new GitLabConfig("default",
+  private static GatewayConfig build(Map<Setting, Object> t, Map<String, String> env, List<String> problems) {
+    GitLabConfig base = new GitLabConfig("default",
         GitLabConfig.normalizeUrl((String) t.get(Settings.GITLAB_URL)),
         new Secret(((String) t.get(Settings.GITLAB_TOKEN)).trim()),
         (Boolean) t.get(Settings.GITLAB_HTTP2), (Boolean) t.get(Settings.GITLAB_H2C),
         i(t, Settings.GITLAB_MAX_CONNECTIONS), i(t, Settings.GITLAB_KEEPALIVE),
         i(t, Settings.GITLAB_CONNECT_TIMEOUT), i(t, Settings.GITLAB_REQUEST_TIMEOUT),
         (Long) t.get(Settings.GITLAB_MAX_RESPONSE_BYTES), i(t, Settings.GITLAB_MAX_RETRIES));
+    InstancesLoader.Loaded loaded = InstancesLoader.load(base, (String) t.get(Settings.INSTANCES_FILE),
+        (String) t.get(Settings.INSTANCES), env);
+    if (!loaded.problems().isEmpty()) {
+      loaded.problems().forEach(p -> problems.add("GitLab instances (" + loaded.origin() + "): " + p));
+      return null;
+    }
+    InstancesConfig instances = new InstancesConfig(loaded.instances(), loaded.source(), loaded.origin(),
+        loaded.source() == InstancesLoader.Source.FILE ? Path.of(loaded.origin()) : null,
+        i(t, Settings.INSTANCES_RELOAD), base, env);
+    GitLabConfig gitlab = instances.defaultInstance();
     return new GatewayConfig(
         ((String) t.get(Settings.HOST)).trim(), i(t, Settings.PORT), (String) t.get(Settings.PUBLIC_URL),
         list(t, Settings.ALLOWED_ORIGINS), list(t, Settings.ALLOWED_HOSTS),
@@ -236,7 +249,7 @@ public final class ConfigLoader {
         i(t, Settings.IP_REQUESTS_PER_MINUTE),
         new Secret(((String) t.get(Settings.MCP_AUTH_TOKEN)).trim()), (Boolean) t.get(Settings.REMOTE_AUTHORIZATION),
         i(t, Settings.TOKEN_CACHE_SECONDS),
-        gitlab,
+        gitlab, instances,
         (Boolean) t.get(Settings.READ_ONLY), i(t, Settings.MAX_OUTPUT_CHARS), tools(t),
         (String) t.get(Settings.LOG_FORMAT), (String) t.get(Settings.LOG_LEVEL));
   }

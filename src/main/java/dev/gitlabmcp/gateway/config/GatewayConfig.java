@@ -11,7 +11,7 @@ public record GatewayConfig(
     long maxBodyBytes, int idleTimeoutSeconds, int sseHeartbeatSeconds, boolean trustProxy, int httpVerticles,
     int sessionTimeoutSeconds, int maxSessions, int maxRequestsPerMinute, int ipRequestsPerMinute,
     Secret mcpAuthToken, boolean remoteAuthorization, int tokenCacheSeconds,
-    GitLabConfig gitlab,
+    GitLabConfig gitlab, InstancesConfig instances,
     boolean readOnly, int maxOutputChars, ToolsConfig tools,
     String logFormat, String logLevel) {
 
@@ -24,6 +24,7 @@ public record GatewayConfig(
     allowedHosts = List.copyOf(allowedHosts);
     mcpAuthToken = mcpAuthToken == null ? Secret.NONE : mcpAuthToken;
     Objects.requireNonNull(gitlab, "gitlab");
+    Objects.requireNonNull(instances, "instances");
     Objects.requireNonNull(tools, "tools");
   }
 
@@ -43,7 +44,8 @@ public record GatewayConfig(
       problems.add("MCP_AUTH_TOKEN cannot be combined with REMOTE_AUTHORIZATION=true: callers authenticate with their "
           + "own GitLab tokens in the Authorization header. Unset MCP_AUTH_TOKEN.");
     }
-    if (mode == Mode.HTTP && !remoteAuthorization && gitlab.token().isSet() && !mcpAuthToken.isSet() && !isLoopback(host)) {
+    boolean anyToken = instances.list().stream().anyMatch(i -> i.token().isSet());
+    if (mode == Mode.HTTP && !remoteAuthorization && anyToken && !mcpAuthToken.isSet() && !isLoopback(host)) {
       problems.add("HOST is " + host + " (not loopback) and GITLAB_PERSONAL_ACCESS_TOKEN is set: anyone who reaches "
           + "the port would act as that token's owner. Set MCP_AUTH_TOKEN (clients then send "
           + "'Authorization: Bearer <it>'), or bind HOST=127.0.0.1.");

@@ -62,10 +62,16 @@ public final class InstancesLoader {
    * @param file the file named by --instances or GITLAB_INSTANCES_FILE, or null for conf/instances.json if present
    */
   public static Loaded load(GitLabConfig base, Path file, Map<String, String> env) {
-    Path chosen = file;
-    if (chosen == null && env.get("GITLAB_INSTANCES_FILE") != null && !env.get("GITLAB_INSTANCES_FILE").isBlank()) {
-      chosen = Path.of(env.get("GITLAB_INSTANCES_FILE").trim());
-    }
+    String named = file != null ? file.toString() : env.getOrDefault("GITLAB_INSTANCES_FILE", "");
+    return load(base, named, env.getOrDefault("GITLAB_INSTANCES", ""), env);
+  }
+
+  /**
+   * @param fileSetting gitlab.instancesFile (empty: conf/instances.json when it exists)
+   * @param inline gitlab.instances (name=url pairs or the JSON document; used when there is no file)
+   */
+  public static Loaded load(GitLabConfig base, String fileSetting, String inline, Map<String, String> env) {
+    Path chosen = fileSetting == null || fileSetting.isBlank() ? null : Path.of(fileSetting.trim());
     if (chosen != null || Files.isRegularFile(DEFAULT_FILE)) {
       Path p = chosen != null ? chosen : DEFAULT_FILE;
       List<String> problems = new ArrayList<>();
@@ -73,7 +79,6 @@ public final class InstancesLoader {
       return doc == null ? new Loaded(List.of(), Source.FILE, p.toString(), problems)
           : fromDocument(doc, base, env, Source.FILE, p.toString());
     }
-    String inline = env.get("GITLAB_INSTANCES");
     if (inline != null && !inline.isBlank()) {
       return fromEnv(inline.trim(), base, env);
     }
@@ -139,9 +144,6 @@ public final class InstancesLoader {
       unknown(http, HTTP_KEYS, at + ".http", problems);
       unknown(rate, RATE_KEYS, at + ".rateLimit", problems);
       unknown(oauth, OAUTH_KEYS, at + ".oauth", problems);
-      if (name == null || url == null) {
-        continue;
-      }
       RateLimitConfig rl = rateLimit(rate, at + ".rateLimit", problems);
       OAuthClientConfig oc = oauth(name, oauth, at + ".oauth", env, problems);
       String ca = str(http, "caFile", "", at + ".http", problems);
@@ -155,18 +157,25 @@ public final class InstancesLoader {
           problems.add(at + ".http.proxy must be an http://host:port URL");
         }
       }
-      out.add(new GitLabConfig(name, url, Secret.NONE,
-          bool(http, "http2", base.http2(), at + ".http", problems),
-          bool(http, "h2c", base.h2c(), at + ".http", problems),
-          (int) num(http, "maxConnections", base.maxConnections(), 1, 1024, at + ".http", problems),
-          (int) num(http, "keepAliveSeconds", base.keepAliveSeconds(), 1, 3600, at + ".http", problems),
-          (int) num(http, "connectTimeoutMs", base.connectTimeoutMs(), 100, 120_000, at + ".http", problems),
-          (int) num(http, "requestTimeoutMs", base.requestTimeoutMs(), 100, 600_000, at + ".http", problems),
-          num(http, "maxResponseBytes", base.maxResponseBytes(), 1024, 512L * 1024 * 1024, at + ".http", problems),
-          (int) num(http, "maxRetries", base.maxRetries(), 0, 10, at + ".http", problems),
-          label instanceof String l ? l : name, isDefault, ca,
-          bool(http, "insecureSkipVerify", false, at + ".http", problems), proxy,
-          strings(http, "noProxy", at + ".http", problems), oc, rl));
+      boolean http2 = bool(http, "http2", base.http2(), at + ".http", problems);
+      boolean h2c = bool(http, "h2c", base.h2c(), at + ".http", problems);
+      int maxConnections = (int) num(http, "maxConnections", base.maxConnections(), 1, 1024, at + ".http", problems);
+      int keepAlive = (int) num(http, "keepAliveSeconds", base.keepAliveSeconds(), 1, 3600, at + ".http", problems);
+      int connectTimeout = (int) num(http, "connectTimeoutMs", base.connectTimeoutMs(), 100, 120_000, at + ".http",
+          problems);
+      int requestTimeout = (int) num(http, "requestTimeoutMs", base.requestTimeoutMs(), 100, 600_000, at + ".http",
+          problems);
+      long maxResponse = num(http, "maxResponseBytes", base.maxResponseBytes(), 1024, 512L * 1024 * 1024, at + ".http",
+          problems);
+      int maxRetries = (int) num(http, "maxRetries", base.maxRetries(), 0, 10, at + ".http", problems);
+      boolean insecure = bool(http, "insecureSkipVerify", false, at + ".http", problems);
+      List<String> noProxy = strings(http, "noProxy", at + ".http", problems);
+      if (name == null || url == null) {
+        continue; // reported above; the rest of the entry was still checked
+      }
+      out.add(new GitLabConfig(name, url, Secret.NONE, http2, h2c, maxConnections, keepAlive, connectTimeout,
+          requestTimeout, maxResponse, maxRetries, label instanceof String l ? l : name, isDefault, ca, insecure, proxy,
+          noProxy, oc, rl));
     }
     if (defaultsSeen > 1) {
       problems.add("instances: only one instance may be \"default\": true (" + defaultsSeen + " are)");

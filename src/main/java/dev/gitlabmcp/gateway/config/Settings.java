@@ -55,8 +55,15 @@ public final class Settings {
 
   public static final Setting GITLAB_URL = Setting.url("gitlab.url", "GITLAB_API_URL", "https://gitlab.com",
       "GitLab base URL (a trailing /api/v4 is accepted and dropped).");
+  public static final Setting INSTANCES_FILE = Setting.string("gitlab.instancesFile", "GITLAB_INSTANCES_FILE", "",
+      "JSON or YAML file of several GitLab instances (docs/instances.md); empty: conf/instances.json when it exists.");
+  public static final Setting INSTANCES = Setting.string("gitlab.instances", "GITLAB_INSTANCES", "",
+      "Instances without a file: space-separated name=url pairs, or the instances JSON document.");
+  public static final Setting INSTANCES_RELOAD = Setting.integer("gitlab.instancesReloadSeconds",
+      "GITLAB_INSTANCES_RELOAD_SECONDS", 2, 0, 3600,
+      "How often the instances file is checked for changes, applied without a restart (0: never).");
   public static final Setting GITLAB_TOKEN = Setting.secret("gitlab.token", "GITLAB_PERSONAL_ACCESS_TOKEN",
-      "Server-side GitLab token used for every caller. Empty: anonymous access (public data only).");
+      "Server-side GitLab token of the default instance (others: GITLAB_PERSONAL_ACCESS_TOKEN_<NAME>). Empty: anonymous.");
   public static final Setting GITLAB_HTTP2 = Setting.bool("gitlab.http2", List.of("GITLAB_HTTP2"), true,
       "Use HTTP/2 via ALPN for https GitLab URLs (falls back to HTTP/1.1 when the server does not offer it).");
   public static final Setting GITLAB_H2C = Setting.bool("gitlab.h2c", List.of("GITLAB_H2C"), false,
@@ -106,7 +113,7 @@ public final class Settings {
       HTTP_VERTICLES,
       SESSION_TIMEOUT, MAX_SESSIONS, MAX_REQUESTS_PER_MINUTE, IP_REQUESTS_PER_MINUTE, STREAMABLE_HTTP,
       MCP_AUTH_TOKEN, REMOTE_AUTHORIZATION, TOKEN_CACHE_SECONDS,
-      GITLAB_URL, GITLAB_TOKEN, GITLAB_HTTP2, GITLAB_H2C, GITLAB_MAX_CONNECTIONS, GITLAB_KEEPALIVE,
+      GITLAB_URL, INSTANCES_FILE, INSTANCES, INSTANCES_RELOAD, GITLAB_TOKEN, GITLAB_HTTP2, GITLAB_H2C, GITLAB_MAX_CONNECTIONS, GITLAB_KEEPALIVE,
       GITLAB_CONNECT_TIMEOUT, GITLAB_REQUEST_TIMEOUT, GITLAB_MAX_RESPONSE_BYTES, GITLAB_MAX_RETRIES,
       READ_ONLY, PERMISSION_MODE, TOOLSETS, EXTRA_TOOLS, USE_PIPELINE, USE_MILESTONE, USE_WIKI, DENIED_TOOLS_REGEX,
       ALLOWED_PROJECT_IDS, MAX_OUTPUT_CHARS,

@@ -42,6 +42,10 @@ public final class McpHttpVerticle extends VerticleBase {
   public static final String SESSION_HEADER = "Mcp-Session-Id";
   public static final String VERSION_HEADER = "MCP-Protocol-Version";
   public static final String CLOSE_STREAMS = "close";
+  public static final String INSTANCE_HEADER = "X-GitLab-Instance";
+  /** The header other GitLab MCP servers use to pick a GitLab URL per request; here it may only name a configured one. */
+  public static final String API_URL_HEADER = "X-GitLab-API-URL";
+  private static final String INSTANCE_KEY = "gitlab.instance";
   private static final String ALLOW = "GET, POST, DELETE";
   private static final SecureRandom RANDOM = new SecureRandom();
   /** Most JSON values (objects, arrays, scalars) one request body may hold; see {@link #withinValueBudget}. */
@@ -69,16 +73,19 @@ public final class McpHttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/health").handler(new HealthHandler(rt.sessions(), cfg.maxSessions(), rt.startedAtMillis()));
     new MetricsHandler(rt.metrics(), this::configSummary).mount(router);
-    router.route("/mcp").handler(this::guard);
-    router.post("/mcp").handler(this::checkPostHeaders);
-    // A route of its own: Vert.x Web wants the body handler first on its route.
-    router.post("/mcp").handler(BodyHandler.create(false).setBodyLimit(cfg.maxBodyBytes())).handler(this::post);
-    router.get("/mcp").handler(this::get);
-    router.delete("/mcp").handler(this::delete);
-    router.route("/mcp").handler(ctx -> {
-      ctx.response().putHeader("Allow", ALLOW);
-      httpError(ctx, 405, "Method Not Allowed: use POST, GET or DELETE on /mcp");
-    });
+    // /mcp serves the default GitLab instance, /mcp/{instance} a named one.
+    for (String path : new String[] {"/mcp", "/mcp/:instance"}) {
+      router.route(path).handler(this::guard);
+      router.post(path).handler(this::checkPostHeaders);
+      // A route of its own: Vert.x Web wants the body handler first on its route.
+      router.post(path).handler(BodyHandler.create(false).setBodyLimit(cfg.maxBodyBytes())).handler(this::post);
+      router.get(path).handler(this::get);
+      router.delete(path).handler(this::delete);
+      router.route(path).handler(ctx -> {
+        ctx.response().putHeader("Allow", ALLOW);
+        httpError(ctx, 405, "Method Not Allowed: use POST, GET or DELETE on /mcp");
+      });
+    }
     router.route().last().handler(ctx -> plainError(ctx, 404, "Not Found", "No such endpoint. MCP is served at /mcp."));
     router.route().failureHandler(this::failure);
 
@@ -99,7 +106,8 @@ public final class McpHttpVerticle extends VerticleBase {
     return new JsonObject().put("remoteAuthorization", cfg.remoteAuthorization())
         .put("maxSessions", cfg.maxSessions()).put("maxRequestsPerMinute", cfg.maxRequestsPerMinute())
         .put("sessionTimeoutSeconds", cfg.sessionTimeoutSeconds()).put("readOnly", cfg.readOnly())
-        .put("gitlabUrl", cfg.gitlab().baseUrl().toString());
+        .put("gitlabUrl", rt.instances().defaultInstance().baseUrl().toString())
+        .put("gitlabInstances", new JsonArray(rt.instances().all().stream().map(c -> c.name()).toList()));
   }
 
   // ---- envelope checks, in the order a request meets them ----
@@ -120,6 +128,7 @@ public final class McpHttpVerticle extends VerticleBase {
         ctx.response().setStatusCode(204)
             .putHeader("Access-Control-Allow-Methods", ALLOW)
             .putHeader("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization, Private-Token, Job-Token, "
+                + INSTANCE_HEADER + ", "
                 + SESSION_HEADER + ", " + VERSION_HEADER + ", Last-Event-ID")
             .putHeader("Access-Control-Max-Age", "600")
             .end();
@@ -138,7 +147,70 @@ public final class McpHttpVerticle extends VerticleBase {
           + String.join(", ", ProtocolVersions.SUPPORTED));
       return;
     }
-    ctx.next();
+    if (chooseInstance(ctx)) {
+      ctx.next();
+    }
+  }
+
+  /**
+   * The instance a request names explicitly: the path (/mcp/corp), X-GitLab-Instance, or
+   * X-GitLab-API-URL matching a configured instance's URL. A URL the client supplies is never
+   * followed: it may only point at an instance the operator configured. Answers the error itself
+   * and returns false when the request names no configured instance.
+   */
+  private boolean chooseInstance(RoutingContext ctx) {
+    String fromPath = ctx.pathParam("instance");
+    String fromHeader = ctx.request().getHeader(INSTANCE_HEADER);
+    String fromUrl = ctx.request().getHeader(API_URL_HEADER);
+    String chosen = null;
+    if (fromPath != null) {
+      if (rt.instances().get(fromPath) == null) {
+        httpError(ctx, 404, "Not Found: this gateway has no GitLab instance '" + clip(fromPath) + "'; configured: "
+            + names() + " (use /mcp/<name>, or /mcp for the default)");
+        return false;
+      }
+      chosen = fromPath;
+    }
+    if (fromHeader != null) {
+      if (rt.instances().get(fromHeader.trim()) == null) {
+        httpError(ctx, 403, "Forbidden: " + INSTANCE_HEADER + " names no configured GitLab instance; configured: "
+            + names());
+        return false;
+      }
+      if (chosen != null && !chosen.equals(fromHeader.trim())) {
+        httpError(ctx, 400, "Bad Request: the path and " + INSTANCE_HEADER + " name different GitLab instances");
+        return false;
+      }
+      chosen = fromHeader.trim();
+    }
+    if (fromUrl != null) {
+      java.net.URI wanted = dev.gitlabmcp.gateway.config.GitLabConfig.normalizeUrl(fromUrl);
+      String match = wanted == null ? null : rt.instances().all().stream()
+          .filter(c -> c.baseUrl().toString().equalsIgnoreCase(wanted.toString())).map(c -> c.name())
+          .findFirst().orElse(null);
+      if (match == null) {
+        httpError(ctx, 403, "Forbidden: this gateway only talks to the GitLab instances its operator configured, and "
+            + API_URL_HEADER + " matches none of them; configured: " + names());
+        return false;
+      }
+      if (chosen != null && !chosen.equals(match)) {
+        httpError(ctx, 400, "Bad Request: " + API_URL_HEADER + " and the path or " + INSTANCE_HEADER
+            + " name different GitLab instances");
+        return false;
+      }
+      chosen = match;
+    }
+    ctx.put(INSTANCE_KEY, chosen == null ? "" : chosen);
+    return true;
+  }
+
+  private String names() {
+    return String.join(", ", rt.instances().all().stream().map(c -> c.name()).toList());
+  }
+
+  private static String explicitInstance(RoutingContext ctx) {
+    String s = ctx.get(INSTANCE_KEY);
+    return s == null || s.isEmpty() ? null : s;
   }
 
   private void checkPostHeaders(RoutingContext ctx) {
@@ -274,6 +346,7 @@ public final class McpHttpVerticle extends VerticleBase {
     boolean perUser = cfg.remoteAuthorization();
     McpSession session = new McpSession(newSessionId(), version, McpServer.clientName(request),
         System.currentTimeMillis(), perUser ? principal.subject() : null, perUser ? principal.credential() : null);
+    session.instance(principal.instance());
     rt.sessions().create(session, cfg.maxSessions()).onComplete(ar -> {
       if (ar.failed() || !ar.result()) {
         rt.metrics().rejectedByCapacity();
@@ -282,8 +355,8 @@ public final class McpHttpVerticle extends VerticleBase {
             "Maximum " + cfg.maxSessions() + " concurrent sessions allowed. Please try again later.");
         return;
       }
-      LOG.info("session_created session={} client=\"{}\" protocol={} subject={}", session.shortId(),
-          session.clientName(), version, principal.subject());
+      LOG.info("session_created instance={} session={} client=\"{}\" protocol={} subject={}", principal.instance(),
+          session.shortId(), session.clientName(), version, principal.subject());
       rt.metrics().sessionCreated();
       ctx.response().putHeader(SESSION_HEADER, session.id());
       json(ctx, 200, response);
@@ -406,6 +479,18 @@ public final class McpHttpVerticle extends VerticleBase {
         httpError(ctx, 404, "Not Found: unknown or ended session; send initialize to start a new one");
         return;
       }
+      String bound = rt.instanceOf(s);
+      String explicit = explicitInstance(ctx);
+      if (explicit != null && !explicit.equals(bound)) {
+        httpError(ctx, 400, "Bad Request: this session works with GitLab instance '" + bound + "'; send its requests "
+            + "to /mcp/" + bound + " (or start a new session on /mcp/" + explicit + ")");
+        return;
+      }
+      if (rt.instances().get(bound) == null) {
+        httpError(ctx, 404, "Not Found: GitLab instance '" + bound + "' was removed from this gateway's configuration; "
+            + "start a new session with initialize");
+        return;
+      }
       if (s.owner() != null && !s.owner().equals(principal.subject())) {
         LOG.warn("session_owner_mismatch session={} subject={}", s.shortId(), principal.subject());
         rt.metrics().authFailure("forbidden");
@@ -445,8 +530,32 @@ public final class McpHttpVerticle extends VerticleBase {
    * verified with GitLab before any session exists.
    */
   private void authenticate(RoutingContext ctx, Consumer<Principal> then) {
+    targetInstance(ctx).onComplete(ar -> authenticate(ctx, ar.succeeded() ? ar.result()
+        : rt.instances().defaultInstance().name(), then));
+  }
+
+  /** The instance the request is for: named explicitly, else its session's, else the default one. */
+  private Future<String> targetInstance(RoutingContext ctx) {
+    String explicit = explicitInstance(ctx);
+    if (explicit != null) {
+      return Future.succeededFuture(explicit);
+    }
+    String id = ctx.request().getHeader(SESSION_HEADER);
+    if (id == null) {
+      return Future.succeededFuture(rt.instances().defaultInstance().name());
+    }
+    return rt.sessions().get(id).map(rt::instanceOf);
+  }
+
+  private void authenticate(RoutingContext ctx, String instance, Consumer<Principal> then) {
+    if (rt.instances().get(instance) == null) {
+      // Its session's instance was removed by a reload: no token goes anywhere else.
+      httpError(ctx, 404, "Not Found: GitLab instance '" + clip(instance) + "' was removed from this gateway's "
+          + "configuration; start a new session with initialize");
+      return;
+    }
     if (!cfg.remoteAuthorization()) {
-      then.accept(rt.principal());
+      then.accept(rt.serverPrincipal(instance));
       return;
     }
     CallerToken token = CallerToken.from(ctx.request().headers());
@@ -459,11 +568,11 @@ public final class McpHttpVerticle extends VerticleBase {
       unauthenticated(ctx, "format", "Invalid token format", "The token format is invalid: " + token.problem() + ".");
       return;
     }
-    rt.verifier().verify(token.credential()).onComplete(ar -> {
+    rt.verifier().verify(instance, token.credential()).onComplete(ar -> {
       IdentityVerifier.Verdict v = ar.succeeded() ? ar.result()
           : new IdentityVerifier.Verdict(IdentityVerifier.Outcome.UNAVAILABLE, null, "the token check failed");
       switch (v.outcome()) {
-        case VALID -> then.accept(new Principal(cfg.gitlab().name(), token.credential(), v.identity().subject()));
+        case VALID -> then.accept(new Principal(instance, token.credential(), v.identity().subject()));
         case INVALID -> unauthenticated(ctx, "invalid", "Invalid GitLab token", v.message() + ".");
         default -> {
           ctx.response().putHeader("Retry-After", "5");

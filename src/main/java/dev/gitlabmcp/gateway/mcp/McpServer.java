@@ -3,7 +3,10 @@ package dev.gitlabmcp.gateway.mcp;
 import dev.gitlabmcp.gateway.Addresses;
 import dev.gitlabmcp.gateway.Version;
 import dev.gitlabmcp.gateway.auth.Principal;
+import dev.gitlabmcp.gateway.config.GitLabConfig;
+import dev.gitlabmcp.gateway.gitlab.InstanceDirectory;
 import dev.gitlabmcp.gateway.tools.DiscoverTools;
+import dev.gitlabmcp.gateway.tools.InstanceTools;
 import dev.gitlabmcp.gateway.tools.ToolDefinition;
 import dev.gitlabmcp.gateway.tools.ToolExecutor;
 import io.vertx.core.Future;
@@ -33,11 +36,46 @@ public final class McpServer {
   private final Vertx vertx;
   private final ToolExecutor executor;
   private final DiscoverTools discover;
+  private final InstanceDirectory instances;
+  private final InstanceTools instanceTools;
 
-  public McpServer(Vertx vertx, ToolExecutor executor) {
+  /**
+   * @param callerTokens whether callers bring their own GitLab tokens (then sessions never switch instance)
+   */
+  public McpServer(Vertx vertx, ToolExecutor executor, InstanceDirectory instances, boolean callerTokens) {
     this.vertx = vertx;
     this.executor = executor;
     this.discover = new DiscoverTools(executor.catalog(), executor.policy());
+    this.instances = instances;
+    this.instanceTools = new InstanceTools(instances, callerTokens);
+  }
+
+  /** The instance a session works with (its own, or the default). */
+  private String instanceOf(McpSession session) {
+    return session.instance() != null ? session.instance() : instances.defaultInstance().name();
+  }
+
+  /**
+   * Whether the session's instance can serve the tool: a Community Edition instance has no paid
+   * features, so their tools are neither listed nor run there. Unknown editions are given the benefit
+   * of the doubt (GitLab's own answer then explains).
+   */
+  private String unservable(ToolDefinition tool, McpSession session) {
+    if ("free".equals(tool.tier())) {
+      return null;
+    }
+    String name = instanceOf(session);
+    InstanceDirectory.Info info = instances.info(name);
+    if (Boolean.FALSE.equals(info.enterprise())) {
+      GitLabConfig c = instances.get(name);
+      return "Tool " + tool.name() + " needs GitLab " + tier(tool.tier()) + ", and instance " + name + " ("
+          + (c == null ? name : c.label()) + ") runs the Community Edition, which has no paid features.";
+    }
+    return null;
+  }
+
+  private static String tier(String t) {
+    return Character.toUpperCase(t.charAt(0)) + t.substring(1);
   }
 
   /** The JSON-RPC error for a malformed message, or null when its envelope is sound. */
@@ -200,18 +238,31 @@ public final class McpServer {
   public List<JsonObject> visibleTools(McpSession session) {
     List<JsonObject> visible = new ArrayList<>();
     for (ToolDefinition t : executor.catalog().all()) {
-      if (executor.policy().visible(t, session.toolsets())) {
+      if (executor.policy().visible(t, session.toolsets()) && unservable(t, session) == null) {
         visible.add(t.descriptor());
       }
     }
     if (discoverAllowed()) {
       visible.add(DiscoverTools.DESCRIPTOR);
     }
+    if (instanceTools.offered()) {
+      if (builtInAllowed(InstanceTools.LIST)) {
+        visible.add(InstanceTools.LIST_DESCRIPTOR);
+      }
+      if (builtInAllowed(InstanceTools.SWITCH)) {
+        visible.add(InstanceTools.SWITCH_DESCRIPTOR);
+      }
+    }
     return visible;
   }
 
   private boolean discoverAllowed() {
-    return executor.policy().forbidden(DiscoverTools.NAME, true, false) == null;
+    return builtInAllowed(DiscoverTools.NAME);
+  }
+
+  /** The gateway's own tools obey the denied list; switching instance changes no GitLab data. */
+  private boolean builtInAllowed(String name) {
+    return executor.policy().forbidden(name, true, false) == null;
   }
 
   private JsonObject listTools(McpSession session, Object id, JsonObject params) {
@@ -281,9 +332,26 @@ public final class McpServer {
           toolName, d.changed());
       return Future.succeededFuture(JsonRpc.result(id, d.result()));
     }
+    if (instanceTools.offered() && toolName.equals(InstanceTools.LIST) && builtInAllowed(toolName)) {
+      return Future.succeededFuture(JsonRpc.result(id, instanceTools.list(instanceOf(session))));
+    }
+    if (instanceTools.offered() && toolName.equals(InstanceTools.SWITCH) && builtInAllowed(toolName)) {
+      String from = instanceOf(session);
+      InstanceTools.Outcome o = instanceTools.switchTo((JsonObject) rawArgs, from, session::instance);
+      if (o.changed()) {
+        // Nothing else is cached per session yet; a per-session tier cache (tier detection) is cleared here too.
+        LOG.info("session_instance_switched session={} from={} to={}", session.shortId(), from, session.instance());
+        sink.send(JsonRpc.notification("notifications/tools/list_changed", new JsonObject()));
+      }
+      return Future.succeededFuture(JsonRpc.result(id, o.result()));
+    }
     ToolDefinition tool = executor.catalog().get(toolName);
     if (tool == null) {
       return Future.succeededFuture(JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "Unknown tool: " + toolName));
+    }
+    String unservable = unservable(tool, session);
+    if (unservable != null) {
+      return Future.succeededFuture(JsonRpc.result(id, dev.gitlabmcp.gateway.tools.ToolResults.error(unservable)));
     }
     Object progressToken = params.getValue("_meta") instanceof JsonObject meta ? meta.getValue("progressToken") : null;
     if (progressToken != null) {

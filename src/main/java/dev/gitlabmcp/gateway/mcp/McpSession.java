@@ -23,6 +23,7 @@ public final class McpSession {
   private final WindowLimiter limiter = new WindowLimiter();
   private final String owner;
   private volatile Credential credential;
+  private volatile String instance;
 
   public McpSession(String id, String protocolVersion, String clientName, long nowMillis) {
     this(id, protocolVersion, clientName, nowMillis, null, null);
@@ -60,6 +61,16 @@ public final class McpSession {
   /** Wipes the stored token (idle timeout); the next request re-authenticates with its header. */
   public void forgetCredential() {
     this.credential = null;
+  }
+
+  /** The GitLab instance the session works with; null until bound (then the default instance). */
+  public String instance() {
+    return instance;
+  }
+
+  /** Binds the session to an instance (at initialize, or switch_instance in server-token mode). */
+  public void instance(String name) {
+    this.instance = name;
   }
 
   /** Toolsets this session enabled with discover_tools, on top of the gateway's own. */

@@ -122,7 +122,7 @@ public final class StdioVerticle extends VerticleBase {
             "Invalid Request: JSON-RPC batches are only accepted in " + ProtocolVersions.V2025_03_26 + " sessions"));
         return;
       }
-      track(rt.server().handleBatch(session, batch, rt.principal()).map(r -> {
+      track(rt.server().handleBatch(session, batch, rt.serverPrincipal(rt.instanceOf(session))).map(r -> {
         if (r != null) {
           write(r);
         }
@@ -157,7 +157,7 @@ public final class StdioVerticle extends VerticleBase {
     }
     session.touch(System.currentTimeMillis());
     // The answer is queued for writing inside track(), before the request stops counting as pending.
-    track(rt.server().handle(session, m, rt.principal(), this::write).transform(ar -> {
+    track(rt.server().handle(session, m, rt.serverPrincipal(rt.instanceOf(session)), this::write).transform(ar -> {
       if (ar.succeeded() && ar.result() != null) {
         write(ar.result());
       } else if (ar.failed() && m.containsKey("id")) {

@@ -23,6 +23,11 @@ public final class TestGateway implements AutoCloseable {
 
   /** Starts with a server-side token and the given settings on top. */
   public static TestGateway start(String gitlabUrl, Map<String, String> settings) {
+    return start(gitlabUrl, settings, Map.of());
+  }
+
+  /** With an environment too: per-instance tokens and OAuth secrets come from there. */
+  public static TestGateway start(String gitlabUrl, Map<String, String> settings, Map<String, String> env) {
     Map<String, String> flags = new LinkedHashMap<>();
     flags.put("server.port", "0");
     flags.put("server.httpVerticles", "2"); // two event loops: sessions must work across them
@@ -30,7 +35,7 @@ public final class TestGateway implements AutoCloseable {
     flags.put("gitlab.token", GITLAB_TOKEN);
     flags.put("gitlab.requestTimeoutMs", "5000");
     flags.putAll(settings);
-    GatewayConfig cfg = ConfigLoader.withoutDefaultFile(flags, Map.of()).load(GatewayConfig.Mode.HTTP).config();
+    GatewayConfig cfg = ConfigLoader.withoutDefaultFile(flags, env).load(GatewayConfig.Mode.HTTP).config();
     try {
       return new TestGateway(GatewayApp.startHttp(cfg).toCompletionStage().toCompletableFuture()
           .get(30, TimeUnit.SECONDS));
