@@ -8,6 +8,7 @@ import dev.gitlabmcp.gateway.gitlab.Credential;
 import dev.gitlabmcp.gateway.gitlab.GitLabCall;
 import dev.gitlabmcp.gateway.gitlab.GitLabReply;
 import dev.gitlabmcp.gateway.gitlab.InstanceDirectory;
+import dev.gitlabmcp.gateway.gitlab.InstanceIntrospector;
 import dev.gitlabmcp.gateway.gitlab.InstanceRegistryVerticle;
 import dev.gitlabmcp.gateway.gitlab.InstancesWatcherVerticle;
 import dev.gitlabmcp.gateway.config.GitLabConfig;
@@ -109,7 +110,8 @@ public final class GatewayApp {
     IdentityVerifier verifier = cfg.remoteAuthorization()
         ? new IdentityVerifier(vertx, directory.defaultInstance().name(), cfg.tokenCacheSeconds(), callTimeout) : null;
     IpLimiter ipLimiter = new IpLimiter(cfg.ipRequestsPerMinute());
-    McpRuntime rt = new McpRuntime(cfg, sessions, server, directory, verifier, ipLimiter, metrics,
+    InstanceIntrospector introspector = new InstanceIntrospector(vertx, directory, InstanceIntrospector.DEFAULT_TTL);
+    McpRuntime rt = new McpRuntime(cfg, sessions, server, directory, introspector, verifier, ipLimiter, metrics,
         System.currentTimeMillis());
     cfg.warnings().forEach(w -> LOG.warn("config_warning {}", w));
     if (cfg.remoteAuthorization()) {
@@ -126,6 +128,11 @@ public final class GatewayApp {
     Principal principal = rt.serverPrincipal(directory.defaultInstance().name());
 
     Future<String> registry = vertx.deployVerticle(new InstanceRegistryVerticle(directory, metrics))
+        .onSuccess(id -> {
+          if (cfg.backgroundChecks()) {
+            introspector.start(); // learns version and edition once the registry can answer
+          }
+        })
         .compose(id -> cfg.instances().file() != null && cfg.instances().reloadSeconds() > 0
             ? vertx.deployVerticle(new InstancesWatcherVerticle(cfg.instances(), directory, metrics)) : Future.succeededFuture(id));
     Future<Running> started;

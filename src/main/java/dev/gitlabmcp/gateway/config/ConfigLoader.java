@@ -249,7 +249,7 @@ public final class ConfigLoader {
         i(t, Settings.IP_REQUESTS_PER_MINUTE),
         new Secret(((String) t.get(Settings.MCP_AUTH_TOKEN)).trim()), (Boolean) t.get(Settings.REMOTE_AUTHORIZATION),
         i(t, Settings.TOKEN_CACHE_SECONDS),
-        gitlab, instances,
+        gitlab, instances, (Boolean) t.get(Settings.BACKGROUND_CHECKS),
         (Boolean) t.get(Settings.READ_ONLY), i(t, Settings.MAX_OUTPUT_CHARS), tools(t),
         (String) t.get(Settings.LOG_FORMAT), (String) t.get(Settings.LOG_LEVEL));
   }

@@ -11,7 +11,7 @@ public record GatewayConfig(
     long maxBodyBytes, int idleTimeoutSeconds, int sseHeartbeatSeconds, boolean trustProxy, int httpVerticles,
     int sessionTimeoutSeconds, int maxSessions, int maxRequestsPerMinute, int ipRequestsPerMinute,
     Secret mcpAuthToken, boolean remoteAuthorization, int tokenCacheSeconds,
-    GitLabConfig gitlab, InstancesConfig instances,
+    GitLabConfig gitlab, InstancesConfig instances, boolean backgroundChecks,
     boolean readOnly, int maxOutputChars, ToolsConfig tools,
     String logFormat, String logLevel) {
 

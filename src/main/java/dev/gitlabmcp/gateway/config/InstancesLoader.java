@@ -145,7 +145,7 @@ public final class InstancesLoader {
       unknown(rate, RATE_KEYS, at + ".rateLimit", problems);
       unknown(oauth, OAUTH_KEYS, at + ".oauth", problems);
       RateLimitConfig rl = rateLimit(rate, at + ".rateLimit", problems);
-      OAuthClientConfig oc = oauth(name, oauth, at + ".oauth", env, problems);
+      OAuthClientConfig oc = oauth(name == null ? "invalid" : name, oauth, at + ".oauth", env, problems);
       String ca = str(http, "caFile", "", at + ".http", problems);
       if (!ca.isEmpty() && !Files.isReadable(Path.of(ca))) {
         problems.add(at + ".http.caFile " + ca + " cannot be read");

@@ -62,6 +62,9 @@ public final class Settings {
   public static final Setting INSTANCES_RELOAD = Setting.integer("gitlab.instancesReloadSeconds",
       "GITLAB_INSTANCES_RELOAD_SECONDS", 2, 0, 3600,
       "How often the instances file is checked for changes, applied without a restart (0: never).");
+  public static final Setting BACKGROUND_CHECKS = Setting.bool("gitlab.backgroundChecks",
+      List.of("GITLAB_BACKGROUND_CHECKS"), true,
+      "Learn each instance's version and edition, and probe its health, in the background.");
   public static final Setting GITLAB_TOKEN = Setting.secret("gitlab.token", "GITLAB_PERSONAL_ACCESS_TOKEN",
       "Server-side GitLab token of the default instance (others: GITLAB_PERSONAL_ACCESS_TOKEN_<NAME>). Empty: anonymous.");
   public static final Setting GITLAB_HTTP2 = Setting.bool("gitlab.http2", List.of("GITLAB_HTTP2"), true,
@@ -113,7 +116,7 @@ public final class Settings {
       HTTP_VERTICLES,
       SESSION_TIMEOUT, MAX_SESSIONS, MAX_REQUESTS_PER_MINUTE, IP_REQUESTS_PER_MINUTE, STREAMABLE_HTTP,
       MCP_AUTH_TOKEN, REMOTE_AUTHORIZATION, TOKEN_CACHE_SECONDS,
-      GITLAB_URL, INSTANCES_FILE, INSTANCES, INSTANCES_RELOAD, GITLAB_TOKEN, GITLAB_HTTP2, GITLAB_H2C, GITLAB_MAX_CONNECTIONS, GITLAB_KEEPALIVE,
+      GITLAB_URL, INSTANCES_FILE, INSTANCES, INSTANCES_RELOAD, BACKGROUND_CHECKS, GITLAB_TOKEN, GITLAB_HTTP2, GITLAB_H2C, GITLAB_MAX_CONNECTIONS, GITLAB_KEEPALIVE,
       GITLAB_CONNECT_TIMEOUT, GITLAB_REQUEST_TIMEOUT, GITLAB_MAX_RESPONSE_BYTES, GITLAB_MAX_RETRIES,
       READ_ONLY, PERMISSION_MODE, TOOLSETS, EXTRA_TOOLS, USE_PIPELINE, USE_MILESTONE, USE_WIKI, DENIED_TOOLS_REGEX,
       ALLOWED_PROJECT_IDS, MAX_OUTPUT_CHARS,

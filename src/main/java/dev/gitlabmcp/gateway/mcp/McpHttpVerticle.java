@@ -572,7 +572,13 @@ public final class McpHttpVerticle extends VerticleBase {
       IdentityVerifier.Verdict v = ar.succeeded() ? ar.result()
           : new IdentityVerifier.Verdict(IdentityVerifier.Outcome.UNAVAILABLE, null, "the token check failed");
       switch (v.outcome()) {
-        case VALID -> then.accept(new Principal(instance, token.credential(), v.identity().subject()));
+        case VALID -> {
+          // The first verified caller of an instance without a server token lets the gateway learn its edition.
+          if (cfg.backgroundChecks()) {
+            rt.introspector().learnWith(instance, token.credential());
+          }
+          then.accept(new Principal(instance, token.credential(), v.identity().subject()));
+        }
         case INVALID -> unauthenticated(ctx, "invalid", "Invalid GitLab token", v.message() + ".");
         default -> {
           ctx.response().putHeader("Retry-After", "5");

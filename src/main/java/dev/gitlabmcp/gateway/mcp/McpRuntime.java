@@ -6,6 +6,7 @@ import dev.gitlabmcp.gateway.config.GatewayConfig;
 import dev.gitlabmcp.gateway.config.GitLabConfig;
 import dev.gitlabmcp.gateway.gitlab.Credential;
 import dev.gitlabmcp.gateway.gitlab.InstanceDirectory;
+import dev.gitlabmcp.gateway.gitlab.InstanceIntrospector;
 import dev.gitlabmcp.gateway.ops.GatewayMetrics;
 import java.util.Objects;
 
@@ -15,8 +16,8 @@ import java.util.Objects;
  * token, or (remote authorization) the verifier that turns each caller's token into a principal.
  */
 public record McpRuntime(GatewayConfig config, SessionStore sessions, McpServer server, InstanceDirectory instances,
-                         IdentityVerifier verifier, IpLimiter ipLimiter, GatewayMetrics metrics,
-                         long startedAtMillis) {
+                         InstanceIntrospector introspector, IdentityVerifier verifier, IpLimiter ipLimiter,
+                         GatewayMetrics metrics, long startedAtMillis) {
 
   public McpRuntime {
     Objects.requireNonNull(config, "config");

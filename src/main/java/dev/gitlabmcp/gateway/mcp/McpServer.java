@@ -5,6 +5,7 @@ import dev.gitlabmcp.gateway.Version;
 import dev.gitlabmcp.gateway.auth.Principal;
 import dev.gitlabmcp.gateway.config.GitLabConfig;
 import dev.gitlabmcp.gateway.gitlab.InstanceDirectory;
+import dev.gitlabmcp.gateway.gitlab.InstanceIntrospector;
 import dev.gitlabmcp.gateway.tools.DiscoverTools;
 import dev.gitlabmcp.gateway.tools.InstanceTools;
 import dev.gitlabmcp.gateway.tools.ToolDefinition;
@@ -66,10 +67,11 @@ public final class McpServer {
     }
     String name = instanceOf(session);
     InstanceDirectory.Info info = instances.info(name);
-    if (Boolean.FALSE.equals(info.enterprise())) {
+    if (!InstanceIntrospector.canServe(info, tool.tier())) {
       GitLabConfig c = instances.get(name);
       return "Tool " + tool.name() + " needs GitLab " + tier(tool.tier()) + ", and instance " + name + " ("
-          + (c == null ? name : c.label()) + ") runs the Community Edition, which has no paid features.";
+          + (c == null ? name : c.label()) + ") runs the Community Edition" + (info.version() == null ? ""
+          : " (" + info.version() + ")") + ", which has no paid features.";
     }
     return null;
   }

@@ -34,6 +34,8 @@ public final class TestGateway implements AutoCloseable {
     flags.put("gitlab.url", gitlabUrl);
     flags.put("gitlab.token", GITLAB_TOKEN);
     flags.put("gitlab.requestTimeoutMs", "5000");
+    // No background GitLab traffic unless a test asks for it: tests count the requests GitLab sees.
+    flags.put("gitlab.backgroundChecks", "false");
     flags.putAll(settings);
     GatewayConfig cfg = ConfigLoader.withoutDefaultFile(flags, env).load(GatewayConfig.Mode.HTTP).config();
     try {
