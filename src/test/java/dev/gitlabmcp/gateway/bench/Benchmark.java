@@ -1,35 +1,41 @@
 package dev.gitlabmcp.gateway.bench;
 
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Load benchmark: a fast fake GitLab (Vert.x, canned JSON) in this JVM, the gateway jar as a
- * separate process in remote-authorization mode, N sessions driving tools/call get_project at
- * concurrency C for a fixed time. Prints throughput, latency percentiles, errors, RSS, and the
- * same load generator's rate straight against the fake GitLab (the ceiling on this machine).
+ * One-command load benchmark (bench/run.sh). Three processes: a fast fake GitLab (Vert.x, canned
+ * JSON, {@link FakeGitLabMain}), the gateway jar in remote-authorization mode with its limits raised,
+ * and this one, whose load generator ({@link LoadGenerator}: one thread, C keep-alive connections,
+ * one request in flight on each) drives {@code tools/call get_project} over N sessions. The same
+ * generator then measures the fake GitLab directly: the ceiling of this machine, from the same run.
  *
- * <p>Run: {@code bench/run.sh} (see docs/performance.md). Settings as system properties:
- * sessions, concurrency, seconds, idleSessions.
+ * <p>Settings as system properties: sessions (50), concurrency (64), moderate (4: the concurrency of
+ * the latency run), seconds (10), warmupRequests (60000, or at most warmup = 60 s), idleSessions (10000), gatewayJvmArgs, cds (true: also
+ * measure start-up with an AppCDS archive).
  */
 public final class Benchmark {
 
@@ -40,102 +46,173 @@ public final class Benchmark {
       .put("namespace", new JsonObject().put("id", 7).put("full_path", "acme/platform").put("kind", "group"))
       .put("runners_token", "should-be-dropped").put("star_count", 3).put("forks_count", 1).encode();
 
+  private static final String ACCEPT = "Accept: application/json, text/event-stream\r\nContent-Type: application/json\r\n";
+  private static final HttpClient JDK = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
   public static void main(String[] args) throws Exception {
     int sessions = Integer.getInteger("sessions", 50);
     int concurrency = Integer.getInteger("concurrency", 64);
+    int moderate = Integer.getInteger("moderate", 4);
     int seconds = Integer.getInteger("seconds", 10);
+    int warmup = Integer.getInteger("warmup", 60);
+    int warmupRequests = Integer.getInteger("warmupRequests", 60_000);
     int idleSessions = Integer.getInteger("idleSessions", 10_000);
+    boolean cds = Boolean.parseBoolean(System.getProperty("cds", "true"));
     Path jar = Path.of(System.getProperty("jar", "target/gitlab-mcp-gateway.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: run mvn -q -DskipTests package first");
     }
-    Vertx vertx = Vertx.vertx();
-    HttpServer fake = startFakeGitLab(vertx);
-    String fakeUrl = "http://127.0.0.1:" + fake.actualPort();
-    int port = freePort();
-    List<String> command = new ArrayList<>(List.of(javaBin()));
-    String jvmArgs = System.getProperty("gatewayJvmArgs", "");
-    if (!jvmArgs.isBlank()) {
-      command.addAll(Arrays.asList(jvmArgs.trim().split("\\s+")));
-    }
-    command.addAll(List.of("-jar", jar.toString()));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(Path.of(System.getProperty("java.io.tmpdir"), "gateway-bench.log").toFile());
-    Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("GITLAB_") || k.startsWith("MCP_"));
-    env.put("PORT", Integer.toString(port));
-    env.put("HOST", "127.0.0.1");
-    env.put("GITLAB_API_URL", fakeUrl);
-    env.put("REMOTE_AUTHORIZATION", "true");
-    env.put("MAX_SESSIONS", Integer.toString(idleSessions + sessions + 100));
-    env.put("MAX_REQUESTS_PER_MINUTE", "1000000");
-    env.put("UNAUTHENTICATED_REQUESTS_PER_MINUTE", "1000000");
-    long t0 = System.nanoTime();
-    Process gateway = pb.start();
+    List<Process> started = new ArrayList<>();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> started.forEach(Process::destroyForcibly)));
     try {
-      HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
-          new PoolOptions().setHttp1MaxSize(concurrency));
-      long readyMs = waitHealthy(client, port, t0);
-      String base = "http://127.0.0.1:" + port + "/mcp";
-      int toolsListBytes = toolsListBytes(client, base, token(0));
+      Process fake = new ProcessBuilder(javaBin(), "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
+          FakeGitLabMain.class.getName()).redirectErrorStream(true).start();
+      started.add(fake);
+      String fakeUrl = new BufferedReader(new InputStreamReader(fake.getInputStream(), StandardCharsets.UTF_8))
+          .readLine().replace("fake GitLab on ", "");
+      int fakePort = URI.create(fakeUrl).getPort();
+      System.out.println("fake GitLab: " + fakeUrl);
+
+      Gateway gw = Gateway.start(jar, fakeUrl, idleSessions + sessions + 100, Map.of(), List.of());
+      started.add(gw.process);
+      System.out.printf("gateway: pid %d, port %d, ready after %d ms%n", gw.process.pid(), gw.port, gw.readyMs);
+      int toolsListBytes = toolsListBytes(gw.port, token(0));
 
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < sessions; i++) {
-        ids.add(await(initialize(client, base, token(i))));
+        ids.add(initialize(gw.port, token(i)));
       }
-      // -Dmethod=ping measures the gateway without the GitLab hop.
       String callBody = "ping".equals(System.getProperty("method"))
           ? "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"
           : new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "tools/call")
               .put("params", new JsonObject().put("name", "get_project").put("arguments",
                   new JsonObject().put("project_id", "acme/platform/gateway"))).encode();
-      // Warm up the JIT on both sides before measuring.
-      run(vertx, concurrency, 3, i -> mcpCall(client, base, token(i % sessions), ids.get(i % sessions), callBody));
-      Result gw = run(vertx, concurrency, seconds,
-          i -> mcpCall(client, base, token(i % sessions), ids.get(i % sessions), callBody));
-      long rssLoad = rssKb(gateway.pid());
-      run(vertx, concurrency, 2, i -> direct(client, fakeUrl));
-      Result ceiling = run(vertx, concurrency, seconds, i -> direct(client, fakeUrl));
+      LoadGenerator toGateway = new LoadGenerator(gw.port, i -> LoadGenerator.post("/mcp",
+          ACCEPT + "Authorization: Bearer " + token(i % sessions) + "\r\nMcp-Session-Id: " + ids.get(i % sessions)
+              + "\r\n", callBody), "\"result\":");
+      LoadGenerator toFake = new LoadGenerator(fakePort, i -> LoadGenerator.get("/api/v4/projects/acme%2Fplatform%2Fgateway",
+          "Accept: application/json\r\nPRIVATE-TOKEN: " + token(i) + "\r\n"), "\"id\":42");
 
-      java.net.http.HttpClient jdk = java.net.http.HttpClient.newBuilder()
-          .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
-      String initBody = new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize")
-          .put("params", new JsonObject().put("protocolVersion", "2025-11-25").put("capabilities", new JsonObject())
-              .put("clientInfo", new JsonObject().put("name", "bench-idle").put("version", "1"))).encode();
-      for (int i = 0; i < idleSessions; i++) {
-        var resp = jdk.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base))
-            .timeout(java.time.Duration.ofSeconds(10))
-            .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-            .header("Authorization", "Bearer " + token(i % sessions))
-            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(initBody)).build(),
-            java.net.http.HttpResponse.BodyHandlers.discarding());
-        if (resp.statusCode() != 200) {
-          throw new IllegalStateException("idle session " + i + " answered " + resp.statusCode());
+      // Warm up both JITs (gateway and fake GitLab) before anything is measured.
+      // By count, not time: C2 compiles after ~10k calls of a method, and under load a few seconds are too few.
+      toGateway.run(concurrency, warmup, warmupRequests);
+      toFake.run(concurrency, warmup, warmupRequests);
+      LoadGenerator.Result gwLoad = toGateway.run(concurrency, seconds, 0);
+      long rssLoad = rssKb(gw.process.pid());
+      LoadGenerator.Result ceiling = toFake.run(concurrency, seconds, 0);
+      LoadGenerator.Result gwModerate = toGateway.run(moderate, seconds, 0);
+      LoadGenerator.Result fakeModerate = toFake.run(moderate, seconds, 0);
+
+      // Idle sessions: initialize N more (spread over the same users), then let the gateway settle.
+      String init = initBody("bench-idle");
+      LoadGenerator opener = new LoadGenerator(gw.port, i -> LoadGenerator.post("/mcp",
+          ACCEPT + "Authorization: Bearer " + token(i % sessions) + "\r\n", init), "\"protocolVersion\"");
+      long rssBeforeIdle = rssKb(gw.process.pid());
+      LoadGenerator.Result opened = opener.run(16, 600, idleSessions);
+      Thread.sleep(2000);
+      long rssIdle = rssKb(gw.process.pid());
+      int active = new JsonObject(JDK.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gw.port + "/health"))
+          .build(), HttpResponse.BodyHandlers.ofString()).body()).getInteger("activeSessions");
+      gw.stop();
+
+      // Start-up again, three times each: plain, and with an AppCDS archive made by a training run.
+      List<Long> plain = new ArrayList<>();
+      List<Long> withCds = new ArrayList<>();
+      int allToolsBytes = -1;
+      for (int i = 0; i < 3; i++) {
+        Gateway g = Gateway.start(jar, fakeUrl, 100, Map.of("GITLAB_TOOLSETS", "all"), List.of());
+        plain.add(g.readyMs);
+        if (allToolsBytes < 0) {
+          allToolsBytes = toolsListBytes(g.port, token(1));
+        }
+        g.stop();
+      }
+      Path archive = Path.of("target", "gateway-cds.jsa");
+      if (cds) {
+        Files.deleteIfExists(archive);
+        Gateway training = Gateway.start(jar, fakeUrl, 100, Map.of(),
+            List.of("-XX:ArchiveClassesAtExit=" + archive));
+        toolsListBytes(training.port, token(2)); // load the request path's classes too
+        training.stop();
+        for (int i = 0; i < 3 && Files.isRegularFile(archive); i++) {
+          Gateway g = Gateway.start(jar, fakeUrl, 100, Map.of(), List.of("-XX:SharedArchiveFile=" + archive));
+          withCds.add(g.readyMs);
+          g.stop();
         }
       }
-      System.gc();
-      long rssIdle = rssKb(gateway.pid());
 
-      System.out.printf("%nBenchmark: %d sessions, concurrency %d, %d s, remote authorization, tools/call get_project%n",
-          sessions, concurrency, seconds);
+      double load = loadAverage();
+      System.out.printf("%nBenchmark: remote authorization, tools/call get_project over %d sessions; %d s per run"
+          + " after %d warm-up requests; %d cores, load average %.1f at the end%n", sessions, seconds, warmupRequests,
+          Runtime.getRuntime().availableProcessors(), load);
       System.out.println("| measure | value |");
       System.out.println("|---|---|");
-      System.out.printf("| gateway throughput | %.0f req/s |%n", gw.rps());
-      System.out.printf("| gateway latency p50 / p90 / p99 | %.2f / %.2f / %.2f ms |%n", gw.p(50), gw.p(90), gw.p(99));
-      System.out.printf("| gateway errors | %d of %d |%n", gw.errors, gw.count);
-      System.out.printf("| fake GitLab direct (ceiling) | %.0f req/s, p50 %.2f ms, p99 %.2f ms |%n", ceiling.rps(),
-          ceiling.p(50), ceiling.p(99));
-      System.out.printf("| ratio gateway / ceiling | %.2f |%n", gw.rps() / ceiling.rps());
-      System.out.printf("| added latency p50 / p99 | %.2f / %.2f ms |%n", gw.p(50) - ceiling.p(50),
-          gw.p(99) - ceiling.p(99));
-      System.out.printf("| gateway RSS under load | %d MB |%n", rssLoad / 1024);
-      System.out.printf("| gateway RSS with %d idle sessions | %d MB |%n", idleSessions, rssIdle / 1024);
-      System.out.printf("| start to first /health 200 | %d ms |%n", readyMs);
-      System.out.printf("| tools/list size | %d bytes |%n", toolsListBytes);
+      row("gateway, concurrency " + concurrency, gwLoad);
+      row("fake GitLab direct (ceiling), concurrency " + concurrency, ceiling);
+      System.out.printf("| ratio gateway / ceiling at %d | %.2f |%n", concurrency, gwLoad.rps() / ceiling.rps());
+      row("gateway, concurrency " + moderate, gwModerate);
+      row("fake GitLab direct, concurrency " + moderate, fakeModerate);
+      System.out.printf("| added latency at concurrency %d, p50 / p99 | %.2f / %.2f ms |%n", moderate,
+          gwModerate.p(50) - fakeModerate.p(50), gwModerate.p(99) - fakeModerate.p(99));
+      System.out.printf("| gateway RSS after the load runs | %d MB |%n", rssLoad / 1024);
+      System.out.printf("| gateway RSS with %d open idle sessions (before opening them) | %d MB (%d MB); %d opened"
+          + " in %.1f s, %d errors |%n", active, rssIdle / 1024, rssBeforeIdle / 1024, opened.count(), opened.seconds(),
+          opened.errors());
+      System.out.printf("| process start to first /health 200 | %s ms (first run: %d ms) |%n", plain, gw.readyMs);
+      if (cds) {
+        System.out.printf("| same with AppCDS (-XX:SharedArchiveFile, archive %d MB) | %s ms |%n",
+            Files.isRegularFile(archive) ? Files.size(archive) >> 20 : -1, withCds);
+      }
+      System.out.printf("| tools/list size, default toolsets | %d bytes |%n", toolsListBytes);
+      System.out.printf("| tools/list size, GITLAB_TOOLSETS=all | %d bytes |%n", allToolsBytes);
     } finally {
-      gateway.destroy();
-      gateway.waitFor(10, TimeUnit.SECONDS);
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      started.forEach(Process::destroy);
+    }
+  }
+
+  private static void row(String what, LoadGenerator.Result r) {
+    System.out.printf("| %s | %.0f req/s; p50 %.2f, p90 %.2f, p99 %.2f ms; %d errors of %d |%n", what, r.rps(),
+        r.p(50), r.p(90), r.p(99), r.errors(), r.count());
+  }
+
+  /** A gateway process and how long it took from start to its first /health 200. */
+  private record Gateway(Process process, int port, long readyMs) {
+
+    static Gateway start(Path jar, String fakeUrl, int maxSessions, Map<String, String> extraEnv,
+                         List<String> extraJvmArgs) throws Exception {
+      int port = freePort();
+      List<String> command = new ArrayList<>(List.of(javaBin()));
+      String jvmArgs = System.getProperty("gatewayJvmArgs", "");
+      if (!jvmArgs.isBlank()) {
+        command.addAll(Arrays.asList(jvmArgs.trim().split("\\s+")));
+      }
+      command.addAll(extraJvmArgs);
+      command.addAll(List.of("-jar", jar.toString()));
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(
+              Path.of(System.getProperty("java.io.tmpdir"), "gateway-bench.log").toFile()));
+      Map<String, String> env = pb.environment();
+      env.keySet().removeIf(k -> k.startsWith("GITLAB_") || k.startsWith("MCP_") || k.equals("JAVA_TOOL_OPTIONS"));
+      env.put("PORT", Integer.toString(port));
+      env.put("HOST", "127.0.0.1");
+      env.put("GITLAB_API_URL", fakeUrl);
+      env.put("REMOTE_AUTHORIZATION", "true");
+      env.put("MAX_SESSIONS", Integer.toString(maxSessions));
+      env.put("MAX_REQUESTS_PER_MINUTE", "1000000");
+      env.put("UNAUTHENTICATED_REQUESTS_PER_MINUTE", "1000000");
+      env.put("GITLAB_MAX_CONNECTIONS", "64");
+      env.putAll(extraEnv);
+      long t0 = System.nanoTime();
+      Process p = pb.start();
+      return new Gateway(p, port, waitHealthy(p, port, t0));
+    }
+
+    void stop() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
     }
   }
 
@@ -143,160 +220,89 @@ public final class Benchmark {
     return String.format("glpat-bench-user-%08d", user);
   }
 
-  static HttpServer startFakeGitLab(Vertx vertx) throws Exception {
-    Buffer project = Buffer.buffer(PROJECT);
-    return vertx.createHttpServer().requestHandler(req -> {
-      String path = req.path();
-      if (path.equals("/api/v4/user")) {
-        String auth = req.getHeader("Authorization");
-        String digits = auth == null ? "0" : auth.replaceAll("\\D", "");
-        long id = digits.isEmpty() ? 0 : Long.parseLong(digits.substring(Math.max(0, digits.length() - 9)));
-        req.response().putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("id", id + 1).put("username", "user" + id).encode());
-      } else if (path.startsWith("/api/v4/projects/")) {
-        req.response().putHeader("Content-Type", "application/json").end(project);
-      } else {
-        req.response().setStatusCode(404).end("{\"message\":\"404 Not Found\"}");
-      }
-    }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
-  }
-
-  static Future<String> initialize(HttpClientAgent client, String url, String token) {
-    String body = new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize")
+  static String initBody(String client) {
+    return new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize")
         .put("params", new JsonObject().put("protocolVersion", "2025-11-25").put("capabilities", new JsonObject())
-            .put("clientInfo", new JsonObject().put("name", "bench").put("version", "1"))).encode();
-    return client.request(post(url, token, null)).compose(r -> r.send(body)).compose(resp -> {
-      String id = resp.getHeader("Mcp-Session-Id");
-      return resp.body().map(b -> {
-        if (id == null) {
-          throw new IllegalStateException("initialize answered " + resp.statusCode() + ": " + b);
-        }
-        return id;
-      });
-    });
+            .put("clientInfo", new JsonObject().put("name", client).put("version", "1"))).encode();
   }
 
-  static int toolsListBytes(HttpClientAgent client, String url, String token) throws Exception {
-    String session = await(initialize(client, url, token));
-    return await(client.request(post(url, token, session))
-        .compose(r -> r.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}"))
-        .compose(resp -> resp.body().map(Buffer::length)));
-  }
-
-  static RequestOptions post(String url, String token, String session) {
-    RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
-        .putHeader("Content-Type", "application/json").putHeader("Accept", "application/json, text/event-stream")
-        .putHeader("Authorization", "Bearer " + token);
+  private static HttpResponse<String> post(int port, String token, String session, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/mcp"))
+        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+        .header("Accept", "application/json, text/event-stream").header("Authorization", "Bearer " + token);
     if (session != null) {
-      o.putHeader("Mcp-Session-Id", session);
+      b.header("Mcp-Session-Id", session);
     }
-    return o;
+    return JDK.send(b.POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  static Future<Boolean> mcpCall(HttpClientAgent client, String url, String token, String session, String body) {
-    return client.request(post(url, token, session)).compose(r -> r.send(body))
-        .compose(resp -> resp.body().map(b -> resp.statusCode() == 200 && b.toString().contains("\"result\":")
-            && !b.toString().contains("\"isError\":true")));
+  static String initialize(int port, String token) throws Exception {
+    HttpResponse<String> r = post(port, token, null, initBody("bench"));
+    return r.headers().firstValue("Mcp-Session-Id").orElseThrow(
+        () -> new IllegalStateException("initialize answered " + r.statusCode() + ": " + r.body()));
   }
 
-  static Future<Boolean> direct(HttpClientAgent client, String fakeUrl) {
-    return client.request(new RequestOptions().setAbsoluteURI(fakeUrl + "/api/v4/projects/acme%2Fplatform%2Fgateway")
-            .putHeader("PRIVATE-TOKEN", token(0)))
-        .compose(r -> r.send()).compose(resp -> resp.body().map(b -> resp.statusCode() == 200));
-  }
-
-  interface Call {
-    Future<Boolean> start(int i);
-  }
-
-  static final class Result {
-    final long[] latenciesNs;
-    final long count;
-    final long errors;
-    final double seconds;
-
-    Result(long[] lat, long count, long errors, double seconds) {
-      this.latenciesNs = lat;
-      this.count = count;
-      this.errors = errors;
-      this.seconds = seconds;
+  static int toolsListBytes(int port, String token) throws Exception {
+    String session = initialize(port, token);
+    HttpResponse<String> r = post(port, token, session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+    if (r.statusCode() != 200 || !r.body().contains("\"tools\"")) {
+      throw new IllegalStateException("tools/list answered " + r.statusCode());
     }
+    return r.body().getBytes(StandardCharsets.UTF_8).length;
+  }
 
-    double rps() {
-      return count / seconds;
-    }
-
-    double p(int pct) {
-      if (latenciesNs.length == 0) {
-        return Double.NaN;
+  /** The fake GitLab on the given port (0: any), on one event loop per core like the gateway. */
+  static HttpServer startFakeGitLab(Vertx vertx, int port) throws Exception {
+    int p = port == 0 ? freePort() : port;
+    HttpServer[] first = new HttpServer[1];
+    vertx.deployVerticle(() -> new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        return vertx.createHttpServer().requestHandler(Benchmark::fakeGitLab).listen(p, "127.0.0.1")
+            .onSuccess(s -> first[0] = s);
       }
-      int idx = (int) Math.min(latenciesNs.length - 1, Math.ceil(pct / 100.0 * latenciesNs.length) - 1);
-      return latenciesNs[Math.max(0, idx)] / 1e6;
+    }, new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return first[0];
+  }
+
+  private static final Buffer PROJECT_BUFFER = Buffer.buffer(PROJECT);
+
+  private static void fakeGitLab(HttpServerRequest req) {
+    String path = req.path();
+    if (path.equals("/api/v4/user")) {
+      String auth = req.getHeader("Authorization");
+      String digits = auth == null ? "0" : auth.replaceAll("\\D", "");
+      long id = digits.isEmpty() ? 0 : Long.parseLong(digits.substring(Math.max(0, digits.length() - 9)));
+      req.response().putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("id", id + 1).put("username", "user" + id).encode());
+    } else if (path.startsWith("/api/v4/projects/")) {
+      req.response().putHeader("Content-Type", "application/json").end(PROJECT_BUFFER);
+    } else {
+      req.response().setStatusCode(404).end("{\"message\":\"404 Not Found\"}");
     }
   }
 
-  /** C closed loops for the given time; every latency recorded. */
-  static Result run(Vertx vertx, int concurrency, int seconds, Call call) throws Exception {
-    long end = System.nanoTime() + seconds * 1_000_000_000L;
-    AtomicLong count = new AtomicLong();
-    AtomicLong errors = new AtomicLong();
-    List<long[]> perLoop = new ArrayList<>();
-    List<Future<Void>> loops = new ArrayList<>();
-    long start = System.nanoTime();
-    for (int c = 0; c < concurrency; c++) {
-      long[][] buf = {new long[1024]};
-      int[] n = {0};
-      Promise<Void> done = Promise.promise();
-      int loop = c;
-      vertx.runOnContext(v -> next(call, loop, end, count, errors, buf, n, done));
-      loops.add(done.future().onSuccess(v -> {
-        synchronized (perLoop) {
-          perLoop.add(Arrays.copyOf(buf[0], n[0]));
-        }
-      }));
-    }
-    Future.all(loops).toCompletionStage().toCompletableFuture().get(seconds + 60L, TimeUnit.SECONDS);
-    double elapsed = (System.nanoTime() - start) / 1e9;
-    long[] all = perLoop.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-    return new Result(all, count.get(), errors.get(), elapsed);
-  }
-
-  private static void next(Call call, int loop, long end, AtomicLong count, AtomicLong errors, long[][] buf, int[] n,
-                           Promise<Void> done) {
-    if (System.nanoTime() >= end) {
-      done.complete();
-      return;
-    }
-    long t = System.nanoTime();
-    call.start(loop).onComplete(ar -> {
-      long lat = System.nanoTime() - t;
-      if (n[0] == buf[0].length) {
-        buf[0] = Arrays.copyOf(buf[0], n[0] * 2);
-      }
-      buf[0][n[0]++] = lat;
-      count.incrementAndGet();
-      if (ar.failed() || !ar.result()) {
-        errors.incrementAndGet();
-      }
-      next(call, (loop + 997) & 0x3fffffff, end, count, errors, buf, n, done);
-    });
-  }
-
-  static long waitHealthy(HttpClientAgent client, int port, long t0) throws Exception {
-    long deadline = System.nanoTime() + 30_000_000_000L;
+  /** Polls /health every 5 ms over a fresh connection; milliseconds from t0 to the first 200. */
+  static long waitHealthy(Process p, int port, long t0) throws Exception {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    byte[] req = LoadGenerator.get("/health", "Connection: close\r\n");
     while (System.nanoTime() < deadline) {
-      try {
-        int status = await(client.request(new RequestOptions().setAbsoluteURI("http://127.0.0.1:" + port + "/health"))
-            .compose(r -> r.send()).compose(resp -> resp.body().map(b -> resp.statusCode())));
-        if (status == 200) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException("the gateway exited with " + p.exitValue() + "; see gateway-bench.log");
+      }
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        s.getOutputStream().write(req);
+        byte[] head = s.getInputStream().readNBytes(12);
+        if (new String(head, StandardCharsets.US_ASCII).endsWith(" 200")) {
           return (System.nanoTime() - t0) / 1_000_000;
         }
-      } catch (Exception notYet) {
+      } catch (IOException notYet) {
         // not listening yet
       }
-      Thread.sleep(10);
+      Thread.sleep(5);
     }
-    throw new IllegalStateException("the gateway did not become healthy in 30 s");
+    throw new IllegalStateException("the gateway did not become healthy in 60 s");
   }
 
   static long rssKb(long pid) throws IOException {
@@ -308,6 +314,14 @@ public final class Benchmark {
     return -1;
   }
 
+  private static double loadAverage() {
+    try {
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
@@ -316,9 +330,5 @@ public final class Benchmark {
 
   static String javaBin() {
     return ProcessHandle.current().info().command().orElse("java");
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 }

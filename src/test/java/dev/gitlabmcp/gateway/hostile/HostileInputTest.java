@@ -500,17 +500,32 @@ class HostileInputTest {
   void should_refuse_very_long_headers_and_request_lines_with_431_or_414() {
     String s = mcp.initialize();
     String ping = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}";
-    RawHttp.Answer longHeader = raw(rawPost("Mcp-Session-Id: " + s + "\r\nX-Pad: " + "a".repeat(64 * 1024) + "\r\n",
-        ping));
+    RawHttp.Answer longHeader = answered(rawPost("Mcp-Session-Id: " + s + "\r\nX-Pad: " + "a".repeat(64 * 1024)
+        + "\r\n", ping));
     assertTrue(longHeader.status() == 431 || longHeader.status() == 400, clip(longHeader.text()));
-    RawHttp.Answer manyHeaders = raw(rawPost("Mcp-Session-Id: " + s + "\r\n" + "X-A: b\r\n".repeat(10_000), ping));
+    RawHttp.Answer manyHeaders = answered(rawPost("Mcp-Session-Id: " + s + "\r\n" + "X-A: b\r\n".repeat(10_000), ping));
     assertTrue(manyHeaders.status() == 431 || manyHeaders.status() == 400, clip(manyHeaders.text()));
-    RawHttp.Answer longLine = raw("GET /mcp?" + "q".repeat(64 * 1024) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    RawHttp.Answer longSession = answered(rawPost("Mcp-Session-Id: " + "s".repeat(64 * 1024) + "\r\n", ping));
+    assertTrue(longSession.status() == 431 || longSession.status() == 400, clip(longSession.text()));
+    RawHttp.Answer longLine = answered("GET /mcp?" + "q".repeat(64 * 1024) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Connection: close\r\n\r\n");
     assertTrue(longLine.status() == 414 || longLine.status() == 400, clip(longLine.text()));
-    // A long session id through a normal client: the server's header limit, not a crash.
-    HttpResponse<String> longSession = post(RawMcp.postHeaders("s".repeat(64 * 1024)), ping);
-    assertTrue(longSession.statusCode() == 431 || longSession.statusCode() == 400, longSession.body());
+  }
+
+  /**
+   * The server answers an oversized head and closes with our bytes still unread, so its kernel may
+   * reset the connection before we read the answer: try a few times until one answer is seen.
+   */
+  private RawHttp.Answer answered(String request) {
+    RawHttp.Answer a = null;
+    for (int i = 0; i < 5; i++) {
+      a = raw(request);
+      if (a.status() != 0) {
+        return a;
+      }
+      statuses.remove(statuses.size() - 1); // a reset, not an answer
+    }
+    return a;
   }
 
   @Test
