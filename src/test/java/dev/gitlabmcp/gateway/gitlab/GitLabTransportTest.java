@@ -263,6 +263,19 @@ class GitLabTransportTest {
   }
 
   @Test
+  void should_tunnel_https_through_the_proxy_and_still_negotiate_http2() throws Exception {
+    Proxy proxy = proxy();
+    GitLabConfig cfg = config("corp", "https://localhost:" + tlsGitLab.httpsPort()).caFile(cert.pem())
+        .proxy("http://127.0.0.1:" + proxy.port, List.of()).build();
+
+    HttpClientResponse resp = rawGet(cfg);
+
+    assertEquals(HttpVersion.HTTP_2, resp.version());
+    assertEquals(200, resp.statusCode());
+    assertEquals(List.of("CONNECT localhost:" + tlsGitLab.httpsPort()), proxy.targets);
+  }
+
+  @Test
   void should_match_noProxy_entries_by_exact_host_or_domain_suffix() {
     List<String> noProxy = List.of("gitlab.internal", ".corp.example.com", "*.lab.example.org", " [::1] ");
 
@@ -423,16 +436,36 @@ class GitLabTransportTest {
     int port;
   }
 
-  /** A forward proxy for plain http: records the absolute-form target and answers for GitLab. */
+  /**
+   * A forward proxy: records each target; plain http (absolute-form) it answers for GitLab, https
+   * (CONNECT) it tunnels to the real server.
+   */
   private Proxy proxy() throws Exception {
     Proxy p = new Proxy();
     HttpServer server = vertx.createHttpServer().requestHandler(req -> {
+      if (req.method() == HttpMethod.CONNECT) {
+        p.targets.add("CONNECT " + req.uri());
+        tunnel(req);
+        return;
+      }
       p.targets.add(req.uri());
       req.response().putHeader("Content-Type", "application/json").end(VERSION_JSON);
     });
     p.port = await(server.listen(0, "127.0.0.1")).actualPort();
     servers.add(server);
     return p;
+  }
+
+  /** CONNECT host:port: answer 200 and splice the bytes both ways, as a corporate proxy does for https. */
+  private static void tunnel(HttpServerRequest req) {
+    String[] target = req.uri().split(":");
+    req.pause();
+    vertx.createNetClient().connect(Integer.parseInt(target[1]), target[0])
+        .onFailure(e -> req.response().setStatusCode(502).end())
+        .onSuccess(upstream -> req.toNetSocket().onSuccess(client -> {
+          client.pipeTo(upstream);
+          upstream.pipeTo(client);
+        }));
   }
 
   private static final class Proxy {
