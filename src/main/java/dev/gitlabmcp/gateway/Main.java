@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 /** Command line: serve (the default), stdio, config check. */
 @Command(name = "gitlab-mcp-gateway", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
     description = "GitLab gateway for the Model Context Protocol. Without a subcommand it serves MCP over HTTP.",
-    subcommands = {Main.Serve.class, Main.Stdio.class, Main.ConfigCommand.class, Main.ToolsCommand.class})
+    subcommands = {Main.Serve.class, Main.Stdio.class, Main.ConfigCommand.class, Main.ToolsCommand.class,
+        InstancesCommand.class})
 public final class Main implements Callable<Integer> {
 
   /** Exit code for invalid configuration (sysexits EX_CONFIG). */
