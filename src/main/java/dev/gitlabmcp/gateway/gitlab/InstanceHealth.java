@@ -63,7 +63,6 @@ final class InstanceHealth {
   private int unreachableInARow;
   private volatile Status status = Status.HEALTHY;
   private String lastError;
-  private long lastOutcomeMillis;
 
   void record(Outcome outcome, String error) {
     record(outcome, error, System.currentTimeMillis());
@@ -81,7 +80,6 @@ final class InstanceHealth {
     if (outcome != Outcome.OK && error != null) {
       lastError = error;
     }
-    lastOutcomeMillis = nowMillis;
     evaluate(nowMillis);
   }
 
@@ -116,10 +114,5 @@ final class InstanceHealth {
   /** A short description of the last failure, never containing secrets; null if none yet. */
   String lastError() {
     return lastError;
-  }
-
-  /** When the last outcome was recorded (0: never); the probe skips instances busy with real calls. */
-  long lastOutcomeMillis() {
-    return lastOutcomeMillis;
   }
 }

@@ -253,7 +253,7 @@ public final class InstanceRegistryVerticle extends VerticleBase {
     long now = System.currentTimeMillis();
     for (Instance inst : instances.values()) {
       inst.health.evaluate(now);
-      if (now - inst.health.lastOutcomeMillis() >= probeIntervalMs) {
+      if (now - inst.lastCallMillis >= probeIntervalMs) {
         probe(inst);
       }
     }
@@ -375,6 +375,8 @@ public final class InstanceRegistryVerticle extends VerticleBase {
     final InstanceHealth health = new InstanceHealth();
     final GitLabInstanceMeters meters;
     boolean probing;
+    /** When a real call last finished; the probe leaves instances alone that real calls speak for. */
+    long lastCallMillis;
 
     Instance(GitLabConfig config) {
       this.config = config;
@@ -400,6 +402,7 @@ public final class InstanceRegistryVerticle extends VerticleBase {
     }
 
     void outcome(GitLabReply reply, long nanos) {
+      lastCallMillis = System.currentTimeMillis();
       health.record(Outcome.of(reply), describe(reply));
       if (meters == null) {
         return;

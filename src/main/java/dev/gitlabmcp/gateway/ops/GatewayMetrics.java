@@ -235,6 +235,11 @@ public final class GatewayMetrics implements AutoCloseable {
     public static final String INSTANCE_TAG = "gitlab_instance";
     public static final List<String> STATUS_CLASSES = List.of("2xx", "3xx", "4xx", "5xx", "failure", "cancelled");
     public static final List<String> REJECT_REASONS = List.of("queue_full", "queue_timeout");
+    // Fixed histogram buckets (Prometheus style): a dozen series per timer, not Micrometer's ~70.
+    private static final Duration[] LATENCY_BUCKETS = durations(10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000,
+        30_000, 60_000);
+    private static final Duration[] WAIT_BUCKETS = durations(1, 5, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10_000,
+        30_000);
 
     private final List<Meter> meters = new ArrayList<>();
     private final Map<String, Counter> requests = new LinkedHashMap<>();
@@ -256,12 +261,10 @@ public final class GatewayMetrics implements AutoCloseable {
       }
       latency = keep(Timer.builder("gitlab.request.duration").tag(INSTANCE_TAG, name)
           .description("GitLab call duration, retries included, limiter wait excluded")
-          .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(5))
-          .maximumExpectedValue(Duration.ofSeconds(60)).register(registry));
+          .serviceLevelObjectives(LATENCY_BUCKETS).register(registry));
       wait = keep(Timer.builder("gitlab.limiter.wait").tag(INSTANCE_TAG, name)
           .description("Time admitted GitLab calls waited in the instance's limiter queue")
-          .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-          .maximumExpectedValue(Duration.ofSeconds(30)).register(registry));
+          .serviceLevelObjectives(WAIT_BUCKETS).register(registry));
       retries = keep(Counter.builder("gitlab.retries").tag(INSTANCE_TAG, name)
           .description("GitLab requests sent again after 429/502/503/504 or a connection failure")
           .register(registry));
@@ -271,6 +274,14 @@ public final class GatewayMetrics implements AutoCloseable {
           .description("GitLab calls waiting for a token or a slot").strongReference(true).register(registry));
       keep(Gauge.builder("gitlab.instance.health", health, DoubleSupplier::getAsDouble).tag(INSTANCE_TAG, name)
           .description("Instance health: 1 healthy, 0.5 degraded, 0 down").strongReference(true).register(registry));
+    }
+
+    private static Duration[] durations(long... millis) {
+      Duration[] d = new Duration[millis.length];
+      for (int i = 0; i < millis.length; i++) {
+        d[i] = Duration.ofMillis(millis[i]);
+      }
+      return d;
     }
 
     private <M extends Meter> M keep(M meter) {

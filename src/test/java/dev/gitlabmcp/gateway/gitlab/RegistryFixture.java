@@ -51,11 +51,19 @@ final class RegistryFixture {
   }
 
   static RegistryFixture deploy(Vertx vertx, GatewayMetrics metrics, Duration probeInterval, GitLabConfig... configs) {
+    return deploy(vertx, new InstanceDirectory(List.of(configs)), metrics, probeInterval);
+  }
+
+  static RegistryFixture deployWith(Vertx vertx, InstanceDirectory directory, Duration probeInterval) {
+    return deploy(vertx, directory, null, probeInterval);
+  }
+
+  private static RegistryFixture deploy(Vertx vertx, InstanceDirectory directory, GatewayMetrics metrics,
+                                        Duration probeInterval) {
     LocalCodec.register(vertx, GitLabCall.class);
     LocalCodec.register(vertx, GitLabReply.class);
     LocalCodec.register(vertx, InstanceSet.class);
-    vertx.deployVerticle(new InstanceRegistryVerticle(new InstanceDirectory(List.of(configs)), metrics,
-        probeInterval)).await();
+    vertx.deployVerticle(new InstanceRegistryVerticle(directory, metrics, probeInterval)).await();
     return new RegistryFixture(vertx);
   }
 
