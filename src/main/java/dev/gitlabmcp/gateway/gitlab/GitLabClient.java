@@ -42,11 +42,32 @@ public final class GitLabClient {
   private final Map<String, HttpClientRequest> inFlight = new HashMap<>();
   private final java.util.Set<String> cancelled = new java.util.HashSet<>();
   private final Map<String, Runnable> retryWaits = new HashMap<>();
+  private final Observer observer;
+
+  /**
+   * What the registry learns from each attempt, on the client's event loop: every HTTP answer
+   * (including those retried, so RateLimit-* and 429s reach the instance's limiter) and every retry.
+   */
+  public interface Observer {
+    Observer NONE = new Observer() {
+    };
+
+    default void answered(GitLabReply reply) {
+    }
+
+    default void retrying() {
+    }
+  }
 
   public GitLabClient(Vertx vertx, GitLabConfig config) {
+    this(vertx, config, Observer.NONE);
+  }
+
+  public GitLabClient(Vertx vertx, GitLabConfig config, Observer observer) {
     this.vertx = vertx;
     this.config = config;
     this.http = GitLabClientFactory.create(vertx, config);
+    this.observer = observer == null ? Observer.NONE : observer;
   }
 
   public GitLabConfig config() {
@@ -127,6 +148,7 @@ public final class GitLabClient {
         .onComplete(ar -> {
           if (ar.succeeded()) {
             GitLabReply reply = ar.result().withTiming(n, ms(start));
+            observer.answered(reply);
             long delay = retryDelay(call, reply, n, deadline);
             if (delay >= 0) {
               LOG.debug("gitlab_retry instance={} call=\"{}\" status={} attempt={} delayMs={}", config.name(), call,
@@ -144,6 +166,7 @@ public final class GitLabClient {
   /** Waits before the next attempt; a cancel during the wait ends the call at once. */
   private void waitThenRetry(GitLabCall call, long delay, int n, long start, long deadline,
                              Promise<GitLabReply> result) {
+    observer.retrying();
     long timer = vertx.setTimer(delay, t -> {
       if (call.callId() != null) {
         retryWaits.remove(call.callId());
@@ -214,6 +237,7 @@ public final class GitLabClient {
     return delay;
   }
 
+  /** Exponential (200, 400, 800 ms...) plus up to half again at random, so clients retrying together spread out. */
   static long backoff(int attempt) {
     long base = BASE_BACKOFF_MS << Math.min(attempt - 1, 6);
     return base + ThreadLocalRandom.current().nextLong(base / 2 + 1);

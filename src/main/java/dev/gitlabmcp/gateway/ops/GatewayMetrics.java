@@ -2,6 +2,8 @@ package dev.gitlabmcp.gateway.ops;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -20,12 +22,16 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
 
 /**
@@ -156,6 +162,16 @@ public final class GatewayMetrics implements AutoCloseable {
     rejectedByIpLimit.increment();
   }
 
+  /**
+   * Registers the meters of one GitLab instance, labelled {@code gitlab_instance=<name>} (not
+   * {@code instance}: Prometheus sets that to the scrape target). The gauges call the suppliers on
+   * each scrape: keep them O(1). Call {@link GitLabInstanceMeters#remove()} when the instance goes.
+   */
+  public GitLabInstanceMeters gitlabInstance(String name, IntSupplier active, IntSupplier queued,
+                                             DoubleSupplier health) {
+    return new GitLabInstanceMeters(name, active, queued, health);
+  }
+
   /** Prometheus text exposition format 0.0.4. */
   public String scrape() {
     return registry.scrape();
@@ -208,6 +224,109 @@ public final class GatewayMetrics implements AutoCloseable {
       // unreadable or unexpected: unknown
     }
     return -1;
+  }
+
+  /**
+   * The meters of one GitLab instance. Status classes are a fixed set: 2xx, 3xx, 4xx, 5xx, failure
+   * (no HTTP answer: unreachable, timed out, too large) and cancelled; rejection reasons are
+   * queue_full and queue_timeout.
+   */
+  public final class GitLabInstanceMeters {
+    public static final String INSTANCE_TAG = "gitlab_instance";
+    public static final List<String> STATUS_CLASSES = List.of("2xx", "3xx", "4xx", "5xx", "failure", "cancelled");
+    public static final List<String> REJECT_REASONS = List.of("queue_full", "queue_timeout");
+    // Fixed histogram buckets (Prometheus style): a dozen series per timer, not Micrometer's ~70.
+    private static final Duration[] LATENCY_BUCKETS = durations(10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000,
+        30_000, 60_000);
+    private static final Duration[] WAIT_BUCKETS = durations(1, 5, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10_000,
+        30_000);
+
+    private final List<Meter> meters = new ArrayList<>();
+    private final Map<String, Counter> requests = new LinkedHashMap<>();
+    private final Map<String, Counter> rejections = new LinkedHashMap<>();
+    private final Timer latency;
+    private final Timer wait;
+    private final Counter retries;
+
+    private GitLabInstanceMeters(String name, IntSupplier active, IntSupplier queued, DoubleSupplier health) {
+      for (String status : STATUS_CLASSES) {
+        requests.put(status, keep(Counter.builder("gitlab.requests").tag(INSTANCE_TAG, name).tag("status", status)
+            .description("GitLab calls by outcome: HTTP status class, failure (no answer) or cancelled")
+            .register(registry)));
+      }
+      for (String reason : REJECT_REASONS) {
+        rejections.put(reason, keep(Counter.builder("gitlab.limiter.rejected").tag(INSTANCE_TAG, name)
+            .tag("reason", reason).description("GitLab calls refused as busy by the instance's limiter")
+            .register(registry)));
+      }
+      latency = keep(Timer.builder("gitlab.request.duration").tag(INSTANCE_TAG, name)
+          .description("GitLab call duration, retries included, limiter wait excluded")
+          .serviceLevelObjectives(LATENCY_BUCKETS).register(registry));
+      wait = keep(Timer.builder("gitlab.limiter.wait").tag(INSTANCE_TAG, name)
+          .description("Time admitted GitLab calls waited in the instance's limiter queue")
+          .serviceLevelObjectives(WAIT_BUCKETS).register(registry));
+      retries = keep(Counter.builder("gitlab.retries").tag(INSTANCE_TAG, name)
+          .description("GitLab requests sent again after 429/502/503/504 or a connection failure")
+          .register(registry));
+      keep(Gauge.builder("gitlab.limiter.active", active, IntSupplier::getAsInt).tag(INSTANCE_TAG, name)
+          .description("GitLab calls in flight").strongReference(true).register(registry));
+      keep(Gauge.builder("gitlab.limiter.queued", queued, IntSupplier::getAsInt).tag(INSTANCE_TAG, name)
+          .description("GitLab calls waiting for a token or a slot").strongReference(true).register(registry));
+      keep(Gauge.builder("gitlab.instance.health", health, DoubleSupplier::getAsDouble).tag(INSTANCE_TAG, name)
+          .description("Instance health: 1 healthy, 0.5 degraded, 0 down").strongReference(true).register(registry));
+    }
+
+    private static Duration[] durations(long... millis) {
+      Duration[] d = new Duration[millis.length];
+      for (int i = 0; i < millis.length; i++) {
+        d[i] = Duration.ofMillis(millis[i]);
+      }
+      return d;
+    }
+
+    private <M extends Meter> M keep(M meter) {
+      meters.add(meter);
+      return meter;
+    }
+
+    /** A call GitLab answered with this HTTP status. */
+    public void response(int status, long nanos) {
+      int cls = status / 100;
+      requests.get(cls >= 2 && cls <= 5 ? cls + "xx" : "failure").increment();
+      latency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A call that got no HTTP answer. */
+    public void failure(long nanos) {
+      requests.get("failure").increment();
+      latency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void cancelled() {
+      requests.get("cancelled").increment();
+    }
+
+    /** A call refused by the limiter; {@code reason} is one of {@link #REJECT_REASONS}. */
+    public void rejected(String reason) {
+      Counter c = rejections.get(reason);
+      if (c != null) {
+        c.increment();
+      }
+    }
+
+    public void waited(long nanos) {
+      wait.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void retried() {
+      retries.increment();
+    }
+
+    /** Unregisters every meter of this instance (it was removed from the configuration). */
+    public void remove() {
+      meters.forEach(registry::remove);
+      meters.clear();
+    }
   }
 
   private Counter counter(String name, String description) {
