@@ -127,7 +127,8 @@ public final class GatewayApp {
     }
     Principal principal = rt.serverPrincipal(directory.defaultInstance().name());
 
-    Future<String> registry = vertx.deployVerticle(new InstanceRegistryVerticle(directory, metrics))
+    Future<String> registry = vertx.deployVerticle(new InstanceRegistryVerticle(directory, metrics,
+            cfg.backgroundChecks() ? InstanceRegistryVerticle.DEFAULT_PROBE_INTERVAL : java.time.Duration.ZERO))
         .onSuccess(id -> {
           if (cfg.backgroundChecks()) {
             introspector.start(); // learns version and edition once the registry can answer

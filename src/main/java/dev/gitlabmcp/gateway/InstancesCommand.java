@@ -1,7 +1,6 @@
 package dev.gitlabmcp.gateway;
 
 import dev.gitlabmcp.gateway.config.ConfigException;
-import dev.gitlabmcp.gateway.config.GatewayConfig;
 import dev.gitlabmcp.gateway.config.GitLabConfig;
 import dev.gitlabmcp.gateway.config.GitLabUrls;
 import dev.gitlabmcp.gateway.config.InstancesLoader;
@@ -380,18 +379,14 @@ final class InstancesCommand implements Callable<Integer> {
 
   /** The gateway-wide GitLab settings every instance inherits; null after printing the problems. */
   static GitLabConfig baseOrReport(Main.ConfigOptions options) {
+    // Only the GitLab settings: neither the HTTP listener's checks nor the instances file (the thing
+    // these commands inspect and edit) may stand in the way.
     try {
-      return options.loader().load(GatewayConfig.Mode.HTTP).config().gitlab();
-    } catch (ConfigException httpProblems) {
-      // A problem of the HTTP listener (say, a public HOST without MCP_AUTH_TOKEN) says nothing about GitLab.
-      try {
-        return options.loader().load(GatewayConfig.Mode.STDIO).config().gitlab();
-      } catch (ConfigException e) {
-        System.err.println("gitlab-mcp-gateway: invalid configuration. " + httpProblems.problems().size()
-            + " problem(s):");
-        httpProblems.problems().forEach(p -> System.err.println("  - " + p));
-        return null;
-      }
+      return options.loader().gitlabDefaults();
+    } catch (ConfigException e) {
+      System.err.println("gitlab-mcp-gateway: invalid configuration. " + e.problems().size() + " problem(s):");
+      e.problems().forEach(p -> System.err.println("  - " + p));
+      return null;
     }
   }
 

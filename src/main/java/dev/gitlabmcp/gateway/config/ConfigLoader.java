@@ -140,6 +140,33 @@ public final class ConfigLoader {
     throw new ConfigException(problems);
   }
 
+  /**
+   * The gateway-wide GitLab settings every instance starts from (URL, token, HTTP options), without
+   * reading the instances or checking anything else: for the `instances` commands.
+   */
+  public GitLabConfig gitlabDefaults() {
+    readFileOnce();
+    List<String> problems = new ArrayList<>(fileProblems);
+    Map<Setting, Object> typed = new LinkedHashMap<>();
+    for (Entry e : entries()) {
+      typed.put(e.setting(), parse(e.setting(), e, problems));
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return base(typed);
+  }
+
+  private static GitLabConfig base(Map<Setting, Object> t) {
+    return new GitLabConfig("default",
+        GitLabConfig.normalizeUrl((String) t.get(Settings.GITLAB_URL)),
+        new Secret(((String) t.get(Settings.GITLAB_TOKEN)).trim()),
+        (Boolean) t.get(Settings.GITLAB_HTTP2), (Boolean) t.get(Settings.GITLAB_H2C),
+        i(t, Settings.GITLAB_MAX_CONNECTIONS), i(t, Settings.GITLAB_KEEPALIVE),
+        i(t, Settings.GITLAB_CONNECT_TIMEOUT), i(t, Settings.GITLAB_REQUEST_TIMEOUT),
+        (Long) t.get(Settings.GITLAB_MAX_RESPONSE_BYTES), i(t, Settings.GITLAB_MAX_RETRIES));
+  }
+
   private Entry resolve(Setting s, Map<String, String> fileValues, Path file) {
     if (flags.containsKey(s.key())) {
       return new Entry(s, flags.get(s.key()), Source.FLAG, "--" + s.key());
@@ -223,13 +250,7 @@ public final class ConfigLoader {
   }
 
   private static GatewayConfig build(Map<Setting, Object> t, Map<String, String> env, List<String> problems) {
-    GitLabConfig base = new GitLabConfig("default",
-        GitLabConfig.normalizeUrl((String) t.get(Settings.GITLAB_URL)),
-        new Secret(((String) t.get(Settings.GITLAB_TOKEN)).trim()),
-        (Boolean) t.get(Settings.GITLAB_HTTP2), (Boolean) t.get(Settings.GITLAB_H2C),
-        i(t, Settings.GITLAB_MAX_CONNECTIONS), i(t, Settings.GITLAB_KEEPALIVE),
-        i(t, Settings.GITLAB_CONNECT_TIMEOUT), i(t, Settings.GITLAB_REQUEST_TIMEOUT),
-        (Long) t.get(Settings.GITLAB_MAX_RESPONSE_BYTES), i(t, Settings.GITLAB_MAX_RETRIES));
+    GitLabConfig base = base(t);
     InstancesLoader.Loaded loaded = InstancesLoader.load(base, (String) t.get(Settings.INSTANCES_FILE),
         (String) t.get(Settings.INSTANCES), env);
     if (!loaded.problems().isEmpty()) {

@@ -91,6 +91,12 @@ public final class GitLabClient {
     });
   }
 
+  /** REST paths are relative to /api/v4; GraphQL lives beside it at /api/graphql. */
+  private String url(GitLabCall call) {
+    return InstanceIntrospector.GRAPHQL_PATH.equals(call.pathAndQuery())
+        ? config.baseUrl() + "/api/graphql" : config.apiBase() + call.pathAndQuery();
+  }
+
   /** Resets the in-flight request with that id, if any; the caller's future fails as CANCELLED. */
   public void cancel(String callId) {
     if (!inFlight.containsKey(callId)) {
@@ -124,7 +130,7 @@ public final class GitLabClient {
     }
     RequestOptions opts = new RequestOptions()
         .setMethod(call.method())
-        .setAbsoluteURI(config.apiBase() + call.pathAndQuery())
+        .setAbsoluteURI(url(call))
         .setTimeout(remainingMs)
         .setFollowRedirects(false)
         .putHeader(HttpHeaders.USER_AGENT, USER_AGENT)

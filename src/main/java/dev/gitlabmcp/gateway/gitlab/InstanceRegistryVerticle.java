@@ -67,12 +67,12 @@ public final class InstanceRegistryVerticle extends VerticleBase {
     this(directory, metrics, DEFAULT_PROBE_INTERVAL);
   }
 
-  /** @param probeInterval how often idle instances are probed (tests shorten it) */
+  /** @param probeInterval how often idle instances are probed (tests shorten it; zero: never) */
   public InstanceRegistryVerticle(InstanceDirectory directory, GatewayMetrics metrics, Duration probeInterval) {
     this.initial = List.copyOf(directory.all());
     this.directory = directory;
     this.metrics = metrics;
-    this.probeIntervalMs = Math.max(1, probeInterval.toMillis());
+    this.probeIntervalMs = probeInterval == null || probeInterval.isZero() ? 0 : Math.max(1, probeInterval.toMillis());
   }
 
   @Override
@@ -85,7 +85,9 @@ public final class InstanceRegistryVerticle extends VerticleBase {
     consumers.add(bus.<String>localConsumer(Addresses.GITLAB_CANCEL, this::onCancel));
     consumers.add(bus.<InstanceSet>localConsumer(Addresses.INSTANCES_RELOAD, this::onReload));
     consumers.add(bus.localConsumer(Addresses.INSTANCES_STATUS, this::onStatus));
-    probeTimer = vertx.setPeriodic(probeIntervalMs, t -> probeAll());
+    if (probeIntervalMs > 0) {
+      probeTimer = vertx.setPeriodic(probeIntervalMs, t -> probeAll());
+    }
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -279,24 +281,9 @@ public final class InstanceRegistryVerticle extends VerticleBase {
         return;
       }
       GitLabReply reply = ar.result();
+      // Health only: version and edition are the introspector's (one source of truth, with a TTL).
       inst.health.record(Outcome.of(reply), describe(reply));
-      if (reply.status() == 200) {
-        learnVersion(inst.config.name(), reply);
-      }
     });
-  }
-
-  private void learnVersion(String name, GitLabReply reply) {
-    try {
-      JsonObject v = reply.body().toJsonObject();
-      String version = v.getString("version");
-      if (version != null) {
-        Boolean ee = v.getValue("enterprise") instanceof Boolean b ? b : version.endsWith("-ee");
-        directory.info(name, new InstanceDirectory.Info(version, ee, System.currentTimeMillis()));
-      }
-    } catch (RuntimeException e) {
-      // not JSON: nothing learned, reachability still counted
-    }
   }
 
   private static String describe(GitLabReply reply) {

@@ -110,9 +110,10 @@ public final class InstancesWatcherVerticle extends VerticleBase {
     if (current.equals(loaded.instances())) {
       return Future.succeededFuture();
     }
-    directory.replace(loaded.instances());
+    // The registry first: a new instance can take calls by the time sessions can name it.
     return vertx.eventBus().<JsonObject>request(Addresses.INSTANCES_RELOAD, new InstanceSet(loaded.instances()))
         .map(reply -> {
+          directory.replace(loaded.instances());
           if (applied != null) {
             applied.increment();
           }

@@ -71,7 +71,8 @@ public final class McpHttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.get("/health").handler(new HealthHandler(rt.sessions(), cfg.maxSessions(), rt.startedAtMillis()));
+    router.get("/health").handler(new HealthHandler(vertx, rt.sessions(), cfg.maxSessions(), rt.startedAtMillis(),
+        rt.instances()));
     new MetricsHandler(rt.metrics(), this::configSummary).mount(router);
     // /mcp serves the default GitLab instance, /mcp/{instance} a named one.
     for (String path : new String[] {"/mcp", "/mcp/:instance"}) {
