@@ -408,7 +408,9 @@ public final class InstancesLoader {
       return "parse error";
     }
     int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
+    String line = (nl < 0 ? s : s.substring(0, nl)).replace("Failed to decode:", "").trim();
+    int src = line.indexOf(" (start marker");
+    return src < 0 ? line : line.substring(0, src);
   }
 
   /** For the sample-config command and docs. */
