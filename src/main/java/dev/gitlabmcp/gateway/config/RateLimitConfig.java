@@ -12,6 +12,9 @@ package dev.gitlabmcp.gateway.config;
 public record RateLimitConfig(double requestsPerSecond, int burst, int maxConcurrent, int queueSize,
                               int queueTimeoutMs) {
 
-  /** Generous for one gateway in front of a self-managed instance; gitlab.com allows 2,000 per user per minute. */
-  public static final RateLimitConfig DEFAULT = new RateLimitConfig(50, 100, 64, 512, 10_000);
+  /**
+   * Room for a whole team by default (gitlab.com allows each user about 33 requests a second); operators
+   * lower it for a small self-managed instance. The queue absorbs bursts instead of failing them.
+   */
+  public static final RateLimitConfig DEFAULT = new RateLimitConfig(200, 400, 128, 1024, 10_000);
 }

@@ -197,6 +197,11 @@ public final class Benchmark {
       env.put("PORT", Integer.toString(port));
       env.put("HOST", "127.0.0.1");
       env.put("GITLAB_API_URL", fakeUrl);
+      // The per-instance limiter would otherwise pace the run: measure the gateway, not its limits.
+      env.put("GITLAB_INSTANCES", "{\"instances\":[{\"name\":\"default\",\"url\":\"" + fakeUrl + "\","
+          + "\"rateLimit\":{\"requestsPerSecond\":100000,\"burst\":100000,\"maxConcurrent\":100000,"
+          + "\"queueSize\":100000}}]}");
+      env.put("GITLAB_BACKGROUND_CHECKS", "false");
       env.put("REMOTE_AUTHORIZATION", "true");
       env.put("MAX_SESSIONS", Integer.toString(maxSessions));
       env.put("MAX_REQUESTS_PER_MINUTE", "1000000");
