@@ -20,6 +20,8 @@ COPY conf/gateway.yaml /app/conf/gateway.yaml
 # AppCDS: a training run records every class a start loads (JVM, Vert.x, Netty, the catalog); later
 # starts map the archive instead of loading and verifying those classes, which saves about a second
 # to the first /health 200 (docs/performance.md). A JVM that cannot use the archive ignores it.
+# (bash, not sh: the readiness poll uses bash's /dev/tcp; the image has no curl.)
+SHELL ["/bin/bash", "-c"]
 RUN java -XX:ArchiveClassesAtExit=/app/gateway.jsa -jar /app/gitlab-mcp-gateway.jar serve --port 3999 \
       --gitlab-url http://127.0.0.1:9 >/dev/null 2>&1 & pid=$!; \
     for i in $(seq 1 150); do (exec 3<>/dev/tcp/127.0.0.1/3999) 2>/dev/null && break; sleep 0.2; done; \
