@@ -25,7 +25,16 @@ public final class RequestBuilder {
   private RequestBuilder() {
   }
 
+  /** Longest value that goes into a URL path: GitLab paths and refs are far shorter, and URLs have limits. */
+  static final int MAX_PATH_VALUE = 4096;
+
   public static Built build(ToolDefinition tool, JsonObject args) {
+    for (ParamSpec p : tool.params()) {
+      if ("integer".equals(p.type()) && args.getValue(p.name()) instanceof Number n
+          && !(n instanceof Integer || n instanceof Long) && Math.abs(n.doubleValue()) >= 9.0e15) {
+        return Built.refused("'" + p.name() + "' is out of range");
+      }
+    }
     String template = choosePath(tool, args);
     if (template == null) {
       return Built.refused("missing an argument that the GitLab path needs");
@@ -151,6 +160,9 @@ public final class RequestBuilder {
   static String checkPathValue(String name, String raw) {
     if (raw == null || raw.isEmpty()) {
       return "'" + name + "' must not be empty";
+    }
+    if (raw.length() > MAX_PATH_VALUE) {
+      return "'" + name + "' is too long (" + raw.length() + " characters; at most " + MAX_PATH_VALUE + ")";
     }
     String value = normalizePathValue(raw);
     for (int k = 0; k < value.length(); k++) {

@@ -282,4 +282,24 @@ class RequestBuilderTest {
 
     assertEquals(new JsonArray().add("bug").add("ui"), args.getValue("labels"));
   }
+
+  @Test
+  void should_refuse_an_integer_too_large_to_be_sent_exactly_and_a_path_value_too_long_for_a_url() {
+    assertTrue(refused(real, "get_issue", new JsonObject().put("project_id", "a/b").put("issue_iid", 1e300))
+        .contains("'issue_iid' is out of range"));
+    assertTrue(refused(real, "get_project", new JsonObject().put("project_id", "g/" + "p".repeat(5000)))
+        .contains("'project_id' is too long (5002 characters; at most 4096)"));
+    assertEquals("/projects/a%2Fb/issues/9007199254740", path(built(real, "get_issue",
+        new JsonObject().put("project_id", "a/b").put("issue_iid", 9007199254740L))));
+  }
+
+  @Test
+  void should_keep_slashes_of_a_wildcard_path_value_and_encode_each_segment() {
+    assertEquals("/projects/g%2Fp/jobs/7/artifacts/out/unit%20tests/report.xml", built(real, "get_job_artifact_file",
+        new JsonObject().put("project_id", "g/p").put("job_id", 7).put("artifact_path", "out/unit tests/report.xml")));
+    assertTrue(refused(real, "get_job_artifact_file", new JsonObject().put("project_id", "g/p").put("job_id", 7)
+        .put("artifact_path", "out/../../secrets")).contains("'..'"));
+    assertTrue(refused(real, "get_job_artifact_file", new JsonObject().put("project_id", "g/p").put("job_id", 7)
+        .put("artifact_path", "out//x")).contains("empty path segments"));
+  }
 }
