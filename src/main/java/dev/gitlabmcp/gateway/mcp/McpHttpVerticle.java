@@ -409,6 +409,11 @@ public final class McpHttpVerticle extends VerticleBase {
           "Invalid Request: JSON-RPC batches are only accepted in " + ProtocolVersions.V2025_03_26 + " sessions"));
       return;
     }
+    if (batch.isEmpty()) {
+      // JSON-RPC 2.0: an empty array is answered with one error object, not an array.
+      rpcError(ctx, 400, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid Request: empty batch"));
+      return;
+    }
     rt.server().handleBatch(session, batch, principal).onComplete(ar -> {
       if (ar.failed()) {
         rpcError(ctx, 500, JsonRpc.error(null, JsonRpc.INTERNAL_ERROR, "Internal error"));

@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StdioVerticle extends VerticleBase {
 
+  static final JsonObject EMPTY_BATCH = JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid Request: empty batch");
+
   private static final Logger LOG = LoggerFactory.getLogger(StdioVerticle.class);
 
   private final McpRuntime rt;
@@ -120,6 +122,10 @@ public final class StdioVerticle extends VerticleBase {
       if (session == null || !ProtocolVersions.allowsBatches(session.protocolVersion())) {
         write(JsonRpc.error(null, JsonRpc.INVALID_REQUEST,
             "Invalid Request: JSON-RPC batches are only accepted in " + ProtocolVersions.V2025_03_26 + " sessions"));
+        return;
+      }
+      if (batch.isEmpty()) {
+        write(EMPTY_BATCH); // JSON-RPC 2.0: an empty array gets one error object, not an array
         return;
       }
       track(rt.server().handleBatch(session, batch, rt.serverPrincipal(rt.instanceOf(session))).map(r -> {
