@@ -14,24 +14,48 @@ import io.vertx.json.schema.Validator;
  */
 public final class SchemaValidator {
 
-  private static final JsonSchemaOptions OPTIONS = new JsonSchemaOptions().setDraft(Draft.DRAFT202012)
+  private static final JsonSchemaOptions FLAG = new JsonSchemaOptions().setDraft(Draft.DRAFT202012)
+      .setBaseUri("https://gitlab-mcp-gateway.local/").setOutputFormat(OutputFormat.Flag);
+  private static final JsonSchemaOptions DETAILED = new JsonSchemaOptions().setDraft(Draft.DRAFT202012)
       .setBaseUri("https://gitlab-mcp-gateway.local/").setOutputFormat(OutputFormat.Basic);
 
   private final JsonObject schema;
-  private volatile Validator compiled;
+  private volatile Validator quick;
+  private volatile Validator detailed;
 
   public SchemaValidator(JsonObject schema) {
     this.schema = schema.copy();
   }
 
+  /**
+   * Valid arguments (every well-behaved call) take the fast pass/fail check, which stops at the first
+   * failure; only invalid ones pay for the detailed check that says what is wrong.
+   */
   public OutputUnit validate(JsonObject args) {
-    Validator v = compiled;
-    if (v == null) {
-      // JsonSchema.of annotates the object it is given: hand it a copy. Two threads racing here both
-      // build an equal validator; either may win.
-      v = Validator.create(JsonSchema.of(schema.copy()), OPTIONS);
-      compiled = v;
+    OutputUnit flag = quick().validate(args);
+    if (Boolean.TRUE.equals(flag.getValid())) {
+      return flag;
     }
-    return v.validate(args);
+    return detailed().validate(args);
+  }
+
+  // JsonSchema.of annotates the object it is given: hand it a copy. Two threads racing here both
+  // build an equal validator; either may win.
+  private Validator quick() {
+    Validator v = quick;
+    if (v == null) {
+      v = Validator.create(JsonSchema.of(schema.copy()), FLAG);
+      quick = v;
+    }
+    return v;
+  }
+
+  private Validator detailed() {
+    Validator v = detailed;
+    if (v == null) {
+      v = Validator.create(JsonSchema.of(schema.copy()), DETAILED);
+      detailed = v;
+    }
+    return v;
   }
 }
