@@ -170,8 +170,9 @@ public final class TierDetectorVerticle extends VerticleBase {
     }
     Promise<TierAnswer> out = Promise.promise();
     long timer = vertx.setTimer(timeoutMs, id -> {
-      if (out.tryComplete(TierAnswer.unknown(null, "timeout"))) {
+      if (!out.future().isComplete()) { // counted before the reply goes out
         count("tier.timeouts", instance, "timeout");
+        out.complete(TierAnswer.unknown(null, "timeout"));
       }
     });
     answer.onComplete(ar -> {

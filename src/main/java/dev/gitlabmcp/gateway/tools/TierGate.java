@@ -69,7 +69,7 @@ final class TierGate {
         if (!ref.isEmpty()) {
           TierQuery.Kind kind = TierQuery.Kind.valueOf(arg[1]);
           query = new TierQuery(principal.instance(), principal.subject(), principal.credential(), kind, ref);
-          target = (kind == TierQuery.Kind.NAMESPACE ? "namespace" : kind.name().toLowerCase()) + " " + ref;
+          target = (kind == TierQuery.Kind.NAMESPACE ? "namespace" : kind.name().toLowerCase(java.util.Locale.ROOT)) + " " + ref;
           break;
         }
       }
