@@ -17,6 +17,11 @@ public final class Addresses {
    * {status: healthy|degraded|down, limiter: {...}, ...} for the detailed health view.
    */
   public static final String INSTANCES_STATUS = "gateway.instances.status";
+  /**
+   * Request/reply: a {@code TierQuery} in (instance, caller, namespace or project), a {@code TierAnswer} out
+   * (free, premium, ultimate or unknown, with GitLab's plan name). Always answers within the detector's timeout.
+   */
+  public static final String TIER_LOOKUP = "gateway.tier.lookup";
   /** Prefix of a session's server-to-client stream; the session id follows. */
   public static final String SESSION_OUT_PREFIX = "gateway.session.out.";
 

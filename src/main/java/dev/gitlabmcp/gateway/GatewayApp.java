@@ -23,6 +23,9 @@ import dev.gitlabmcp.gateway.mcp.SessionStore;
 import dev.gitlabmcp.gateway.mcp.SessionSweeper;
 import dev.gitlabmcp.gateway.mcp.StdioVerticle;
 import dev.gitlabmcp.gateway.ops.GatewayMetrics;
+import dev.gitlabmcp.gateway.tier.TierAnswer;
+import dev.gitlabmcp.gateway.tier.TierDetectorVerticle;
+import dev.gitlabmcp.gateway.tier.TierQuery;
 import dev.gitlabmcp.gateway.tools.ResponseShaper;
 import dev.gitlabmcp.gateway.tools.ToolCatalog;
 import dev.gitlabmcp.gateway.tools.ToolExecutor;
@@ -86,6 +89,8 @@ public final class GatewayApp {
     LocalCodec.register(vertx, GitLabCall.class);
     LocalCodec.register(vertx, GitLabReply.class);
     LocalCodec.register(vertx, InstanceSet.class);
+    LocalCodec.register(vertx, TierQuery.class);
+    LocalCodec.register(vertx, TierAnswer.class);
     ToolCatalog catalog;
     long tCatalog = System.nanoTime();
     try {
@@ -134,6 +139,8 @@ public final class GatewayApp {
             introspector.start(); // learns version and edition once the registry can answer
           }
         })
+        .compose(id -> vertx.deployVerticle(new TierDetectorVerticle(metrics.registry(),
+            java.time.Duration.ofSeconds(cfg.tierCacheSeconds()), TierDetectorVerticle.DEFAULT_TIMEOUT)))
         .compose(id -> cfg.instances().file() != null && cfg.instances().reloadSeconds() > 0
             ? vertx.deployVerticle(new InstancesWatcherVerticle(cfg.instances(), directory, metrics)) : Future.succeededFuture(id));
     Future<Running> started;

@@ -272,6 +272,7 @@ public final class ConfigLoader {
         i(t, Settings.TOKEN_CACHE_SECONDS),
         gitlab, instances, (Boolean) t.get(Settings.BACKGROUND_CHECKS),
         (Boolean) t.get(Settings.READ_ONLY), i(t, Settings.MAX_OUTPUT_CHARS), tools(t),
+        i(t, Settings.TIER_CACHE_SECONDS),
         (String) t.get(Settings.LOG_FORMAT), (String) t.get(Settings.LOG_LEVEL));
   }
 

@@ -12,7 +12,7 @@ public record GatewayConfig(
     int sessionTimeoutSeconds, int maxSessions, int maxRequestsPerMinute, int ipRequestsPerMinute,
     Secret mcpAuthToken, boolean remoteAuthorization, int tokenCacheSeconds,
     GitLabConfig gitlab, InstancesConfig instances, boolean backgroundChecks,
-    boolean readOnly, int maxOutputChars, ToolsConfig tools,
+    boolean readOnly, int maxOutputChars, ToolsConfig tools, int tierCacheSeconds,
     String logFormat, String logLevel) {
 
   /** How the process runs: problems differ (stdio has no HTTP listener to protect). */

@@ -106,6 +106,9 @@ public final class Settings {
   public static final Setting MAX_OUTPUT_CHARS = Setting.integer("tools.maxOutputChars", "GITLAB_MAX_OUTPUT_CHARS",
       60_000, 1000, 10_000_000, "Longest tool result text; longer results are cut with a note on how to get the rest.");
 
+  public static final Setting TIER_CACHE_SECONDS = Setting.integer("tier.cacheSeconds", "GITLAB_TIER_CACHE_SECONDS",
+      300, 0, 86400, "How long a namespace's detected GitLab plan (Free, Premium, Ultimate) is reused before it is asked again (0: every call).");
+
   public static final Setting LOG_FORMAT = Setting.choice("log.format", "LOG_FORMAT", "text", List.of("text", "json"),
       "Log line format.");
   public static final Setting LOG_LEVEL = Setting.choice("log.level", "LOG_LEVEL", "info",
@@ -120,6 +123,7 @@ public final class Settings {
       GITLAB_CONNECT_TIMEOUT, GITLAB_REQUEST_TIMEOUT, GITLAB_MAX_RESPONSE_BYTES, GITLAB_MAX_RETRIES,
       READ_ONLY, PERMISSION_MODE, TOOLSETS, EXTRA_TOOLS, USE_PIPELINE, USE_MILESTONE, USE_WIKI, DENIED_TOOLS_REGEX,
       ALLOWED_PROJECT_IDS, MAX_OUTPUT_CHARS,
+      TIER_CACHE_SECONDS,
       LOG_FORMAT, LOG_LEVEL);
 
   private static final Map<String, Setting> BY_KEY = new LinkedHashMap<>();

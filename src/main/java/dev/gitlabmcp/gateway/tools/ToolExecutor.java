@@ -35,6 +35,7 @@ public final class ToolExecutor {
   private final ToolPolicy policy;
   private final ResponseShaper shaper;
   private final DeliveryOptions delivery;
+  private final TierGate tiers;
 
   public ToolExecutor(Vertx vertx, ToolCatalog catalog, ToolPolicy policy, ResponseShaper shaper, long callTimeoutMs) {
     this.vertx = vertx;
@@ -42,6 +43,7 @@ public final class ToolExecutor {
     this.policy = policy;
     this.shaper = shaper;
     this.delivery = new DeliveryOptions().setSendTimeout(callTimeoutMs);
+    this.tiers = new TierGate(vertx);
   }
 
   public ToolCatalog catalog() {
@@ -88,11 +90,20 @@ public final class ToolExecutor {
     if (built.problem() != null) {
       return refused("Invalid arguments for " + tool.name() + ": " + built.problem() + ".");
     }
+    // Premium/Ultimate tools: a namespace known to be below the tier is answered here, without GitLab.
+    return tiers.check(tool, args, principal)
+        .compose(tier -> tier.refuses() ? refused(TierGate.refusal(tool, tier))
+            : run(tool, built, principal, callId, full, args, tier))
+        .recover(this::unexpected);
+  }
+
+  private Future<Outcome> run(ToolDefinition tool, RequestBuilder.Built built, Principal principal, String callId,
+                              boolean full, JsonObject args, TierGate.Check tier) {
     return send(tool, tool.method(), built, principal, callId)
         .compose(reply -> fallbackNeeded(tool, reply) ? send(tool, tool.fallback().method(), built, principal, callId)
             : Future.succeededFuture(reply))
-        .map(reply -> new Outcome(shaper.shape(tool, reply, full, args), reply.status(), reply.elapsedMs()))
-        .recover(this::unexpected);
+        .map(reply -> new Outcome(tier.explains(reply) ? ToolResults.error(TierGate.explanation(tool, tier, reply))
+            : shaper.shape(tool, reply, full, args), reply.status(), reply.elapsedMs()));
   }
 
   private static Future<Outcome> refused(String message) {
