@@ -341,7 +341,7 @@ public final class McpServer {
       String from = instanceOf(session);
       InstanceTools.Outcome o = instanceTools.switchTo((JsonObject) rawArgs, from, session::instance);
       if (o.changed()) {
-        // Nothing else is cached per session yet; a per-session tier cache (tier detection) is cleared here too.
+        // Tier answers are cached per instance and caller (tier/TierDetectorVerticle): nothing to clear on a switch.
         LOG.info("session_instance_switched session={} from={} to={}", session.shortId(), from, session.instance());
         sink.send(JsonRpc.notification("notifications/tools/list_changed", new JsonObject()));
       }
