@@ -62,11 +62,16 @@ public final class McpServer {
    * of the doubt (GitLab's own answer then explains).
    */
   private String unservable(ToolDefinition tool, McpSession session) {
+    String name = instanceOf(session);
+    InstanceDirectory.Info info = instances.info(name);
+    String min = tool.traits().minVersion();
+    if (min != null && info.version() != null && olderThan(info.version(), min)) {
+      return "Tool " + tool.name() + " needs GitLab " + min + " or later, and instance " + name + " runs "
+          + info.version() + ".";
+    }
     if ("free".equals(tool.tier())) {
       return null;
     }
-    String name = instanceOf(session);
-    InstanceDirectory.Info info = instances.info(name);
     if (!InstanceIntrospector.canServe(info, tool.tier())) {
       GitLabConfig c = instances.get(name);
       return "Tool " + tool.name() + " needs GitLab " + tier(tool.tier()) + ", and instance " + name + " ("
@@ -74,6 +79,17 @@ public final class McpServer {
           : " (" + info.version() + ")") + ", which has no paid features.";
     }
     return null;
+  }
+
+  /** "15.2.1-ee" older than "15.7"? Compares major and minor; an unreadable version is never older. */
+  static boolean olderThan(String version, String min) {
+    java.util.regex.Matcher v = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(min);
+    if (!v.find() || !m.find()) {
+      return false;
+    }
+    int major = Integer.parseInt(v.group(1)) - Integer.parseInt(m.group(1));
+    return major != 0 ? major < 0 : Integer.parseInt(v.group(2)) < Integer.parseInt(m.group(2));
   }
 
   private static String tier(String t) {

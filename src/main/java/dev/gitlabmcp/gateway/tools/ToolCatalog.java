@@ -37,7 +37,7 @@ public final class ToolCatalog {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\+?([a-z_][a-z0-9_]*)}");
   private static final Set<String> TOOLSET_KEYS = Set.of("toolset", "description", "default", "tools");
   private static final Set<String> TOOL_KEYS = Set.of("name", "title", "description", "tier", "method", "path",
-      "params", "response", "destructive", "readOnly", "idempotent", "core", "projectFree", "fixed", "fallback");
+      "params", "response", "destructive", "readOnly", "idempotent", "core", "projectFree", "fixed", "fallback", "minVersion");
   private static final Set<String> FALLBACK_KEYS = Set.of("status", "contains", "method");
   private static final Set<String> PARAM_META = Set.of("in", "as", "required", "commaList");
   private static final Set<String> SCHEMA_KEYS = Set.of("type", "description", "enum", "items", "default", "minimum",
@@ -271,7 +271,10 @@ public final class ToolCatalog {
     ToolDefinition.Traits traits = new ToolDefinition.Traits(readOnly,
         !readOnly && flag(t, "destructive", method == HttpMethod.DELETE),
         readOnly || flag(t, "idempotent", method != HttpMethod.POST && method != HttpMethod.PATCH),
-        flag(t, "core", false), flag(t, "projectFree", false));
+        flag(t, "core", false), flag(t, "projectFree", false), minVersion(where, t.get("minVersion"), problems));
+    if (problems.size() > before) {
+      return null;
+    }
     JsonObject schema = inputSchema(params, !response.fields().isEmpty());
     List<String> schemaProblems = SchemaCheck.problems(schema);
     if (!schemaProblems.isEmpty()) {
@@ -423,6 +426,18 @@ public final class ToolCatalog {
             .put("items", new JsonObject().put("type", "array").put("items", item))
             .put("pagination", new JsonObject().put("type", "object")))
         .put("required", new JsonArray().add("items"));
+  }
+
+  private static String minVersion(String where, Object raw, List<String> problems) {
+    if (raw == null) {
+      return null;
+    }
+    String v = String.valueOf(raw).trim();
+    if (!v.matches("\\d{1,3}\\.\\d{1,3}")) {
+      problems.add(where + ": 'minVersion' must be major.minor, e.g. \"15.7\" (quote it in YAML)");
+      return null;
+    }
+    return v;
   }
 
   private static boolean flag(Map<?, ?> t, String key, boolean otherwise) {

@@ -25,8 +25,14 @@ public record ToolDefinition(String name, String title, String description, Stri
    * @param idempotent repeating it does no more harm than doing it once (safe to retry)
    * @param core part of the default tool set
    * @param projectFree touches nothing that belongs to a project (runs under a project allowlist)
+   * @param minVersion the oldest GitLab (major.minor) that has the endpoint, or null when any does
    */
-  public record Traits(boolean readOnly, boolean destructive, boolean idempotent, boolean core, boolean projectFree) {
+  public record Traits(boolean readOnly, boolean destructive, boolean idempotent, boolean core, boolean projectFree,
+                       String minVersion) {
+
+    public Traits(boolean readOnly, boolean destructive, boolean idempotent, boolean core, boolean projectFree) {
+      this(readOnly, destructive, idempotent, core, projectFree, null);
+    }
   }
 
   /** Create-or-update: when GitLab answers {@code status} with a message containing {@code contains}, send again as {@code method}. */

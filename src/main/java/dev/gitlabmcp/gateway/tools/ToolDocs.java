@@ -77,6 +77,9 @@ public final class ToolDocs {
     if (!"free".equals(t.tier())) {
       a.append(", ").append(t.tier().substring(0, 1).toUpperCase(Locale.ROOT)).append(t.tier().substring(1));
     }
+    if (t.traits().minVersion() != null) {
+      a.append(", GitLab ").append(t.traits().minVersion()).append('+');
+    }
     if (t.traits().projectFree()) {
       a.append(", no project");
     }

@@ -78,4 +78,27 @@ class EditionGatingTest {
     }
     ce.verify(0, anyRequestedFor(urlPathMatching("/api/v4/groups/.*")));
   }
+
+  @Test
+  void should_hide_and_refuse_a_tool_whose_endpoint_is_newer_than_the_instance() throws Exception {
+    ee.stubFor(get(urlPathEqualTo("/api/v4/metadata")).willReturn(aResponse().withHeader("Content-Type",
+        "application/json").withBody("{\"version\":\"15.2.1-ee\",\"revision\":\"abc\",\"enterprise\":true}")));
+    try (TestGateway gw = TestGateway.start(ee.baseUrl(), Map.of("gitlab.backgroundChecks", "true"))) {
+      RawMcp mcp = new RawMcp(gw.mcpUrl());
+      String s = mcp.initialize();
+
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (lists(mcp, s, "get_merge_request_diffs") && System.currentTimeMillis() < deadline) {
+        Thread.sleep(100);
+      }
+      assertFalse(lists(mcp, s, "get_merge_request_diffs"), "GET .../diffs exists from GitLab 15.7");
+      assertTrue(lists(mcp, s, "get_merge_request"));
+      JsonObject refused = mcp.callTool(s, "get_merge_request_diffs", new JsonObject().put("project_id", "a/b")
+          .put("merge_request_iid", 1));
+      assertTrue(RawMcp.isError(refused));
+      assertTrue(RawMcp.text(refused).contains("needs GitLab 15.7 or later, and instance default runs 15.2.1-ee"),
+          RawMcp.text(refused));
+    }
+    ee.verify(0, anyRequestedFor(urlPathMatching("/api/v4/projects/.*")));
+  }
 }
