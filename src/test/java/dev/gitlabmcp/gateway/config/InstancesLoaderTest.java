@@ -167,6 +167,16 @@ class InstancesLoaderTest {
     assertHas(e.problems(), "GitLab instances (GITLAB_INSTANCES): instances[1].name 'a' is used twice");
   }
 
+  @Test
+  void should_ship_an_example_file_that_validates_and_a_repository_without_conf_instances_json() {
+    InstancesLoader.Loaded l = InstancesLoader.load(BASE, "conf/instances.example.json", "", Map.of());
+
+    assertEquals(List.of(), l.problems());
+    assertEquals(List.of("gitlab-com", "corp"), l.instances().stream().map(GitLabConfig::name).toList());
+    // conf/instances.json would win over GITLAB_API_URL for everyone who runs from a checkout.
+    assertFalse(Files.exists(Path.of("conf/instances.json")));
+  }
+
   private static void assertHas(List<String> problems, String part) {
     assertTrue(problems.stream().anyMatch(p -> p.contains(part)), "<" + part + "> not in " + problems);
   }
