@@ -37,7 +37,7 @@ public final class ToolCatalog {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\+?([a-z_][a-z0-9_]*)}");
   private static final Set<String> TOOLSET_KEYS = Set.of("toolset", "description", "default", "tools");
   private static final Set<String> TOOL_KEYS = Set.of("name", "title", "description", "tier", "method", "path",
-      "params", "response", "destructive", "readOnly", "idempotent", "core", "projectFree", "fixed", "fallback", "minVersion");
+      "params", "response", "destructive", "readOnly", "idempotent", "core", "projectFree", "fixed", "fallback", "minVersion", "destructiveIf");
   private static final Set<String> FALLBACK_KEYS = Set.of("status", "contains", "method");
   private static final Set<String> PARAM_META = Set.of("in", "as", "required", "commaList");
   private static final Set<String> SCHEMA_KEYS = Set.of("type", "description", "enum", "items", "default", "minimum",
@@ -271,7 +271,8 @@ public final class ToolCatalog {
     ToolDefinition.Traits traits = new ToolDefinition.Traits(readOnly,
         !readOnly && flag(t, "destructive", method == HttpMethod.DELETE),
         readOnly || flag(t, "idempotent", method != HttpMethod.POST && method != HttpMethod.PATCH),
-        flag(t, "core", false), flag(t, "projectFree", false), minVersion(where, t.get("minVersion"), problems));
+        flag(t, "core", false), flag(t, "projectFree", false), minVersion(where, t.get("minVersion"), problems),
+        destructiveIf(where, t.get("destructiveIf"), problems));
     if (problems.size() > before) {
       return null;
     }
@@ -426,6 +427,25 @@ public final class ToolCatalog {
             .put("items", new JsonObject().put("type", "array").put("items", item))
             .put("pagination", new JsonObject().put("type", "object")))
         .put("required", new JsonArray().add("items"));
+  }
+
+  private static Map<String, List<String>> destructiveIf(String where, Object raw, List<String> problems) {
+    if (raw == null) {
+      return Map.of();
+    }
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    if (raw instanceof Map<?, ?> m) {
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        if (e.getValue() instanceof List<?> l && !l.isEmpty()) {
+          out.put(String.valueOf(e.getKey()), l.stream().map(String::valueOf).toList());
+        } else {
+          problems.add(where + ": 'destructiveIf' maps an argument path to a list of values");
+        }
+      }
+      return out;
+    }
+    problems.add(where + ": 'destructiveIf' must map argument paths (files[].action) to lists of values");
+    return Map.of();
   }
 
   private static String minVersion(String where, Object raw, List<String> problems) {

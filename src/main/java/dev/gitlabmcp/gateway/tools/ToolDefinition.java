@@ -3,6 +3,7 @@ package dev.gitlabmcp.gateway.tools;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -26,12 +27,18 @@ public record ToolDefinition(String name, String title, String description, Stri
    * @param core part of the default tool set
    * @param projectFree touches nothing that belongs to a project (runs under a project allowlist)
    * @param minVersion the oldest GitLab (major.minor) that has the endpoint, or null when any does
+   * @param destructiveIf argument values that make one call destructive although the tool is not
+   *     ({"files[].action": [delete, move]}): refused in modify mode
    */
   public record Traits(boolean readOnly, boolean destructive, boolean idempotent, boolean core, boolean projectFree,
-                       String minVersion) {
+                       String minVersion, Map<String, List<String>> destructiveIf) {
+
+    public Traits {
+      destructiveIf = destructiveIf == null ? Map.of() : Map.copyOf(destructiveIf);
+    }
 
     public Traits(boolean readOnly, boolean destructive, boolean idempotent, boolean core, boolean projectFree) {
-      this(readOnly, destructive, idempotent, core, projectFree, null);
+      this(readOnly, destructive, idempotent, core, projectFree, null, Map.of());
     }
   }
 

@@ -114,6 +114,13 @@ public final class ToolPolicy {
     if (forbidden != null) {
       return forbidden;
     }
+    if (mode == Mode.MODIFY) {
+      String hit = destructiveArgument(tool, args);
+      if (hit != null) {
+        return "Tool " + tool.name() + " with " + hit + " deletes or moves something, which this gateway does not "
+            + "allow (GITLAB_PERMISSION_MODE=modify).";
+      }
+    }
     if (!enabled(tool, sessionToolsets)) {
       return "Tool " + tool.name() + " belongs to toolset '" + tool.toolset() + "', which is not enabled for this "
           + "session. Call discover_tools with {\"enable\": [\"" + tool.toolset() + "\"]} first.";
@@ -141,6 +148,41 @@ public final class ToolPolicy {
       }
     }
     return null;
+  }
+
+  /** The first argument value that makes this call destructive ("files[].action=delete"), or null. */
+  static String destructiveArgument(ToolDefinition tool, JsonObject args) {
+    for (Map.Entry<String, List<String>> rule : tool.traits().destructiveIf().entrySet()) {
+      for (Object v : values(args, rule.getKey().split("\\."), 0)) {
+        if (v != null && rule.getValue().contains(String.valueOf(v))) {
+          return rule.getKey() + "=" + v;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The values at a dotted path; a segment ending in [] walks every item of an array. */
+  private static List<Object> values(Object node, String[] path, int i) {
+    if (i == path.length) {
+      return java.util.Collections.singletonList(node);
+    }
+    if (!(node instanceof JsonObject o)) {
+      return List.of();
+    }
+    String seg = path[i];
+    boolean each = seg.endsWith("[]");
+    Object child = o.getValue(each ? seg.substring(0, seg.length() - 2) : seg);
+    if (!each) {
+      return values(child, path, i + 1);
+    }
+    List<Object> out = new ArrayList<>();
+    if (child instanceof io.vertx.core.json.JsonArray a) {
+      for (Object item : a) {
+        out.addAll(values(item, path, i + 1));
+      }
+    }
+    return out;
   }
 
   /** 42, "group/Project", "/group/project/", "group%2Fproject" -> 42, group/project. */

@@ -186,12 +186,21 @@ class ToolAccessTest {
           .put("branch_name", "x")), "GITLAB_PERMISSION_MODE=modify");
       assertRefused(mcp.callTool(s, "cancel_pipeline", new JsonObject().put("project_id", "a/b")
           .put("pipeline_id", 3)), "GITLAB_PERMISSION_MODE=modify");
+      assertRefused(mcp.callTool(s, "push_files", new JsonObject().put("project_id", "a/b").put("branch", "main")
+          .put("commit_message", "tidy").put("files", new JsonArray()
+              .add(new JsonObject().put("file_path", "new.txt").put("content", "x"))
+              .add(new JsonObject().put("action", "delete").put("file_path", "old.txt")))),
+          "files[].action=delete", "GITLAB_PERMISSION_MODE=modify");
       gitlab.verify(0, anyRequestedFor(anyUrl()));
+      assertFalse(RawMcp.isError(mcp.callTool(s, "push_files", new JsonObject().put("project_id", "a/b")
+          .put("branch", "main").put("commit_message", "add").put("files", new JsonArray()
+              .add(new JsonObject().put("file_path", "new.txt").put("content", "x"))))), "creating files is a write");
 
       assertFalse(RawMcp.isError(mcp.callTool(s, "create_branch", new JsonObject().put("project_id", "a/b")
           .put("branch", "x").put("ref", "main"))));
     }
     gitlab.verify(1, postRequestedFor(urlPathEqualTo("/api/v4/projects/a%2Fb/repository/branches")));
+    gitlab.verify(1, postRequestedFor(urlPathEqualTo("/api/v4/projects/a%2Fb/repository/commits")));
   }
 
   @Test
