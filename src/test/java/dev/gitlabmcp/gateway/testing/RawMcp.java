@@ -25,6 +25,11 @@ public final class RawMcp {
     this.url = url;
   }
 
+  /** The same endpoint on new connections (a pooled one may just have been closed by the server's idle timeout). */
+  public RawMcp fresh() {
+    return new RawMcp(url);
+  }
+
   /** The headers a well-behaved client sends on POST. */
   public static Map<String, String> postHeaders() {
     Map<String, String> h = new LinkedHashMap<>();
