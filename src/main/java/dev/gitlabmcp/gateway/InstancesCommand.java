@@ -1,8 +1,8 @@
 package dev.gitlabmcp.gateway;
 
 import dev.gitlabmcp.gateway.config.ConfigException;
+import dev.gitlabmcp.gateway.config.ConfigLoader;
 import dev.gitlabmcp.gateway.config.GitLabConfig;
-import dev.gitlabmcp.gateway.config.GitLabUrls;
 import dev.gitlabmcp.gateway.config.InstancesLoader;
 import dev.gitlabmcp.gateway.config.RateLimitConfig;
 import dev.gitlabmcp.gateway.config.Secret;
@@ -149,7 +149,7 @@ final class InstancesCommand implements Callable<Integer> {
       f.put("http.maxRetries", String.valueOf(c.maxRetries()));
       f.put("http.caFile", c.caFile().isEmpty() ? "(none: the JVM's CAs)" : c.caFile() + " (added to the JVM's CAs)");
       f.put("http.insecureSkipVerify", c.insecureSkipVerify() ? "yes  (WARNING: certificates are not checked)" : "no");
-      f.put("http.proxy", c.proxy().isEmpty() ? "(none: direct)" : GitLabUrls.mask(c.proxy())
+      f.put("http.proxy", c.proxy().isEmpty() ? "(none: direct)" : ConfigLoader.maskUserInfo(c.proxy())
           + (GitLabClientFactory.bypassesProxy(c.baseUrl().getHost(), c.noProxy()) ? "  (not used: host is in noProxy)"
           : ""));
       f.put("http.noProxy", c.noProxy().isEmpty() ? "(none)" : String.join(", ", c.noProxy()));
@@ -320,7 +320,7 @@ final class InstancesCommand implements Callable<Integer> {
       }
       list.add(entry);
       return validateAndWrite(options, target, doc, "added instance " + name + " ("
-          + GitLabUrls.mask(entry.getString("url")) + ")" + (makeDefault ? " as the default" : ""));
+          + ConfigLoader.maskUserInfo(entry.getString("url")) + ")" + (makeDefault ? " as the default" : ""));
     }
   }
 

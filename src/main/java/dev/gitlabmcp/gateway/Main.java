@@ -164,7 +164,7 @@ public final class Main implements Callable<Integer> {
         GatewayConfig cfg = loader.load(mode).config();
         out.println("GitLab instances (from " + cfg.instances().origin() + "):");
         for (dev.gitlabmcp.gateway.config.GitLabConfig c : cfg.instances().list()) {
-          out.printf("  %-20s %-40s %s%s%n", c.name(), dev.gitlabmcp.gateway.config.GitLabUrls.mask(c.baseUrl().toString()),
+          out.printf("  %-20s %-40s %s%s%n", c.name(), ConfigLoader.maskUserInfo(c.baseUrl().toString()),
               c.isDefault() ? "default" : "", c.token().isSet() ? ", token set" : "");
         }
         List<String> unknown = withCatalog(catalog -> ToolPolicy.unknownNames(catalog, cfg.tools().toolsets(),

@@ -241,7 +241,7 @@ public final class ConfigLoader {
   }
 
   /** https://user:secret@host -> https://****@host: credentials in a URL are never shown. */
-  static String maskUserInfo(String url) {
+  public static String maskUserInfo(String url) {
     return url == null ? null : url.replaceAll("(?i)^([a-z][a-z0-9+.-]*://)[^/@?#]*@", "$1****@");
   }
 

@@ -26,12 +26,6 @@ public record InstancesConfig(List<GitLabConfig> list, InstancesLoader.Source so
     }
   }
 
-  /** A single instance from the gateway settings (tests and embedding). */
-  public static InstancesConfig single(GitLabConfig only) {
-    return new InstancesConfig(List.of(only), InstancesLoader.Source.LEGACY_URL, "GITLAB_API_URL", null, 0, only,
-        Map.of());
-  }
-
   public GitLabConfig defaultInstance() {
     return list.stream().filter(GitLabConfig::isDefault).findFirst().orElse(list.get(0));
   }

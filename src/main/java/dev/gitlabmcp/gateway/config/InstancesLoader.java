@@ -208,7 +208,7 @@ public final class InstancesLoader {
     for (String pair : inline.split("\\s+")) {
       int eq = pair.indexOf('=');
       if (eq <= 0 || eq == pair.length() - 1) {
-        problems.add("GITLAB_INSTANCES: '" + GitLabUrls.mask(pair) + "' is not name=url (pairs are separated by spaces)");
+        problems.add("GITLAB_INSTANCES: '" + ConfigLoader.maskUserInfo(pair) + "' is not name=url (pairs are separated by spaces)");
         continue;
       }
       list.add(new JsonObject().put("name", pair.substring(0, eq)).put("url", pair.substring(eq + 1)));
@@ -216,8 +216,7 @@ public final class InstancesLoader {
     if (!problems.isEmpty()) {
       return new Loaded(List.of(), Source.ENV, "GITLAB_INSTANCES", problems);
     }
-    Loaded l = fromDocument(new JsonObject().put("instances", list), base, env, Source.ENV, "GITLAB_INSTANCES");
-    return l;
+    return fromDocument(new JsonObject().put("instances", list), base, env, Source.ENV, "GITLAB_INSTANCES");
   }
 
   /** Upper case, '-' to '_': corp-gitlab -> CORP_GITLAB. */

@@ -35,7 +35,7 @@ public final class ToolCatalog {
   private static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9_]{1,63}$");
   /** {name} is encoded whole (a/b -> a%2Fb); {+name} keeps its slashes for GitLab's wildcard routes. */
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\+?([a-z_][a-z0-9_]*)}");
-  private static final Set<String> TOOLSET_KEYS = Set.of("toolset", "description", "default", "tools");
+  private static final Set<String> TOOLSET_KEYS = Set.of("toolset", "description", "tools");
   private static final Set<String> TOOL_KEYS = Set.of("name", "title", "description", "tier", "method", "path",
       "params", "response", "destructive", "readOnly", "idempotent", "core", "projectFree", "fixed", "fallback", "minVersion", "destructiveIf");
   private static final Set<String> FALLBACK_KEYS = Set.of("status", "contains", "method");
@@ -47,8 +47,8 @@ public final class ToolCatalog {
   private static final Set<String> TIERS = Set.of("free", "premium", "ultimate");
   private static final Set<String> TYPES = Set.of("string", "integer", "number", "boolean", "array", "object");
 
-  /** A toolset: its name, description, and whether it is on by default. */
-  public record Toolset(String name, String description, boolean enabledByDefault, List<String> tools) {
+  /** A toolset: its name, description and tools (the default set is the tools marked core, across toolsets). */
+  public record Toolset(String name, String description, List<String> tools) {
   }
 
   private final Map<String, ToolDefinition> tools;
@@ -140,8 +140,7 @@ public final class ToolCatalog {
         tools.put(def.name(), def);
         names.add(def.name());
       }
-      toolsets.put(toolset, new Toolset(toolset, str(doc.get("description")),
-          Boolean.TRUE.equals(doc.get("default")), List.copyOf(names)));
+      toolsets.put(toolset, new Toolset(toolset, str(doc.get("description")), List.copyOf(names)));
     }
     if (!problems.isEmpty()) {
       throw new CatalogException(problems);

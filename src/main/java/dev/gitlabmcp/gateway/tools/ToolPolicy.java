@@ -68,14 +68,6 @@ public final class ToolPolicy {
     return new ToolPolicy(Mode.FULL, null, Set.of(ALL), Set.of(), List.of());
   }
 
-  public Mode mode() {
-    return mode;
-  }
-
-  public boolean restrictedToProjects() {
-    return !allowedProjects.isEmpty();
-  }
-
   /** Whether the operator's settings forbid this tool outright (mode, denied list), and why. */
   public String forbidden(String name, boolean readOnly, boolean destructive) {
     if (denied != null && denied.matcher(name).find()) {
