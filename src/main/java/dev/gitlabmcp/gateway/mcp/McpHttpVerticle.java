@@ -46,6 +46,7 @@ public final class McpHttpVerticle extends VerticleBase {
   /** The header other GitLab MCP servers use to pick a GitLab URL per request; here it may only name a configured one. */
   public static final String API_URL_HEADER = "X-GitLab-API-URL";
   private static final String INSTANCE_KEY = "gitlab.instance";
+  private static final String SESSION_KEY = "mcp.session";
   private static final String ALLOW = "GET, POST, DELETE";
   private static final SecureRandom RANDOM = new SecureRandom();
   /** Most JSON values (objects, arrays, scalars) one request body may hold; see {@link #withinValueBudget}. */
@@ -479,7 +480,7 @@ public final class McpHttpVerticle extends VerticleBase {
       httpError(ctx, 400, "Bad Request: " + SESSION_HEADER + " header is required");
       return;
     }
-    rt.sessions().get(id).onComplete(ar -> {
+    session(ctx, id).onComplete(ar -> {
       McpSession s = ar.succeeded() ? ar.result() : null;
       if (s == null) {
         httpError(ctx, 404, "Not Found: unknown or ended session; send initialize to start a new one");
@@ -550,7 +551,17 @@ public final class McpHttpVerticle extends VerticleBase {
     if (id == null) {
       return Future.succeededFuture(rt.instances().defaultInstance().name());
     }
-    return rt.sessions().get(id).map(rt::instanceOf);
+    return session(ctx, id).map(rt::instanceOf);
+  }
+
+  /** The request's session, looked up in the store once per request (authentication and the session checks share it). */
+  private Future<McpSession> session(RoutingContext ctx, String id) {
+    Future<McpSession> known = ctx.get(SESSION_KEY);
+    if (known == null) {
+      known = rt.sessions().get(id);
+      ctx.put(SESSION_KEY, known);
+    }
+    return known;
   }
 
   private void authenticate(RoutingContext ctx, String instance, Consumer<Principal> then) {
