@@ -59,6 +59,11 @@ public final class InstanceDirectory {
     return instances.values().iterator().next();
   }
 
+  /** The instance a session works with: the one it is bound to, or (unbound) the default one. */
+  public String boundOrDefault(String bound) {
+    return bound != null ? bound : defaultInstance().name();
+  }
+
   public Info info(String name) {
     return info.getOrDefault(name, Info.UNKNOWN);
   }

@@ -29,8 +29,7 @@ public record McpRuntime(GatewayConfig config, SessionStore sessions, McpServer 
 
   /** The instance a session works with: its own, or the default one. */
   public String instanceOf(McpSession session) {
-    String name = session == null ? null : session.instance();
-    return name != null ? name : instances.defaultInstance().name();
+    return instances.boundOrDefault(session == null ? null : session.instance());
   }
 
   /**

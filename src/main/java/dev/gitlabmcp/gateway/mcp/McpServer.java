@@ -53,7 +53,7 @@ public final class McpServer {
 
   /** The instance a session works with (its own, or the default). */
   private String instanceOf(McpSession session) {
-    return session.instance() != null ? session.instance() : instances.defaultInstance().name();
+    return instances.boundOrDefault(session.instance());
   }
 
   /**
