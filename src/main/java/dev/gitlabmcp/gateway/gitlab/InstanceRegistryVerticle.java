@@ -217,7 +217,8 @@ public final class InstanceRegistryVerticle extends VerticleBase {
         changed.add(cfg.name());
       }
     }
-    LOG.info("gitlab_instances_reloaded added={} changed={} removed={}", added, changed, gone);
+    // The watcher logs the reload with this reply (one line per event); here only for debugging.
+    LOG.debug("gitlab_instances_reloaded added={} changed={} removed={}", added, changed, gone);
     msg.reply(new JsonObject().put("added", added).put("changed", changed).put("removed", gone));
   }
 
