@@ -1,24 +1,32 @@
 package dev.gitlabmcp.gateway;
 
+import dev.gitlabmcp.gateway.auth.ActingClient;
+import dev.gitlabmcp.gateway.auth.Authenticators;
+import dev.gitlabmcp.gateway.auth.CredentialSource;
 import dev.gitlabmcp.gateway.auth.IdentityVerifier;
 import dev.gitlabmcp.gateway.auth.Principal;
 import dev.gitlabmcp.gateway.config.ConfigException;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
-import dev.gitlabmcp.gateway.gitlab.Credential;
 import dev.gitlabmcp.gateway.gitlab.GitLabCall;
 import dev.gitlabmcp.gateway.gitlab.GitLabReply;
 import dev.gitlabmcp.gateway.gitlab.InstanceDirectory;
 import dev.gitlabmcp.gateway.gitlab.InstanceIntrospector;
 import dev.gitlabmcp.gateway.gitlab.InstanceRegistryVerticle;
 import dev.gitlabmcp.gateway.gitlab.InstancesWatcherVerticle;
+import dev.gitlabmcp.gateway.gitlab.RegistryClient;
+import dev.gitlabmcp.gateway.limit.ClientAddress;
+import dev.gitlabmcp.gateway.limit.MemoryRateLimiter;
 import dev.gitlabmcp.gateway.config.GitLabConfig;
 import dev.gitlabmcp.gateway.config.InstancesLoader;
 import dev.gitlabmcp.gateway.gitlab.InstanceSet;
-import dev.gitlabmcp.gateway.mcp.IpLimiter;
+import dev.gitlabmcp.gateway.mcp.InFlightCalls;
+import dev.gitlabmcp.gateway.mcp.LocalSessionEvents;
 import dev.gitlabmcp.gateway.mcp.McpHttpVerticle;
 import dev.gitlabmcp.gateway.mcp.McpRuntime;
 import dev.gitlabmcp.gateway.mcp.McpServer;
 import dev.gitlabmcp.gateway.mcp.MemorySessionStore;
+import dev.gitlabmcp.gateway.mcp.SessionEvent;
+import dev.gitlabmcp.gateway.mcp.SessionEvents;
 import dev.gitlabmcp.gateway.mcp.SessionStore;
 import dev.gitlabmcp.gateway.mcp.SessionSweeper;
 import dev.gitlabmcp.gateway.mcp.StdioVerticle;
@@ -28,6 +36,7 @@ import dev.gitlabmcp.gateway.tier.TierDetectorVerticle;
 import dev.gitlabmcp.gateway.tier.TierQuery;
 import dev.gitlabmcp.gateway.tools.ResponseShaper;
 import dev.gitlabmcp.gateway.tools.ToolCatalog;
+import dev.gitlabmcp.gateway.tools.ToolAvailability;
 import dev.gitlabmcp.gateway.tools.ToolExecutor;
 import dev.gitlabmcp.gateway.tools.ToolPolicy;
 import io.vertx.core.DeploymentOptions;
@@ -91,6 +100,7 @@ public final class GatewayApp {
     LocalCodec.register(vertx, InstanceSet.class);
     LocalCodec.register(vertx, TierQuery.class);
     LocalCodec.register(vertx, TierAnswer.class);
+    LocalCodec.register(vertx, SessionEvent.class);
     ToolCatalog catalog;
     long tCatalog = System.nanoTime();
     try {
@@ -106,18 +116,32 @@ public final class GatewayApp {
       return Future.failedFuture(new ConfigException(unknown));
     }
     long callTimeout = (long) cfg.gitlab().requestTimeoutMs() + 5_000L;
-    ToolExecutor executor = new ToolExecutor(vertx, catalog, policy(cfg), new ResponseShaper(cfg.maxOutputChars()),
-        callTimeout);
     InstanceDirectory directory = new InstanceDirectory(cfg.instances().list());
-    McpServer server = new McpServer(vertx, executor, directory, cfg.remoteAuthorization());
-    SessionStore sessions = new MemorySessionStore();
-    metrics.bindSessions(sessions::size, sessions::authenticated);
+    RegistryClient registryClient = new RegistryClient(vertx, callTimeout);
+    ActingClient gitlab = new ActingClient(new CredentialSource(directory), registryClient);
+    ToolExecutor executor = new ToolExecutor(vertx, catalog, new ToolAvailability(policy(cfg), directory),
+        new ResponseShaper(cfg.maxOutputChars()), gitlab);
+    InFlightCalls inFlight = new InFlightCalls(registryClient);
+    SessionEvents events = new LocalSessionEvents(vertx, inFlight);
+    McpServer server = new McpServer(executor, directory, cfg.remoteAuthorization(), inFlight, events);
+    MemorySessionStore sessions = new MemorySessionStore(cfg.sessionTimeoutSeconds() * 1000L,
+        System::currentTimeMillis);
+    metrics.bindSessions(sessions::size, sessions::owned);
     IdentityVerifier verifier = cfg.remoteAuthorization()
         ? new IdentityVerifier(vertx, directory.defaultInstance().name(), cfg.tokenCacheSeconds(), callTimeout) : null;
-    IpLimiter ipLimiter = new IpLimiter(cfg.ipRequestsPerMinute());
+    MemoryRateLimiter sessionLimiter = new MemoryRateLimiter();
+    MemoryRateLimiter addressBudget = new MemoryRateLimiter();
     InstanceIntrospector introspector = new InstanceIntrospector(vertx, directory, InstanceIntrospector.DEFAULT_TTL);
-    McpRuntime rt = new McpRuntime(cfg, sessions, server, directory, introspector, verifier, ipLimiter, metrics,
-        System.currentTimeMillis());
+    // The first verified caller of an instance without a server token lets the gateway learn its edition.
+    Authenticators auth = new Authenticators(cfg, directory, verifier, addressBudget, metrics, (instance, caller) -> {
+      if (cfg.backgroundChecks()) {
+        introspector.learnWith(instance, caller.credential());
+      }
+    });
+    McpRuntime rt = new McpRuntime(cfg, sessions, events, server, directory, auth, auth.create(), sessionLimiter,
+        new ClientAddress(cfg.effectiveProxyHops()), metrics, System.currentTimeMillis());
+    SessionSweeper sweeper = new SessionSweeper(vertx, sessions, events, cfg.sessionTimeoutSeconds(),
+        List.of(sessionLimiter, addressBudget), verifier == null ? List.of() : List.of(verifier::evictExpired), metrics);
     cfg.warnings().forEach(w -> LOG.warn("config_warning {}", w));
     if (cfg.remoteAuthorization()) {
       LOG.info("remote authorization: every request must carry the caller's GitLab token");
@@ -130,7 +154,7 @@ public final class GatewayApp {
         }
       }
     }
-    Principal principal = rt.serverPrincipal(directory.defaultInstance().name());
+    Principal principal = auth.serverPrincipal(directory.defaultInstance().name());
 
     Future<String> registry = vertx.deployVerticle(new InstanceRegistryVerticle(directory, metrics,
             cfg.backgroundChecks() ? InstanceRegistryVerticle.DEFAULT_PROBE_INTERVAL : java.time.Duration.ZERO))
@@ -150,7 +174,7 @@ public final class GatewayApp {
           .compose(id -> vertx.deployVerticle(() -> new McpHttpVerticle(rt, port::set),
               new DeploymentOptions().setInstances(cfg.effectiveHttpVerticles())))
           .map(id -> {
-            new SessionSweeper(vertx, sessions, cfg.sessionTimeoutSeconds(), verifier, ipLimiter, metrics).start();
+            sweeper.start();
             LOG.info("READY http://{}:{}/mcp in {} ms (tools={}, gitlab={}, auth={}, verticles={})", cfg.host(),
                 port.get(), (System.nanoTime() - t0) / 1_000_000, catalog.all().size(), instancesSummary(directory),
                 cfg.remoteAuthorization() ? "remote" : principal.subject(), cfg.effectiveHttpVerticles());

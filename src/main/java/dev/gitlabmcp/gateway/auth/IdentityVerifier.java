@@ -54,6 +54,12 @@ public final class IdentityVerifier {
     return verify(instance, credential);
   }
 
+  /** The remembered verdict for a token on an instance, or null when GitLab would have to be asked. */
+  public Verdict cached(String instanceName, Credential credential) {
+    Cached c = cache.get(instanceName + ":" + hash(credential));
+    return c != null && c.expiresAtMillis() > System.currentTimeMillis() ? c.verdict() : null;
+  }
+
   /** Verifies a token with the named instance: a token is only ever sent to the instance the caller chose. */
   public Future<Verdict> verify(String instanceName, Credential credential) {
     String key = instanceName + ":" + hash(credential);

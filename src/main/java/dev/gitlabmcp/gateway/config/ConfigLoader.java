@@ -273,7 +273,8 @@ public final class ConfigLoader {
         gitlab, instances, (Boolean) t.get(Settings.BACKGROUND_CHECKS),
         (Boolean) t.get(Settings.READ_ONLY), i(t, Settings.MAX_OUTPUT_CHARS), tools(t),
         i(t, Settings.TIER_CACHE_SECONDS),
-        (String) t.get(Settings.LOG_FORMAT), (String) t.get(Settings.LOG_LEVEL));
+        (String) t.get(Settings.LOG_FORMAT), (String) t.get(Settings.LOG_LEVEL),
+        i(t, Settings.MAX_SESSIONS_PER_USER), i(t, Settings.TRUSTED_PROXY_HOPS), i(t, Settings.BODY_TIMEOUT));
   }
 
   private static ToolsConfig tools(Map<Setting, Object> t) {

@@ -13,7 +13,7 @@ public record GatewayConfig(
     Secret mcpAuthToken, boolean remoteAuthorization, int tokenCacheSeconds,
     GitLabConfig gitlab, InstancesConfig instances, boolean backgroundChecks,
     boolean readOnly, int maxOutputChars, ToolsConfig tools, int tierCacheSeconds,
-    String logFormat, String logLevel) {
+    String logFormat, String logLevel, int maxSessionsPerUser, int trustedProxyHops, int requestBodyTimeoutSeconds) {
 
   /** How the process runs: problems differ (stdio has no HTTP listener to protect). */
   public enum Mode { HTTP, STDIO }
@@ -63,6 +63,19 @@ public record GatewayConfig(
       w.add("GITLAB_PERSONAL_ACCESS_TOKEN is ignored: REMOTE_AUTHORIZATION=true uses each caller's own token");
     }
     return w;
+  }
+
+  /**
+   * Whether several people may share this gateway: callers bring their own tokens, or it is reachable
+   * beyond loopback. Per-session request limits are meant for such gateways and spare a local single user.
+   */
+  public boolean shared() {
+    return remoteAuthorization || !isLoopback(host) || (publicUrl != null && !publicUrl.isBlank());
+  }
+
+  /** Proxies trusted to append to X-Forwarded-For: none unless TRUST_PROXY. */
+  public int effectiveProxyHops() {
+    return trustProxy ? trustedProxyHops : 0;
   }
 
   public int effectiveHttpVerticles() {

@@ -28,16 +28,27 @@ public final class Settings {
       20, 1, 3600, "Comment line sent on idle SSE streams so proxies and the idle timeout keep them open.");
   public static final Setting TRUST_PROXY = Setting.bool("server.trustProxy", List.of("TRUST_PROXY"), false,
       "Take the client address from X-Forwarded-For (only behind a proxy you run; else clients could forge it).");
+  public static final Setting TRUSTED_PROXY_HOPS = Setting.integer("server.trustedProxyHops", "TRUSTED_PROXY_HOPS",
+      1, 1, 10, "With TRUST_PROXY: how many proxies in front of the gateway append to X-Forwarded-For; the client "
+      + "address is that many entries from the right (entries further left are written by the client).");
+  public static final Setting BODY_TIMEOUT = Setting.integer("server.requestBodyTimeoutSeconds",
+      "MCP_REQUEST_BODY_TIMEOUT_SECONDS", 30, 1, 3600,
+      "Longest time to receive a whole request body; a body that trickles in slower gets 408 and the connection is closed.");
   public static final Setting HTTP_VERTICLES = Setting.integer("server.httpVerticles", "MCP_HTTP_VERTICLES",
       0, 0, 256, "HTTP verticle instances (one per event loop); 0 means one per CPU core.");
 
   public static final Setting SESSION_TIMEOUT = Setting.integer("mcp.sessionTimeoutSeconds", "SESSION_TIMEOUT_SECONDS",
       3600, 60, 86400,
-      "After this much inactivity a session's stored GitLab token is forgotten; after twice this the session is removed.");
+      "After this much inactivity a session ends (its streams close; the client starts a new one with initialize).");
   public static final Setting MAX_SESSIONS = Setting.integer("mcp.maxSessions", "MAX_SESSIONS",
       1000, 1, 1_000_000, "Most concurrent MCP sessions; a new one beyond it gets 503.");
+  public static final Setting MAX_SESSIONS_PER_USER = Setting.integer("mcp.maxSessionsPerUser",
+      "MAX_SESSIONS_PER_USER", 50, 1, 1_000_000,
+      "Most concurrent sessions one GitLab user may hold (per-user tokens); a new one beyond it gets 429.");
   public static final Setting MAX_REQUESTS_PER_MINUTE = Setting.integer("mcp.maxRequestsPerMinute",
-      "MAX_REQUESTS_PER_MINUTE", 60, 1, 1_000_000, "Requests one session may make per minute; more get 429.");
+      "MAX_REQUESTS_PER_MINUTE", 60, 1, 1_000_000, "Requests one session may make per minute on a shared gateway "
+      + "(remote authorization, a non-loopback HOST or a public URL); more get 429. Never limits ending a session or "
+      + "notifications, nor a local single-user gateway.");
   public static final Setting IP_REQUESTS_PER_MINUTE = Setting.integer("mcp.unauthenticatedRequestsPerMinute",
       "UNAUTHENTICATED_REQUESTS_PER_MINUTE", 300, 1, 1_000_000,
       "Requests without a valid token one client address may make per minute; never limits requests with a valid token.");
@@ -116,8 +127,8 @@ public final class Settings {
 
   public static final List<Setting> ALL = List.of(
       HOST, PORT, PUBLIC_URL, ALLOWED_ORIGINS, ALLOWED_HOSTS, MAX_BODY_BYTES, IDLE_TIMEOUT, SSE_HEARTBEAT, TRUST_PROXY,
-      HTTP_VERTICLES,
-      SESSION_TIMEOUT, MAX_SESSIONS, MAX_REQUESTS_PER_MINUTE, IP_REQUESTS_PER_MINUTE, STREAMABLE_HTTP,
+      TRUSTED_PROXY_HOPS, BODY_TIMEOUT, HTTP_VERTICLES,
+      SESSION_TIMEOUT, MAX_SESSIONS, MAX_SESSIONS_PER_USER, MAX_REQUESTS_PER_MINUTE, IP_REQUESTS_PER_MINUTE, STREAMABLE_HTTP,
       MCP_AUTH_TOKEN, REMOTE_AUTHORIZATION, TOKEN_CACHE_SECONDS,
       GITLAB_URL, INSTANCES_FILE, INSTANCES, INSTANCES_RELOAD, BACKGROUND_CHECKS, GITLAB_TOKEN, GITLAB_HTTP2, GITLAB_H2C, GITLAB_MAX_CONNECTIONS, GITLAB_KEEPALIVE,
       GITLAB_CONNECT_TIMEOUT, GITLAB_REQUEST_TIMEOUT, GITLAB_MAX_RESPONSE_BYTES, GITLAB_MAX_RETRIES,

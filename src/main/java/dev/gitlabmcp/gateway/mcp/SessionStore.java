@@ -2,27 +2,65 @@ package dev.gitlabmcp.gateway.mcp;
 
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
-/** Where MCP sessions live. Asynchronous so that a shared store can back it. */
+/**
+ * Where MCP sessions live: in memory for one process, or a shared store so any replica serves any
+ * request. Every method is asynchronous. A session expires after {@code ttl} of inactivity inside the
+ * store; {@link #touch} restarts that clock.
+ */
 public interface SessionStore {
 
-  /** Adds a session unless the store holds maxSessions already; false then. */
-  Future<Boolean> create(McpSession session, int maxSessions);
+  /** Why a session could not be created. */
+  final class Full extends RuntimeException {
 
-  /** The session, or null when unknown or ended. */
-  Future<McpSession> get(String id);
+    private final boolean perOwner;
+    private final int limit;
+
+    public Full(boolean perOwner, int limit) {
+      super(perOwner ? "owner quota reached" : "capacity reached", null, false, false);
+      this.perOwner = perOwner;
+      this.limit = limit;
+    }
+
+    /** True when the owner's own quota is reached, false when the whole gateway is full. */
+    public boolean perOwner() {
+      return perOwner;
+    }
+
+    public int limit() {
+      return limit;
+    }
+  }
+
+  /**
+   * Adds a session unless the store holds {@code maxSessions} already, or its owner holds
+   * {@code maxPerOwner} (owners only: sessions without an owner count towards the total alone).
+   * Fails with {@link Full} then.
+   */
+  Future<SessionState> create(SessionState session, int maxSessions, int maxPerOwner);
+
+  /** The session, or null when unknown, ended or expired. */
+  Future<SessionState> get(String id);
+
+  /**
+   * Applies a change atomically (no concurrent change is lost) and returns the new state, or null when
+   * the session is gone.
+   */
+  Future<SessionState> update(String id, UnaryOperator<SessionState> change);
+
+  /** Marks the session active now; its idle expiry starts over. */
+  Future<Void> touch(String id);
 
   /** Ends a session; true when it existed. */
   Future<Boolean> remove(String id);
 
-  int size();
+  /** How many sessions are alive. */
+  Future<Integer> count();
 
-  /** The sessions idle since before the cutoff, left in place. */
-  List<McpSession> idle(long idleBeforeMillis);
-
-  /** How many sessions hold a caller's token right now. */
-  int authenticated();
-
-  /** Removes and returns the sessions idle since before the cutoff. */
-  List<McpSession> expire(long idleBeforeMillis);
+  /**
+   * Removes the sessions idle past the TTL and returns their ids, so their streams can be closed. A
+   * store whose entries expire on their own (Redis TTLs) may return an empty list.
+   */
+  Future<List<String>> expire();
 }

@@ -37,7 +37,7 @@ public final class StdioVerticle extends VerticleBase {
     t.setDaemon(true);
     return t;
   });
-  private McpSession session;
+  private SessionState session;
   /** Requests still being answered; confined to this verticle's event loop. */
   private int pending;
   private boolean stdinClosed;
@@ -128,7 +128,7 @@ public final class StdioVerticle extends VerticleBase {
         write(EMPTY_BATCH); // JSON-RPC 2.0: an empty array gets one error object, not an array
         return;
       }
-      track(rt.server().handleBatch(session, batch, rt.serverPrincipal(rt.instanceOf(session))).map(r -> {
+      track(rt.server().handleBatch(context(), batch).map(r -> {
         if (r != null) {
           write(r);
         }
@@ -145,8 +145,8 @@ public final class StdioVerticle extends VerticleBase {
     if ("initialize".equals(m.getValue("method")) && m.containsKey("id")) {
       JsonObject response = rt.server().initialize(m);
       if (!JsonRpc.isError(response)) {
-        session = new McpSession(McpHttpVerticle.newSessionId(),
-            response.getJsonObject("result").getString("protocolVersion"), McpServer.clientName(m),
+        session = SessionState.create(McpHttpVerticle.newSessionId(),
+            response.getJsonObject("result").getString("protocolVersion"), McpServer.clientName(m), null, null,
             System.currentTimeMillis());
         LOG.info("session_created transport=stdio session={} client=\"{}\" protocol={}", session.shortId(),
             session.clientName(), session.protocolVersion());
@@ -161,9 +161,8 @@ public final class StdioVerticle extends VerticleBase {
       }
       return;
     }
-    session.touch(System.currentTimeMillis());
     // The answer is queued for writing inside track(), before the request stops counting as pending.
-    track(rt.server().handle(session, m, rt.serverPrincipal(rt.instanceOf(session)), this::write).transform(ar -> {
+    track(rt.server().handle(context(), m, this::write).transform(ar -> {
       if (ar.succeeded() && ar.result() != null) {
         write(ar.result());
       } else if (ar.failed() && m.containsKey("id")) {
@@ -171,6 +170,19 @@ public final class StdioVerticle extends VerticleBase {
       }
       return Future.succeededFuture();
     }));
+  }
+
+  /**
+   * The process's one session as a call context; its changes (toolsets, instance, log level) apply to
+   * the field on this verticle's event loop.
+   */
+  private CallContext context() {
+    SessionState s = session;
+    return new CallContext(rt.authenticators().serverPrincipal(rt.instanceOf(s)), s.protocolVersion(), null,
+        s.toolsets(), s.logLevel(), s.id(), s.id(), change -> {
+          session = change.apply(session);
+          return Future.succeededFuture(session);
+        });
   }
 
   private void write(Object message) {

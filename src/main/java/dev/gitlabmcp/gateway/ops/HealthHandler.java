@@ -2,7 +2,6 @@ package dev.gitlabmcp.gateway.ops;
 
 import dev.gitlabmcp.gateway.Addresses;
 import dev.gitlabmcp.gateway.gitlab.InstanceDirectory;
-import dev.gitlabmcp.gateway.mcp.SessionStore;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -20,12 +19,12 @@ public final class HealthHandler implements Handler<RoutingContext> {
   private static final DeliveryOptions STATUS_TIMEOUT = new DeliveryOptions().setSendTimeout(2_000);
 
   private final Vertx vertx;
-  private final SessionStore sessions;
+  private final java.util.function.Supplier<io.vertx.core.Future<Integer>> sessions;
   private final int maxSessions;
   private final long startedAtMillis;
   private final InstanceDirectory instances;
 
-  public HealthHandler(Vertx vertx, SessionStore sessions, int maxSessions, long startedAtMillis,
+  public HealthHandler(Vertx vertx, java.util.function.Supplier<io.vertx.core.Future<Integer>> sessions, int maxSessions, long startedAtMillis,
                        InstanceDirectory instances) {
     this.vertx = vertx;
     this.sessions = sessions;
@@ -36,7 +35,10 @@ public final class HealthHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    int active = sessions.size();
+    sessions.get().otherwise(-1).onSuccess(n -> answer(ctx, n));
+  }
+
+  private void answer(RoutingContext ctx, int active) {
     boolean full = active >= maxSessions;
     JsonObject body = new JsonObject()
         .put("status", full ? "degraded" : "healthy")

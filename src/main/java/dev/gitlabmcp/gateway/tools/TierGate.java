@@ -1,6 +1,7 @@
 package dev.gitlabmcp.gateway.tools;
 
 import dev.gitlabmcp.gateway.Addresses;
+import dev.gitlabmcp.gateway.auth.CredentialSource;
 import dev.gitlabmcp.gateway.auth.Principal;
 import dev.gitlabmcp.gateway.gitlab.GitLabReply;
 import dev.gitlabmcp.gateway.tier.Tier;
@@ -26,10 +27,12 @@ final class TierGate {
       {"project_id", "PROJECT"}, {"group_id", "GROUP"}, {"namespace_id", "NAMESPACE"}, {"namespace", "NAMESPACE"}};
 
   private final Vertx vertx;
+  private final CredentialSource credentials;
   private final DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(LOOKUP_TIMEOUT_MS);
 
-  TierGate(Vertx vertx) {
+  TierGate(Vertx vertx, CredentialSource credentials) {
     this.vertx = vertx;
+    this.credentials = credentials;
   }
 
   /**
@@ -60,31 +63,31 @@ final class TierGate {
     if (needed == Tier.FREE) {
       return Future.succeededFuture(Check.FREE);
     }
-    TierQuery query = null;
-    String target = null;
     for (String[] arg : NAMESPACE_ARGS) {
       Object v = args.getValue(arg[0]);
       if (v instanceof String || v instanceof Number) {
         String ref = String.valueOf(v).strip();
         if (!ref.isEmpty()) {
           TierQuery.Kind kind = TierQuery.Kind.valueOf(arg[1]);
-          query = new TierQuery(principal.instance(), principal.subject(), principal.credential(), kind, ref);
-          target = (kind == TierQuery.Kind.NAMESPACE ? "namespace" : kind.name().toLowerCase(java.util.Locale.ROOT)) + " " + ref;
-          break;
+          String target = (kind == TierQuery.Kind.NAMESPACE ? "namespace"
+              : kind.name().toLowerCase(java.util.Locale.ROOT)) + " " + ref;
+          return credentials.resolve(principal)
+              .compose(c -> lookup(new TierQuery(principal.instance(), principal.subject(), c, kind, ref)))
+              .map(a -> new Check(needed, a, target));
         }
       }
     }
-    if (query == null) {
-      return Future.succeededFuture(new Check(needed, TierAnswer.unknown(null, "no_namespace"), null));
-    }
-    String named = target;
+    return Future.succeededFuture(new Check(needed, TierAnswer.unknown(null, "no_namespace"), null));
+  }
+
+  private Future<TierAnswer> lookup(TierQuery query) {
     Future<TierAnswer> answer;
     try {
       answer = vertx.eventBus().<TierAnswer>request(Addresses.TIER_LOOKUP, query, delivery).map(Message::body);
     } catch (IllegalArgumentException e) {
       answer = Future.failedFuture(e); // no codec: the detector was never set up in this Vert.x
     }
-    return answer.otherwise(TierAnswer.unknown(null, "no_detector")).map(a -> new Check(needed, a, named));
+    return answer.otherwise(TierAnswer.unknown(null, "no_detector"));
   }
 
   /** "List epics needs GitLab Premium or higher; group acme is on Free (GitLab plan: free). ..." */

@@ -1,13 +1,10 @@
 package dev.gitlabmcp.gateway.tools;
 
-import dev.gitlabmcp.gateway.Addresses;
+import dev.gitlabmcp.gateway.auth.ActingClient;
 import dev.gitlabmcp.gateway.auth.Principal;
-import dev.gitlabmcp.gateway.gitlab.GitLabCall;
 import dev.gitlabmcp.gateway.gitlab.GitLabReply;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -30,20 +27,21 @@ public final class ToolExecutor {
   public static final String FULL_RESPONSE = "full_response";
   private static final Pattern INTEGER = Pattern.compile("-?\\d{1,18}");
 
-  private final Vertx vertx;
   private final ToolCatalog catalog;
+  private final ToolAvailability availability;
   private final ToolPolicy policy;
   private final ResponseShaper shaper;
-  private final DeliveryOptions delivery;
+  private final ActingClient gitlab;
   private final TierGate tiers;
 
-  public ToolExecutor(Vertx vertx, ToolCatalog catalog, ToolPolicy policy, ResponseShaper shaper, long callTimeoutMs) {
-    this.vertx = vertx;
+  public ToolExecutor(Vertx vertx, ToolCatalog catalog, ToolAvailability availability, ResponseShaper shaper,
+                      ActingClient gitlab) {
     this.catalog = catalog;
-    this.policy = policy;
+    this.availability = availability;
+    this.policy = availability.policy();
     this.shaper = shaper;
-    this.delivery = new DeliveryOptions().setSendTimeout(callTimeoutMs);
-    this.tiers = new TierGate(vertx);
+    this.gitlab = gitlab;
+    this.tiers = new TierGate(vertx, gitlab.credentials());
   }
 
   public ToolCatalog catalog() {
@@ -52,6 +50,10 @@ public final class ToolExecutor {
 
   public ToolPolicy policy() {
     return policy;
+  }
+
+  public ToolAvailability availability() {
+    return availability;
   }
 
   /** A finished call: the MCP result plus what the gateway logs and reports about it. */
@@ -74,6 +76,10 @@ public final class ToolExecutor {
     String forbidden = policy.forbidden(tool.name(), tool.readOnly(), tool.destructive());
     if (forbidden != null) {
       return refused(forbidden);
+    }
+    String unservable = availability.unservable(tool, principal.instance());
+    if (unservable != null) {
+      return refused(unservable);
     }
     JsonObject args = arguments == null ? new JsonObject() : arguments.copy();
     boolean full = Boolean.TRUE.equals(args.remove(FULL_RESPONSE)) && !tool.response().fields().isEmpty();
@@ -113,11 +119,7 @@ public final class ToolExecutor {
   private Future<GitLabReply> send(ToolDefinition tool, HttpMethod method, RequestBuilder.Built built,
                                    Principal principal, String callId) {
     boolean idempotent = method == tool.method() ? tool.idempotent() : method != HttpMethod.POST;
-    GitLabCall call = new GitLabCall(callId, principal.instance(), method, built.pathAndQuery(), built.body(),
-        principal.credential(), idempotent);
-    return vertx.eventBus().<GitLabReply>request(Addresses.GITLAB_CALL, call, delivery)
-        .recover(err -> Future.failedFuture(new BusTimeout()))
-        .map(Message::body);
+    return gitlab.send(principal, callId, method, built.pathAndQuery(), built.body(), idempotent);
   }
 
   /** Create-or-update: the first method was refused in the way the catalog names, so the other one applies. */
@@ -128,21 +130,10 @@ public final class ToolExecutor {
   }
 
   private Future<Outcome> unexpected(Throwable err) {
-    if (err instanceof BusTimeout) {
-      return Future.succeededFuture(new Outcome(ToolResults.error(
-          "The gateway could not complete the GitLab call in time. Try again."), 0, 0));
-    }
     // A bug of ours, not the client's or GitLab's: log it for operators, tell the model plainly.
     LOG.error("tool_shaping_failed error={}", err.getClass().getName(), err);
     return Future.succeededFuture(new Outcome(ToolResults.error(
         "The gateway failed to process GitLab's answer (an internal error, logged for the operator)."), 0, 0));
-  }
-
-  /** The event-bus request timed out: the registry verticle never answered. */
-  private static final class BusTimeout extends RuntimeException {
-    BusTimeout() {
-      super("event bus timeout", null, false, false);
-    }
   }
 
   /** Models often send 42 for "42" and "42" for 42; accept both where the meaning is plain. */

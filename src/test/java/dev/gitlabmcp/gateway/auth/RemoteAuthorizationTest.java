@@ -318,14 +318,18 @@ class RemoteAuthorizationTest {
     try (TestGateway gw = TestGateway.start(gitlab.baseUrl(), Map.of("auth.remoteAuthorization", "true",
         "mcp.unauthenticatedRequestsPerMinute", "5"))) {
       RawMcp m = new RawMcp(gw.mcpUrl());
-      for (int i = 0; i < 5; i++) {
+      // Bob's token is verified first: that check reached GitLab, so it took one unit of the budget.
+      assertEquals(200, m.post(h(BOB, null), RawMcp.initializeBody("2025-11-25")).statusCode());
+      for (int i = 0; i < 4; i++) {
         assertEquals(401, m.post(RawMcp.postHeaders(), RawMcp.initializeBody("2025-11-25")).statusCode());
       }
       HttpResponse<String> limited = m.post(RawMcp.postHeaders(), RawMcp.initializeBody("2025-11-25"));
       assertEquals(429, limited.statusCode());
       assertTrue(limited.headers().firstValue("Retry-After").isPresent());
-      // A colleague behind the same address with a valid token is served.
+      // A colleague behind the same address whose token is already verified is served without GitLab.
       assertEquals(200, m.post(h(BOB, null), RawMcp.initializeBody("2025-11-25")).statusCode());
+      // A token never seen would need GitLab: with the budget spent it is refused before GitLab hears of it.
+      assertEquals(429, m.post(h(ALICE, null), RawMcp.initializeBody("2025-11-25")).statusCode());
     }
   }
 }

@@ -85,6 +85,7 @@ class HostileInputTest {
     Map<String, String> r = new LinkedHashMap<>(s);
     r.put("auth.remoteAuthorization", "true");
     r.put("mcp.unauthenticatedRequestsPerMinute", "100000");
+    r.put("mcp.maxSessionsPerUser", "100000"); // every test here opens sessions as the same user
     remote = TestGateway.start(gitlab.baseUrl(), r);
     mcp = new RawMcp(gateway.mcpUrl());
     remoteMcp = new RawMcp(remote.mcpUrl());

@@ -1,4 +1,4 @@
-package dev.gitlabmcp.gateway.mcp;
+package dev.gitlabmcp.gateway.limit;
 
 /**
  * A fixed one-minute window counter: cheap, exact enough for "N requests per minute", and it
@@ -6,26 +6,25 @@ package dev.gitlabmcp.gateway.mcp;
  */
 public final class WindowLimiter {
 
-  static final long WINDOW_MS = 60_000;
-
-  /** The decision and the header values that go with it. */
-  public record Decision(boolean allowed, int limit, int remaining, long resetSeconds) {
-  }
+  public static final long WINDOW_MS = 60_000;
 
   private long windowStart;
   private int count;
 
-  public synchronized Decision acquire(int limit, long nowMillis) {
+  /**
+   * Takes {@code cost} units of the window; all or nothing, so a batch that does not fit is refused whole.
+   */
+  public synchronized RateLimiter.Decision acquire(int limit, int cost, long nowMillis) {
     if (nowMillis - windowStart >= WINDOW_MS) {
       windowStart = nowMillis;
       count = 0;
     }
     long reset = Math.max(1, (windowStart + WINDOW_MS - nowMillis + 999) / 1000);
-    if (count >= limit) {
-      return new Decision(false, limit, 0, reset);
+    if (count + cost > limit) {
+      return new RateLimiter.Decision(false, limit, Math.max(0, limit - count), reset);
     }
-    count++;
-    return new Decision(true, limit, limit - count, reset);
+    count += cost;
+    return new RateLimiter.Decision(true, limit, limit - count, reset);
   }
 
   /** Whether the window this limiter counts in is over: then it can be dropped. */

@@ -1,0 +1,77 @@
+package dev.gitlabmcp.gateway.auth;
+
+import dev.gitlabmcp.gateway.http.HttpProblem;
+import dev.gitlabmcp.gateway.limit.RateLimiter;
+
+/**
+ * Why a request was not authenticated, and the one table that maps each reason to its HTTP answer:
+ * 401 with a {@code WWW-Authenticate} challenge, 403, 429 with Retry-After, or 503 with Retry-After.
+ */
+public final class AuthFailure extends RuntimeException {
+
+  /** The reasons, each with its status and the metric label it is counted under. */
+  public enum Reason {
+    MISSING(401, "missing"), FORMAT(401, "format"), INVALID(401, "invalid"), FORBIDDEN(403, "forbidden"),
+    RATE_LIMITED(429, "rate_limited"), UNAVAILABLE(503, "unavailable");
+
+    final int status;
+    final String label;
+
+    Reason(int status, String label) {
+      this.status = status;
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+  }
+
+  static final String CHALLENGE = "Bearer realm=\"gitlab-mcp-gateway\"";
+
+  private final Reason reason;
+  private final String error;
+  private final String userMessage;
+  private final long retryAfterSeconds;
+
+  public AuthFailure(Reason reason, String error, String userMessage, long retryAfterSeconds) {
+    super(reason.name(), null, false, false);
+    this.reason = reason;
+    this.error = error;
+    this.userMessage = userMessage;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  public AuthFailure(Reason reason, String error, String userMessage) {
+    this(reason, error, userMessage, 0);
+  }
+
+  private RateLimiter.Decision limits;
+
+  /** The budget this refusal spent, sent as RateLimit-* headers. */
+  public AuthFailure limits(RateLimiter.Decision d) {
+    this.limits = d;
+    return this;
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+
+  /** The answer: status, the {"error","message"} body, and the headers its status calls for. */
+  public HttpProblem toProblem() {
+    HttpProblem p = HttpProblem.plain(reason.status, error, userMessage);
+    if (reason.status == 401) {
+      p.header("WWW-Authenticate", CHALLENGE);
+    }
+    if (limits != null) {
+      p.header("RateLimit-Limit", Integer.toString(limits.limit()))
+          .header("RateLimit-Remaining", Integer.toString(limits.remaining()))
+          .header("RateLimit-Reset", Long.toString(limits.resetSeconds()));
+    }
+    if (retryAfterSeconds > 0) {
+      p.header("Retry-After", Long.toString(retryAfterSeconds));
+    }
+    return p;
+  }
+}

@@ -1,0 +1,141 @@
+package dev.gitlabmcp.gateway.mcp;
+
+import dev.gitlabmcp.gateway.auth.AuthFailure;
+import dev.gitlabmcp.gateway.auth.Authenticator;
+import dev.gitlabmcp.gateway.auth.Principal;
+import dev.gitlabmcp.gateway.config.GatewayConfig;
+import dev.gitlabmcp.gateway.http.HttpProblem;
+import dev.gitlabmcp.gateway.limit.RateLimiter;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who calls, and in which session: the steps every /mcp request takes before it is dispatched.
+ * Each returns a future that fails with an {@link HttpProblem} the request's one failure path answers.
+ * The session is looked up once per request; authentication uses its instance.
+ */
+final class RequestGate {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RequestGate.class);
+  private static final String SESSION_KEY = "mcp.session";
+  private static final String EXPLICIT_KEY = "gitlab.instance";
+
+  private final McpRuntime rt;
+  private final GatewayConfig cfg;
+  private final InstanceSelector selector;
+
+  RequestGate(McpRuntime rt) {
+    this.rt = rt;
+    this.cfg = rt.config();
+    this.selector = new InstanceSelector(rt.instances());
+  }
+
+  /** Checks the instance the request names (404/403/400) and remembers it; the route's first /mcp step. */
+  void selectInstance(RoutingContext ctx) {
+    String explicit;
+    try {
+      explicit = selector.explicit(ctx);
+    } catch (HttpProblem p) {
+      dev.gitlabmcp.gateway.http.Replies.problem(ctx, p);
+      return;
+    }
+    ctx.put(EXPLICIT_KEY, explicit == null ? "" : explicit);
+    ctx.next();
+  }
+
+  static String explicitInstance(RoutingContext ctx) {
+    String s = ctx.get(EXPLICIT_KEY);
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  /** The session the request names, or null (no header, unknown, ended); looked up once per request. */
+  Future<SessionState> lookup(RoutingContext ctx) {
+    Future<SessionState> known = ctx.get(SESSION_KEY);
+    if (known == null) {
+      String id = ctx.request().getHeader(McpHttpVerticle.SESSION_HEADER);
+      known = id == null ? Future.succeededFuture() : rt.sessions().get(id);
+      ctx.put(SESSION_KEY, known);
+    }
+    return known;
+  }
+
+  /**
+   * Authenticates on the instance the request is for: named explicitly, else its session's, else the
+   * default. A session's instance removed by a reload gets 404: no token goes anywhere else.
+   */
+  Future<Principal> authenticate(RoutingContext ctx, SessionState session) {
+    String explicit = explicitInstance(ctx);
+    String instance = explicit != null ? explicit : rt.instanceOf(session);
+    if (rt.instances().get(instance) == null) {
+      return Future.failedFuture(removedInstance(instance));
+    }
+    Authenticator.Request req = new Authenticator.Request(ctx.request().headers(), instance,
+        rt.clientAddress().of(ctx.request()));
+    return rt.authenticator().authenticate(req)
+        .recover(err -> Future.failedFuture(err instanceof AuthFailure f ? f.toProblem() : err));
+  }
+
+  /**
+   * The request's session, checked: it exists, works with the instance the request names, still has its
+   * instance, belongs to the caller; then {@code cost} units of its per-minute window are taken (0 for
+   * what is never refused: notifications, ending a session) and it is marked active.
+   */
+  Future<SessionState> session(RoutingContext ctx, SessionState s, Principal principal, int cost) {
+    if (ctx.request().getHeader(McpHttpVerticle.SESSION_HEADER) == null) {
+      return Future.failedFuture(HttpProblem.rpc(400, JsonRpc.SERVER_ERROR, "Bad Request: "
+          + McpHttpVerticle.SESSION_HEADER + " header is required; send initialize first"));
+    }
+    if (s == null) {
+      return Future.failedFuture(HttpProblem.rpc(404, JsonRpc.SERVER_ERROR,
+          "Not Found: unknown or ended session; send initialize to start a new one"));
+    }
+    String bound = rt.instanceOf(s);
+    String explicit = explicitInstance(ctx);
+    if (explicit != null && !explicit.equals(bound)) {
+      return Future.failedFuture(HttpProblem.rpc(400, JsonRpc.SERVER_ERROR, "Bad Request: this session works with "
+          + "GitLab instance '" + bound + "'; send its requests to /mcp/" + bound + " (or start a new session on /mcp/"
+          + explicit + ")"));
+    }
+    if (s.owner() != null && !s.owner().equals(principal.subject())) {
+      LOG.warn("session_owner_mismatch session={} subject={}", s.shortId(), principal.subject());
+      rt.metrics().authFailure("forbidden");
+      return Future.failedFuture(HttpProblem.plain(403, "Forbidden", "This session belongs to another GitLab user. "
+          + "Start your own session with initialize."));
+    }
+    return charge(ctx, s, cost).map(v -> {
+      rt.metrics().requestProcessed();
+      rt.sessions().touch(s.id());
+      return s;
+    });
+  }
+
+  /** Takes cost units of the session's window on a shared gateway; 429 when they do not fit. */
+  private Future<Void> charge(RoutingContext ctx, SessionState s, int cost) {
+    if (cost == 0 || !cfg.shared()) {
+      return Future.succeededFuture();
+    }
+    return rt.sessionLimiter().acquire("s:" + s.id(), cfg.maxRequestsPerMinute(), cost).compose(d -> {
+      rateLimitHeaders(ctx, d);
+      if (d.allowed()) {
+        return Future.succeededFuture();
+      }
+      rt.metrics().rejectedByRateLimit();
+      return Future.failedFuture(HttpProblem.plain(429, "Rate limit exceeded", "Maximum " + d.limit()
+          + " requests per minute allowed" + (cost > 1 ? " (this batch holds " + cost + " requests)" : ""))
+          .header("Retry-After", Long.toString(d.resetSeconds())));
+    });
+  }
+
+  private static void rateLimitHeaders(RoutingContext ctx, RateLimiter.Decision d) {
+    ctx.response().putHeader("RateLimit-Limit", Integer.toString(d.limit()))
+        .putHeader("RateLimit-Remaining", Integer.toString(d.remaining()))
+        .putHeader("RateLimit-Reset", Long.toString(d.resetSeconds()));
+  }
+
+  static HttpProblem removedInstance(String instance) {
+    return HttpProblem.rpc(404, JsonRpc.SERVER_ERROR, "Not Found: GitLab instance '" + HttpText.clip(instance)
+        + "' was removed from this gateway's configuration; start a new session with initialize");
+  }
+}
