@@ -15,12 +15,11 @@ import dev.gitlabmcp.gateway.gitlab.InstanceRegistryVerticle;
 import dev.gitlabmcp.gateway.gitlab.InstancesWatcherVerticle;
 import dev.gitlabmcp.gateway.gitlab.RegistryClient;
 import dev.gitlabmcp.gateway.limit.ClientAddress;
-import dev.gitlabmcp.gateway.limit.MemoryRateLimiter;
+import dev.gitlabmcp.gateway.limit.RateLimiter;
 import dev.gitlabmcp.gateway.config.GitLabConfig;
 import dev.gitlabmcp.gateway.config.InstancesLoader;
 import dev.gitlabmcp.gateway.gitlab.InstanceSet;
 import dev.gitlabmcp.gateway.mcp.InFlightCalls;
-import dev.gitlabmcp.gateway.mcp.LocalSessionEvents;
 import dev.gitlabmcp.gateway.mcp.McpHttpVerticle;
 import dev.gitlabmcp.gateway.mcp.McpRuntime;
 import dev.gitlabmcp.gateway.mcp.McpServer;
@@ -122,15 +121,14 @@ public final class GatewayApp {
     ToolExecutor executor = new ToolExecutor(vertx, catalog, new ToolAvailability(policy(cfg), directory),
         new ResponseShaper(cfg.maxOutputChars()), gitlab);
     InFlightCalls inFlight = new InFlightCalls(registryClient);
-    SessionEvents events = new LocalSessionEvents(vertx, inFlight);
+    SharedState shared = SharedState.create(vertx, cfg, inFlight);
+    SessionEvents events = shared.events();
     McpServer server = new McpServer(executor, directory, cfg.remoteAuthorization(), inFlight, events);
-    MemorySessionStore sessions = new MemorySessionStore(cfg.sessionTimeoutSeconds() * 1000L,
-        System::currentTimeMillis);
-    metrics.bindSessions(sessions::size, sessions::owned);
+    SessionStore sessions = shared.sessions();
     IdentityVerifier verifier = cfg.remoteAuthorization()
         ? new IdentityVerifier(vertx, directory.defaultInstance().name(), cfg.tokenCacheSeconds(), callTimeout) : null;
-    MemoryRateLimiter sessionLimiter = new MemoryRateLimiter();
-    MemoryRateLimiter addressBudget = new MemoryRateLimiter();
+    RateLimiter sessionLimiter = shared.limiter();
+    RateLimiter addressBudget = shared.limiter();
     InstanceIntrospector introspector = new InstanceIntrospector(vertx, directory, InstanceIntrospector.DEFAULT_TTL);
     // The first verified caller of an instance without a server token lets the gateway learn its edition.
     Authenticators auth = new Authenticators(cfg, directory, verifier, addressBudget, metrics, (instance, caller) -> {
@@ -142,6 +140,8 @@ public final class GatewayApp {
         new ClientAddress(cfg.effectiveProxyHops()), metrics, System.currentTimeMillis());
     SessionSweeper sweeper = new SessionSweeper(vertx, sessions, events, cfg.sessionTimeoutSeconds(),
         List.of(sessionLimiter, addressBudget), verifier == null ? List.of() : List.of(verifier::evictExpired), metrics);
+    metrics.bindSessions(sessions instanceof MemorySessionStore m ? m::size : sweeper::active,
+        sessions instanceof MemorySessionStore m ? m::owned : () -> -1);
     cfg.warnings().forEach(w -> LOG.warn("config_warning {}", w));
     if (cfg.remoteAuthorization()) {
       LOG.info("remote authorization: every request must carry the caller's GitLab token");
@@ -156,8 +156,8 @@ public final class GatewayApp {
     }
     Principal principal = auth.serverPrincipal(directory.defaultInstance().name());
 
-    Future<String> registry = vertx.deployVerticle(new InstanceRegistryVerticle(directory, metrics,
-            cfg.backgroundChecks() ? InstanceRegistryVerticle.DEFAULT_PROBE_INTERVAL : java.time.Duration.ZERO))
+    Future<String> registry = shared.start().compose(v -> vertx.deployVerticle(new InstanceRegistryVerticle(directory, metrics,
+            cfg.backgroundChecks() ? InstanceRegistryVerticle.DEFAULT_PROBE_INTERVAL : java.time.Duration.ZERO)))
         .onSuccess(id -> {
           if (cfg.backgroundChecks()) {
             introspector.start(); // learns version and edition once the registry can answer

@@ -13,7 +13,8 @@ public record GatewayConfig(
     Secret mcpAuthToken, boolean remoteAuthorization, int tokenCacheSeconds,
     GitLabConfig gitlab, InstancesConfig instances, boolean backgroundChecks,
     boolean readOnly, int maxOutputChars, ToolsConfig tools, int tierCacheSeconds,
-    String logFormat, String logLevel, int maxSessionsPerUser, int trustedProxyHops, int requestBodyTimeoutSeconds) {
+    String logFormat, String logLevel, int maxSessionsPerUser, int trustedProxyHops, int requestBodyTimeoutSeconds,
+    Secret redisUrl, String redisKeyPrefix) {
 
   /** How the process runs: problems differ (stdio has no HTTP listener to protect). */
   public enum Mode { HTTP, STDIO }
@@ -23,6 +24,8 @@ public record GatewayConfig(
     allowedOrigins = List.copyOf(allowedOrigins);
     allowedHosts = List.copyOf(allowedHosts);
     mcpAuthToken = mcpAuthToken == null ? Secret.NONE : mcpAuthToken;
+    redisUrl = redisUrl == null ? Secret.NONE : redisUrl;
+    redisKeyPrefix = redisKeyPrefix == null ? "" : redisKeyPrefix;
     Objects.requireNonNull(gitlab, "gitlab");
     Objects.requireNonNull(instances, "instances");
     Objects.requireNonNull(tools, "tools");
@@ -49,6 +52,9 @@ public record GatewayConfig(
       problems.add("HOST is " + host + " (not loopback) and GITLAB_PERSONAL_ACCESS_TOKEN is set: anyone who reaches "
           + "the port would act as that token's owner. Set MCP_AUTH_TOKEN (clients then send "
           + "'Authorization: Bearer <it>'), or bind HOST=127.0.0.1.");
+    }
+    if (redisUrl.isSet() && !redisUrl.reveal().matches("(?i)(redis|rediss|unix)://.*")) {
+      problems.add("REDIS_URL (store.redisUrl) must be a redis://, rediss:// or unix:// URL.");
     }
     if (mcpAuthToken.isSet() && mcpAuthToken.reveal().length() < 16) {
       problems.add("MCP_AUTH_TOKEN (auth.mcpToken) must be at least 16 characters long.");

@@ -120,6 +120,11 @@ public final class Settings {
   public static final Setting TIER_CACHE_SECONDS = Setting.integer("tier.cacheSeconds", "GITLAB_TIER_CACHE_SECONDS",
       300, 0, 86400, "How long a namespace's detected GitLab plan (Free, Premium, Ultimate) is reused before it is asked again (0: every call).");
 
+  public static final Setting REDIS_URL = Setting.secret("store.redisUrl", "REDIS_URL",
+      "Redis for state shared by replicas (sessions, session events, limits): redis://[user:password@]host:port/db or "
+      + "rediss:// for TLS. Empty: everything in this process's memory.");
+  public static final Setting REDIS_KEY_PREFIX = Setting.string("store.redisKeyPrefix", "REDIS_KEY_PREFIX",
+      "gitlab-mcp:", "Prefix of every Redis key and channel this gateway uses (several gateways can share one Redis).");
   public static final Setting LOG_FORMAT = Setting.choice("log.format", "LOG_FORMAT", "text", List.of("text", "json"),
       "Log line format.");
   public static final Setting LOG_LEVEL = Setting.choice("log.level", "LOG_LEVEL", "info",
@@ -135,6 +140,7 @@ public final class Settings {
       READ_ONLY, PERMISSION_MODE, TOOLSETS, EXTRA_TOOLS, USE_PIPELINE, USE_MILESTONE, USE_WIKI, DENIED_TOOLS_REGEX,
       ALLOWED_PROJECT_IDS, MAX_OUTPUT_CHARS,
       TIER_CACHE_SECONDS,
+      REDIS_URL, REDIS_KEY_PREFIX,
       LOG_FORMAT, LOG_LEVEL);
 
   private static final Map<String, Setting> BY_KEY = new LinkedHashMap<>();

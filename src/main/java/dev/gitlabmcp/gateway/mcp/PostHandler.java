@@ -106,7 +106,8 @@ final class PostHandler {
     SessionState session = SessionState.create(McpHttpVerticle.newSessionId(), version, McpServer.clientName(request),
         principal.perUser() ? principal.subject() : null, principal.instance(), System.currentTimeMillis());
     return rt.sessions().create(session, cfg.maxSessions(), cfg.maxSessionsPerUser())
-        .recover(err -> Future.failedFuture(err instanceof SessionStore.Full full ? full(full) : err))
+        .recover(err -> Future.failedFuture(err instanceof SessionStore.Full full ? full(full)
+            : RequestGate.storeUnavailable(err)))
         .map(created -> {
           LOG.info("session_created instance={} session={} client=\"{}\" protocol={} subject={}", principal.instance(),
               created.shortId(), created.clientName(), version, principal.subject());

@@ -55,7 +55,8 @@ final class RequestGate {
     Future<SessionState> known = ctx.get(SESSION_KEY);
     if (known == null) {
       String id = ctx.request().getHeader(McpHttpVerticle.SESSION_HEADER);
-      known = id == null ? Future.succeededFuture() : rt.sessions().get(id);
+      known = id == null ? Future.succeededFuture()
+          : rt.sessions().get(id).recover(err -> Future.failedFuture(storeUnavailable(err)));
       ctx.put(SESSION_KEY, known);
     }
     return known;
@@ -132,6 +133,13 @@ final class RequestGate {
     ctx.response().putHeader("RateLimit-Limit", Integer.toString(d.limit()))
         .putHeader("RateLimit-Remaining", Integer.toString(d.remaining()))
         .putHeader("RateLimit-Reset", Long.toString(d.resetSeconds()));
+  }
+
+  /** The session store (Redis) did not answer: the client should retry shortly, nothing is lost. */
+  static HttpProblem storeUnavailable(Throwable err) {
+    LOG.warn("session_store_unavailable error={}", err.getClass().getSimpleName());
+    return HttpProblem.plain(503, "Service Unavailable", "The session store cannot be reached right now; "
+        + "retry in a few seconds.").header("Retry-After", "5");
   }
 
   static HttpProblem removedInstance(String instance) {

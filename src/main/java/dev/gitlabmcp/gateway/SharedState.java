@@ -1,0 +1,52 @@
+package dev.gitlabmcp.gateway;
+
+import dev.gitlabmcp.gateway.config.GatewayConfig;
+import dev.gitlabmcp.gateway.limit.MemoryRateLimiter;
+import dev.gitlabmcp.gateway.limit.RateLimiter;
+import dev.gitlabmcp.gateway.mcp.InFlightCalls;
+import dev.gitlabmcp.gateway.mcp.LocalSessionEvents;
+import dev.gitlabmcp.gateway.mcp.MemorySessionStore;
+import dev.gitlabmcp.gateway.mcp.SessionEvents;
+import dev.gitlabmcp.gateway.mcp.SessionStore;
+import dev.gitlabmcp.gateway.redis.RedisRateLimiter;
+import dev.gitlabmcp.gateway.redis.RedisSessionEvents;
+import dev.gitlabmcp.gateway.redis.RedisSessionStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import java.util.function.Supplier;
+
+/**
+ * The stores for state that replicas may share, chosen once from the configuration: this process's
+ * memory (the default, no setup), or Redis when REDIS_URL is set, so any replica serves any request.
+ */
+public record SharedState(SessionStore sessions, SessionEvents events, Supplier<RateLimiter> limiters,
+                          Supplier<Future<Void>> starter) {
+
+  public static SharedState create(Vertx vertx, GatewayConfig cfg, InFlightCalls inFlight) {
+    long ttl = cfg.sessionTimeoutSeconds() * 1000L;
+    if (!cfg.redisUrl().isSet()) {
+      return new SharedState(new MemorySessionStore(ttl, System::currentTimeMillis),
+          new LocalSessionEvents(vertx, inFlight), MemoryRateLimiter::new, Future::succeededFuture);
+    }
+    RedisOptions options = new RedisOptions().setConnectionString(cfg.redisUrl().reveal())
+        .setMaxPoolSize(32).setMaxPoolWaiting(2048).setMaxWaitingHandlers(4096);
+    Redis redis = Redis.createClient(vertx, options);
+    Redis subscriber = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1));
+    String prefix = cfg.redisKeyPrefix();
+    RedisSessionEvents events = new RedisSessionEvents(vertx, inFlight, redis, subscriber, prefix);
+    return new SharedState(new RedisSessionStore(redis, prefix, ttl, System::currentTimeMillis), events,
+        () -> new RedisRateLimiter(redis, prefix), events::start);
+  }
+
+  /** A new limiter on this state's backend (each use gets its own: their keys never mix). */
+  public RateLimiter limiter() {
+    return limiters.get();
+  }
+
+  /** Connects what must be connected before requests arrive (the event subscription). */
+  public Future<Void> start() {
+    return starter.get();
+  }
+}

@@ -1,0 +1,197 @@
+package dev.gitlabmcp.gateway.redis;
+
+import dev.gitlabmcp.gateway.mcp.LogLevel;
+import dev.gitlabmcp.gateway.mcp.SessionState;
+import dev.gitlabmcp.gateway.mcp.SessionStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * Sessions in Redis, so any replica serves any request of any session. Each session is a hash
+ * {state, seen}; a sorted set of live sessions (score: when each expires) counts them for
+ * MAX_SESSIONS, and one per owner for MAX_SESSIONS_PER_USER. Every key carries the prefix and one hash
+ * tag, so the scripts work on Redis Cluster too, and every key has a TTL. A session holds no token.
+ */
+public final class RedisSessionStore implements SessionStore {
+
+  /** Sessions one expiry pass takes at most; the next pass takes the rest. */
+  static final int EXPIRE_BATCH = 500;
+  private static final int UPDATE_ATTEMPTS = 100;
+
+  private final Redis redis;
+  private final String prefix;
+  private final long ttlMillis;
+  private final LongSupplier clock;
+  private final RedisScripts create = RedisScripts.load("session_create");
+  private final RedisScripts touch = RedisScripts.load("session_touch");
+  private final RedisScripts update = RedisScripts.load("session_update");
+  private final RedisScripts remove = RedisScripts.load("session_remove");
+  private final RedisScripts expire = RedisScripts.load("session_expire");
+  private final RedisScripts count = RedisScripts.load("session_count");
+
+  /**
+   * @param prefix REDIS_KEY_PREFIX; keys are {@code prefix{sessions}:...}
+   * @param clock milliseconds; tests pass their own
+   */
+  public RedisSessionStore(Redis redis, String prefix, long ttlMillis, LongSupplier clock) {
+    this.redis = redis;
+    this.prefix = prefix + "{sessions}:";
+    this.ttlMillis = ttlMillis;
+    this.clock = clock;
+  }
+
+  private String live() {
+    return prefix + "live";
+  }
+
+  private String ownerKey(String owner) {
+    return prefix + "owner:" + (owner == null ? "-" : owner);
+  }
+
+  private String sessionKey(String id) {
+    return prefix + "s:" + id;
+  }
+
+  @Override
+  public Future<SessionState> create(SessionState s, int maxSessions, int maxPerOwner) {
+    long now = clock.getAsLong();
+    List<String> args = List.of(Long.toString(now), Long.toString(ttlMillis), Integer.toString(maxSessions),
+        Integer.toString(maxPerOwner), s.id(), encode(s), Long.toString(s.lastSeenMillis()),
+        s.owner() == null ? "0" : "1");
+    return create.run(redis, List.of(live(), ownerKey(s.owner()), sessionKey(s.id())), args).compose(r -> {
+      String outcome = r.toString();
+      if ("ok".equals(outcome)) {
+        return Future.succeededFuture(s);
+      }
+      boolean owner = "owner".equals(outcome);
+      return Future.failedFuture(new Full(owner, owner ? maxPerOwner : maxSessions));
+    });
+  }
+
+  @Override
+  public Future<SessionState> get(String id) {
+    if (id == null) {
+      return Future.succeededFuture();
+    }
+    return redis.send(Request.cmd(Command.HMGET).arg(sessionKey(id)).arg("state").arg("seen")).map(r -> {
+      if (r == null || r.size() < 2 || r.get(0) == null || r.get(1) == null) {
+        return null;
+      }
+      long seen = r.get(1).toLong();
+      return seen + ttlMillis <= clock.getAsLong() ? null : decode(r.get(0).toString(), seen);
+    });
+  }
+
+  @Override
+  public Future<SessionState> update(String id, UnaryOperator<SessionState> change) {
+    return update(id, change, UPDATE_ATTEMPTS);
+  }
+
+  /** Read, change, compare-and-set; a concurrent change makes it read again. */
+  private Future<SessionState> update(String id, UnaryOperator<SessionState> change, int attempts) {
+    return redis.send(Request.cmd(Command.HMGET).arg(sessionKey(id)).arg("state").arg("seen")).compose(r -> {
+      if (r == null || r.get(0) == null || r.get(1) == null) {
+        return Future.succeededFuture(null);
+      }
+      String before = r.get(0).toString();
+      SessionState current = decode(before, r.get(1).toLong());
+      SessionState next = change.apply(current);
+      if (!next.id().equals(current.id()) || !java.util.Objects.equals(next.owner(), current.owner())) {
+        return Future.failedFuture(new IllegalArgumentException("a session's id and owner never change"));
+      }
+      return update.run(redis, List.of(sessionKey(id)), List.of(before, encode(next))).compose(done -> {
+        int outcome = done.toInteger();
+        if (outcome == 1) {
+          return Future.succeededFuture(next);
+        }
+        if (outcome < 0) {
+          return Future.succeededFuture(null);
+        }
+        return attempts > 1 ? update(id, change, attempts - 1)
+            : Future.failedFuture(new IllegalStateException("session changed concurrently too often"));
+      });
+    });
+  }
+
+  @Override
+  public Future<Void> touch(String id) {
+    return get(id).compose(s -> s == null ? Future.succeededFuture()
+        : touch.run(redis, List.of(live(), ownerKey(s.owner()), sessionKey(id)),
+            List.of(Long.toString(clock.getAsLong()), Long.toString(ttlMillis), id, s.owner() == null ? "0" : "1"))
+            .mapEmpty());
+  }
+
+  @Override
+  public Future<Boolean> remove(String id) {
+    if (id == null) {
+      return Future.succeededFuture(false);
+    }
+    return redis.send(Request.cmd(Command.HGET).arg(sessionKey(id)).arg("state")).compose(r -> {
+      String owner = r == null ? null : decode(r.toString(), 0).owner();
+      return remove.run(redis, List.of(live(), ownerKey(owner), sessionKey(id)),
+          List.of(id, owner == null ? "0" : "1")).map(done -> done.toInteger() == 1 && r != null);
+    });
+  }
+
+  @Override
+  public Future<Integer> count() {
+    return count.run(redis, List.of(live()), List.of(Long.toString(clock.getAsLong()))).map(Response::toInteger);
+  }
+
+  @Override
+  public Future<List<String>> expire() {
+    return expire.run(redis, List.of(live()), List.of(Long.toString(clock.getAsLong()),
+        Integer.toString(EXPIRE_BATCH))).compose(r -> {
+          List<String> ids = new ArrayList<>();
+          if (r != null) {
+            for (Response id : r) {
+              ids.add(id.toString());
+            }
+          }
+          return dropExpired(ids).map(ids);
+        });
+  }
+
+  /** The hashes of expired sessions would linger until their own TTL: delete them now, with owner entries. */
+  private Future<Void> dropExpired(List<String> ids) {
+    List<Future<Boolean>> all = new ArrayList<>();
+    for (String id : ids) {
+      all.add(remove(id));
+    }
+    return Future.join(all).mapEmpty();
+  }
+
+  static String encode(SessionState s) {
+    JsonObject o = new JsonObject().put("id", s.id()).put("v", s.protocolVersion()).put("client", s.clientName())
+        .put("created", s.createdAtMillis()).put("toolsets", new JsonArray(new ArrayList<>(s.toolsets())));
+    if (s.owner() != null) {
+      o.put("owner", s.owner());
+    }
+    if (s.instance() != null) {
+      o.put("instance", s.instance());
+    }
+    if (s.logLevel() != null) {
+      o.put("log", s.logLevel().wire());
+    }
+    return o.encode();
+  }
+
+  static SessionState decode(String json, long seen) {
+    JsonObject o = new JsonObject(json);
+    Set<String> toolsets = new HashSet<>();
+    o.getJsonArray("toolsets", new JsonArray()).forEach(t -> toolsets.add(String.valueOf(t)));
+    return new SessionState(o.getString("id"), o.getString("v"), o.getString("client"), o.getString("owner"),
+        o.getString("instance"), toolsets, LogLevel.parse(o.getValue("log")), o.getLong("created", seen), seen);
+  }
+}

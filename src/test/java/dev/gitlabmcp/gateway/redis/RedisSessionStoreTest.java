@@ -1,0 +1,58 @@
+package dev.gitlabmcp.gateway.redis;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gitlabmcp.gateway.mcp.ProtocolVersions;
+import dev.gitlabmcp.gateway.mcp.SessionState;
+import dev.gitlabmcp.gateway.mcp.SessionStore;
+import dev.gitlabmcp.gateway.mcp.SessionStoreContract;
+import dev.gitlabmcp.gateway.testing.TestRedis;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.function.LongSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The Redis store passes the same contract as the memory store, against a real Redis. */
+class RedisSessionStoreTest extends SessionStoreContract {
+
+  private final Vertx vertx = Vertx.vertx();
+  private final Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(TestRedis.get().url())
+      .setMaxPoolWaiting(1024).setMaxWaitingHandlers(4096));
+  private final String prefix = TestRedis.freshPrefix();
+
+  @Override
+  protected SessionStore newStore(long ttlMillis, LongSupplier clock) {
+    return new RedisSessionStore(redis, prefix, ttlMillis, clock);
+  }
+
+  @AfterEach
+  void close() {
+    redis.close();
+    vertx.close();
+  }
+
+  @Test
+  void should_give_every_key_the_prefix_one_hash_tag_and_a_ttl() {
+    await(store.create(SessionState.create("s1", ProtocolVersions.LATEST, "c", "user:1", null, now.get()), 10, 10));
+    await(store.touch("s1"));
+    Response keys = await(redis.send(Request.cmd(Command.SCAN).arg(0).arg("MATCH").arg(prefix + "*")
+        .arg("COUNT").arg(1000)));
+    int seen = 0;
+    for (Response key : keys.get(1)) {
+      String k = key.toString();
+      assertTrue(k.startsWith(prefix + "{sessions}:"), k);
+      long ttl = await(redis.send(Request.cmd(Command.PTTL).arg(k))).toLong();
+      assertTrue(ttl > 0, k + " has no TTL: " + ttl);
+      String value = await(redis.send(Request.cmd(Command.DUMP).arg(k))).toString();
+      assertFalse(value.contains("glpat"), "no token in " + k);
+      seen++;
+    }
+    assertTrue(seen >= 3, "session, live index and owner index: " + seen);
+  }
+}

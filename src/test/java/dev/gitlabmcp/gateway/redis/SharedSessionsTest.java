@@ -1,0 +1,185 @@
+package dev.gitlabmcp.gateway.redis;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.gitlabmcp.gateway.testing.RawMcp;
+import dev.gitlabmcp.gateway.testing.TestGateway;
+import dev.gitlabmcp.gateway.testing.TestRedis;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+/** Two replicas sharing one Redis: any replica serves any request of any session. */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class SharedSessionsTest {
+
+  private static final String TOKEN = "mcp-shared-secret-0123456789";
+  private static WireMockServer gitlab;
+  private TestGateway a;
+  private TestGateway b;
+
+  @BeforeAll
+  static void startGitLab() {
+    gitlab = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+    gitlab.start();
+  }
+
+  @AfterAll
+  static void stopGitLab() {
+    gitlab.stop();
+  }
+
+  @AfterEach
+  void stopReplicas() {
+    if (a != null) {
+      a.close();
+    }
+    if (b != null) {
+      b.close();
+    }
+  }
+
+  private void replicas(String redisUrl, Map<String, String> extra) {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put("store.redisUrl", redisUrl);
+    s.put("store.redisKeyPrefix", TestRedis.freshPrefix());
+    s.put("server.publicUrl", "https://mcp.example.com"); // a shared gateway: per-session limits apply
+    s.put("auth.mcpToken", TOKEN);
+    s.putAll(extra);
+    a = TestGateway.start(gitlab.baseUrl(), s);
+    b = TestGateway.start(gitlab.baseUrl(), s);
+  }
+
+  private static Map<String, String> h(String session) {
+    Map<String, String> m = session == null ? RawMcp.postHeaders() : RawMcp.postHeaders(session);
+    m.put("Authorization", "Bearer " + TOKEN);
+    return m;
+  }
+
+  private static String init(RawMcp mcp) {
+    HttpResponse<String> r = mcp.post(h(null), RawMcp.initializeBody("2025-11-25"));
+    assertEquals(200, r.statusCode(), r.body());
+    return r.headers().firstValue("Mcp-Session-Id").orElseThrow();
+  }
+
+  private static String rpc(int id, String method, JsonObject params) {
+    return new JsonObject().put("jsonrpc", "2.0").put("id", id).put("method", method).put("params", params).encode();
+  }
+
+  @Test
+  void should_serve_a_session_and_its_changes_on_any_replica() {
+    replicas(TestRedis.get().url(), Map.of("mcp.maxRequestsPerMinute", "1000"));
+    RawMcp onA = new RawMcp(a.mcpUrl());
+    RawMcp onB = new RawMcp(b.mcpUrl());
+    String s = init(onA);
+    assertEquals(200, onB.post(h(s), rpc(1, "ping", new JsonObject())).statusCode());
+    int before = RawMcp.lastMessage(onA.post(h(s), rpc(2, "tools/list", new JsonObject())))
+        .getJsonObject("result").getJsonArray("tools").size();
+    HttpResponse<String> discover = onB.post(h(s), rpc(3, "tools/call", new JsonObject().put("name", "discover_tools")
+        .put("arguments", new JsonObject().put("enable", new io.vertx.core.json.JsonArray().add("wiki")))));
+    assertEquals(200, discover.statusCode(), discover.body());
+    int after = RawMcp.lastMessage(onA.post(h(s), rpc(4, "tools/list", new JsonObject())))
+        .getJsonObject("result").getJsonArray("tools").size();
+    assertTrue(after > before, "toolsets enabled on B are seen on A: " + before + " -> " + after);
+  }
+
+  @Test
+  void should_end_a_session_and_its_stream_everywhere_with_one_delete() throws Exception {
+    replicas(TestRedis.get().url(), Map.of("mcp.maxRequestsPerMinute", "1000"));
+    RawMcp onA = new RawMcp(a.mcpUrl());
+    String s = init(onA);
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    HttpRequest.Builder get = HttpRequest.newBuilder(URI.create(a.mcpUrl())).GET()
+        .header("Accept", "text/event-stream").header("Mcp-Session-Id", s).header("Authorization", "Bearer " + TOKEN);
+    CompletableFuture<HttpResponse<String>> stream = http.sendAsync(get.build(), HttpResponse.BodyHandlers.ofString());
+    Thread.sleep(300); // let the stream open before it is ended
+    Map<String, String> del = new LinkedHashMap<>(h(s));
+    assertEquals(204, new RawMcp(b.mcpUrl()).send("DELETE", del, null).statusCode());
+    HttpResponse<String> ended = stream.get(20, TimeUnit.SECONDS);
+    assertEquals(200, ended.statusCode());
+    assertEquals(404, onA.post(h(s), rpc(5, "ping", new JsonObject())).statusCode());
+  }
+
+  @Test
+  void should_hold_the_session_limit_across_replicas() {
+    replicas(TestRedis.get().url(), Map.of("mcp.maxRequestsPerMinute", "4"));
+    RawMcp onA = new RawMcp(a.mcpUrl());
+    RawMcp onB = new RawMcp(b.mcpUrl());
+    String s = init(onA);
+    for (int i = 0; i < 2; i++) {
+      assertEquals(200, onA.post(h(s), rpc(i, "ping", new JsonObject())).statusCode());
+      assertEquals(200, onB.post(h(s), rpc(10 + i, "ping", new JsonObject())).statusCode());
+    }
+    HttpResponse<String> refused = onB.post(h(s), rpc(20, "ping", new JsonObject()));
+    assertEquals(429, refused.statusCode(), "4 a minute, counted over both replicas");
+    assertEquals("0", refused.headers().firstValue("RateLimit-Remaining").orElse(""));
+  }
+
+  @Test
+  void should_cancel_a_call_running_on_another_replica() throws Exception {
+    replicas(TestRedis.get().url(), Map.of("mcp.maxRequestsPerMinute", "1000"));
+    gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/slow%2Fone")).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/json").withBody("{\"id\":1}").withFixedDelay(4000)));
+    RawMcp onA = new RawMcp(a.mcpUrl());
+    String s = init(onA);
+    CompletableFuture<HttpResponse<String>> call = CompletableFuture.supplyAsync(() -> onA.post(h(s), rpc(77,
+        "tools/call", new JsonObject().put("name", "get_project").put("arguments",
+            new JsonObject().put("project_id", "slow/one")))));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (gitlab.findAll(getRequestedFor(urlPathEqualTo("/api/v4/projects/slow%2Fone"))).isEmpty()
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    HttpResponse<String> cancel = new RawMcp(b.mcpUrl()).post(h(s),
+        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":77}}");
+    assertEquals(202, cancel.statusCode());
+    JsonObject answer = RawMcp.lastMessage(call.get(20, TimeUnit.SECONDS));
+    assertEquals(-32800, answer.getJsonObject("error").getInteger("code"), answer.encode());
+  }
+
+  @Test
+  void should_answer_503_while_redis_is_down_and_recover_when_it_returns() throws Exception {
+    TestRedis own = TestRedis.startOwn();
+    try {
+      replicas(own.url(), Map.of("mcp.maxRequestsPerMinute", "1000"));
+      RawMcp onA = new RawMcp(a.mcpUrl());
+      String s = init(onA);
+      own.stop();
+      HttpResponse<String> down = onA.post(h(s), rpc(1, "ping", new JsonObject()));
+      assertEquals(503, down.statusCode(), down.body());
+      assertTrue(down.headers().firstValue("Retry-After").isPresent());
+      own = own.restart();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      int status = 0;
+      while (System.nanoTime() < deadline && status != 200) {
+        status = new RawMcp(b.mcpUrl()).post(h(null), RawMcp.initializeBody("2025-11-25")).statusCode();
+        if (status != 200) {
+          Thread.sleep(200);
+        }
+      }
+      assertEquals(200, status, "the replicas serve again once Redis is back, without a restart");
+    } finally {
+      own.stop();
+    }
+  }
+}
