@@ -1,10 +1,10 @@
 package dev.gitlabmcp.gateway.auth;
 
 import dev.gitlabmcp.gateway.Addresses;
+import dev.gitlabmcp.gateway.CallerContext;
 import dev.gitlabmcp.gateway.gitlab.Credential;
 import dev.gitlabmcp.gateway.gitlab.GitLabCall;
 import dev.gitlabmcp.gateway.gitlab.GitLabReply;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -105,9 +105,9 @@ public final class IdentityVerifier {
     Promise<Verdict> shared = Promise.promise();
     Future<Verdict> running = inFlight.putIfAbsent(key, shared.future());
     if (running != null) {
-      return onCallersContext(running);
+      return CallerContext.follow(running);
     }
-    Future<Verdict> mine = onCallersContext(shared.future());
+    Future<Verdict> mine = CallerContext.follow(shared.future());
     ask(instanceName, credential).onComplete(ar -> {
       inFlight.remove(key);
       if (ar.succeeded() && ar.result().outcome() != Outcome.UNAVAILABLE) {
@@ -153,26 +153,6 @@ public final class IdentityVerifier {
       valid.remove(key);
       invalid.put(key, v, expiresAt);
     }
-  }
-
-  /**
-   * A per-caller view of a shared future: its callbacks run on the context that asked (when there is
-   * one), not on the event loop of whoever started the check.
-   */
-  static <T> Future<T> onCallersContext(Future<T> shared) {
-    Context caller = Vertx.currentContext();
-    if (caller == null || shared.isComplete()) {
-      return shared;
-    }
-    Promise<T> own = Promise.promise();
-    shared.onComplete(ar -> {
-      if (Vertx.currentContext() == caller) {
-        own.handle(ar);
-      } else {
-        caller.runOnContext(v -> own.handle(ar));
-      }
-    });
-    return own.future();
   }
 
   private Future<Verdict> ask(String instanceName, Credential credential) {

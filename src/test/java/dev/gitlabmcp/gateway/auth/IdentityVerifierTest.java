@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.gitlabmcp.gateway.Addresses;
 import dev.gitlabmcp.gateway.LocalCodec;
@@ -17,12 +16,14 @@ import dev.gitlabmcp.gateway.config.Secret;
 import dev.gitlabmcp.gateway.gitlab.Credential;
 import dev.gitlabmcp.gateway.gitlab.GitLabCall;
 import dev.gitlabmcp.gateway.gitlab.GitLabReply;
+import dev.gitlabmcp.gateway.testing.CallerVerticle;
+import dev.gitlabmcp.gateway.testing.CallerVerticle.Continuation;
 import dev.gitlabmcp.gateway.testing.ManualClock;
+import dev.gitlabmcp.gateway.testing.Poll;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import java.time.Duration;
@@ -32,7 +33,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -227,67 +227,31 @@ class IdentityVerifierTest {
 
   // ---- one check, many callers, each on its own event loop
 
-  /** A verticle that stands for one HTTP verticle: its own context on its own event loop. */
-  private static final class Caller extends VerticleBase {
-
-    Context context() {
-      return context;
-    }
-
-    /** Verifies on this verticle's context; completes with the context and thread the continuation ran on. */
-    Future<Object[]> verify(IdentityVerifier verifier) {
-      Promise<Object[]> ranOn = Promise.promise();
-      context.runOnContext(v -> verifier.verify(GOOD_TOKEN).onComplete(ar ->
-          ranOn.complete(new Object[] {Vertx.currentContext(), Thread.currentThread(), ar.result()})));
-      return ranOn.future();
-    }
-
-    Future<Thread> thread() {
-      Promise<Thread> t = Promise.promise();
-      context.runOnContext(v -> t.complete(Thread.currentThread()));
-      return t.future();
-    }
-  }
-
   @Test
   void should_continue_each_joining_caller_on_its_own_event_loop() {
     held = new ConcurrentLinkedQueue<>();
-    Caller first = new Caller();
-    Caller second = new Caller();
+    CallerVerticle first = new CallerVerticle();
+    CallerVerticle second = new CallerVerticle();
     vertx.deployVerticle(first).await();
     vertx.deployVerticle(second).await();
     Thread firstLoop = first.thread().await();
     Thread secondLoop = second.thread().await();
     assertNotEquals(firstLoop, secondLoop, "precondition: two event loops");
 
-    Future<Object[]> firstDone = first.verify(verifier);
-    poll(() -> held.size() == 1, "the first caller's check to reach GitLab");
-    Future<Object[]> secondDone = second.verify(verifier);
+    Future<Continuation<Verdict>> firstDone = first.call(() -> verifier.verify(GOOD_TOKEN));
+    Poll.until(() -> held.size() == 1, "the first caller's check to reach GitLab");
+    Future<Continuation<Verdict>> secondDone = second.call(() -> verifier.verify(GOOD_TOKEN));
     second.thread().await(); // the second caller has joined the running check
     answer(held.poll()); // GitLab answers the one shared check
 
-    Object[] a = firstDone.await();
-    Object[] b = secondDone.await();
-    assertSame(first.context(), a[0]);
-    assertSame(firstLoop, a[1]);
-    assertSame(second.context(), b[0], "the joiner continues on its own context");
-    assertSame(secondLoop, b[1], "the joiner continues on its own event loop");
-    assertEquals(Outcome.VALID, ((Verdict) b[2]).outcome());
+    Continuation<Verdict> a = firstDone.await();
+    Continuation<Verdict> b = secondDone.await();
+    assertSame(first.context(), a.context());
+    assertSame(firstLoop, a.thread());
+    assertSame(second.context(), b.context(), "the joiner continues on its own context");
+    assertSame(secondLoop, b.thread(), "the joiner continues on its own event loop");
+    assertEquals(Outcome.VALID, b.result().outcome());
     assertEquals(1, asked(GOOD), "both callers shared one GitLab call");
   }
 
-  private static void poll(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("within 10 s: expected " + what);
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        fail("interrupted");
-      }
-    }
-  }
 }
