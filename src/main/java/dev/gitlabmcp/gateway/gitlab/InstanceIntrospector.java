@@ -1,6 +1,7 @@
 package dev.gitlabmcp.gateway.gitlab;
 
 import dev.gitlabmcp.gateway.Addresses;
+import dev.gitlabmcp.gateway.CallerContext;
 import dev.gitlabmcp.gateway.config.GitLabConfig;
 import dev.gitlabmcp.gateway.gitlab.InstanceDirectory.Info;
 import io.vertx.core.Future;
@@ -15,6 +16,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -33,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * edition. Every request goes over the event bus to the registry, so it passes the instance's limiter
  * and client like any tool call. Instances with a server-side token are refreshed in the background once
  * per TTL; the others are learned with the first verified caller's credential ({@link #learnWith}).
- * Concurrent triggers for one instance share one probe. Safe to call from any event loop: nothing
- * here blocks, and the shared state is in concurrent maps.
+ * Concurrent triggers for one instance share one probe, and each trigger's future completes on its
+ * caller's own context. Safe to call from any event loop: nothing here blocks, and the shared state is
+ * in concurrent maps. Freshness is measured with an injected clock.
  */
 public final class InstanceIntrospector {
 
@@ -63,6 +66,7 @@ public final class InstanceIntrospector {
   private final long checkEveryMs;
   private final long retryAfterFailureMs;
   private final DeliveryOptions delivery;
+  private final Clock clock;
   private final Map<String, Future<Info>> inFlight = new ConcurrentHashMap<>();
   private final Map<String, Long> failedAt = new ConcurrentHashMap<>();
   /** The URL each instance's facts were learned from: a reload that moves a name to another URL forgets them. */
@@ -75,11 +79,19 @@ public final class InstanceIntrospector {
     this(vertx, directory, ttl, DEFAULT_CALL_TIMEOUT);
   }
 
+  /** An introspector whose facts grow stale by the system clock. */
+  public InstanceIntrospector(Vertx vertx, InstanceDirectory directory, Duration ttl, Duration callTimeout) {
+    this(vertx, directory, ttl, callTimeout, Clock.systemUTC());
+  }
+
   /**
    * @param ttl how long learned facts are trusted
    * @param callTimeout how long one probe request may take
+   * @param clock the time facts are stamped with and grow stale by
    */
-  public InstanceIntrospector(Vertx vertx, InstanceDirectory directory, Duration ttl, Duration callTimeout) {
+  public InstanceIntrospector(Vertx vertx, InstanceDirectory directory, Duration ttl, Duration callTimeout,
+                              Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.directory = Objects.requireNonNull(directory, "directory");
     if (ttl == null || ttl.isNegative() || ttl.isZero()) {
@@ -142,7 +154,7 @@ public final class InstanceIntrospector {
     }
     forgetIfMoved(cfg);
     Info known = directory.info(instance);
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     boolean isKnown = known.fetchedAtMillis() > 0;
     if (isKnown && now - known.fetchedAtMillis() < ttlMs) {
       return Future.succeededFuture(known);
@@ -154,8 +166,9 @@ public final class InstanceIntrospector {
     Promise<Info> promise = Promise.promise();
     Future<Info> running = inFlight.putIfAbsent(instance, promise.future());
     if (running != null) {
-      return isKnown ? Future.succeededFuture(known) : running;
+      return isKnown ? Future.succeededFuture(known) : CallerContext.follow(running);
     }
+    Future<Info> answer = isKnown ? Future.succeededFuture(known) : CallerContext.follow(promise.future());
     probes.incrementAndGet();
     probe(cfg, credential).onComplete(ar -> {
       Info learned = ar.succeeded() ? ar.result() : null;
@@ -163,11 +176,14 @@ public final class InstanceIntrospector {
       inFlight.remove(instance, promise.future());
       promise.complete(result);
     });
-    return isKnown ? Future.succeededFuture(known) : promise.future();
+    return answer;
   }
 
-  /** Refreshes, with its server-side token, every instance that has one and whose facts are missing or old. */
-  private void checkAll() {
+  /**
+   * Refreshes, with its server-side token, every instance that has one and whose facts are missing or
+   * old. The periodic timer calls it; tests call it after moving their clock.
+   */
+  void checkAll() {
     failedAt.keySet().retainAll(names());
     learnedFrom.keySet().retainAll(names());
     for (GitLabConfig cfg : directory.all()) {
@@ -197,7 +213,7 @@ public final class InstanceIntrospector {
   private Info record(GitLabConfig cfg, Info learned) {
     String name = cfg.name();
     if (learned == null || learned.version() == null && learned.enterprise() == null) {
-      failedAt.put(name, System.currentTimeMillis());
+      failedAt.put(name, clock.millis());
       return directory.info(name);
     }
     failedAt.remove(name);
@@ -243,13 +259,13 @@ public final class InstanceIntrospector {
   private Future<Info> complete(String name, Credential credential, String version, Boolean enterprise) {
     Boolean edition = enterprise != null ? enterprise : editionOf(version, false);
     if (version != null && edition != null) {
-      return Future.succeededFuture(new Info(version, edition, System.currentTimeMillis()));
+      return Future.succeededFuture(new Info(version, edition, clock.millis()));
     }
     return graphql(name, credential).map(g -> {
       String v = version != null ? version : g == null ? null : g.getString("version");
       Boolean e = edition != null ? edition
           : g != null && g.getValue("enterprise") instanceof Boolean b ? b : editionOf(v, true);
-      return v == null && e == null ? null : new Info(v, e, System.currentTimeMillis());
+      return v == null && e == null ? null : new Info(v, e, clock.millis());
     });
   }
 

@@ -12,6 +12,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * different things never share an entry, and no token is kept in a key. Concurrent lookups of one key
  * share one GitLab query. A lookup answers UNKNOWN when GitLab has not answered within the timeout;
  * the query keeps running and its answer is cached for the next call. All state lives on this
- * verticle's event loop: no locks.
+ * verticle's event loop: no locks. Entries expire by an injected clock.
  */
 public final class TierDetectorVerticle extends VerticleBase {
 
@@ -52,6 +54,7 @@ public final class TierDetectorVerticle extends VerticleBase {
   private final MeterRegistry registry;
   private final long ttlMs;
   private final long timeoutMs;
+  private final Clock clock;
   private final Map<String, Entry> cache = new LinkedHashMap<>();
   /** Numeric project, group or namespace id -> its top-level namespace, per instance and caller. */
   private final Map<String, Alias> aliases = new LinkedHashMap<>();
@@ -65,12 +68,18 @@ public final class TierDetectorVerticle extends VerticleBase {
   private record Alias(String top, long expiresAt) {
   }
 
+  /** A detector whose entries expire by the system clock. */
+  public TierDetectorVerticle(MeterRegistry registry, Duration ttl, Duration timeout) {
+    this(registry, ttl, timeout, Clock.systemUTC());
+  }
+
   /**
    * @param registry where the counters go, or null for none
    * @param ttl how long answers are cached (zero: not cached; concurrent lookups still share one query)
    * @param timeout how long a lookup waits for GitLab before answering UNKNOWN
+   * @param clock the time cached answers expire by
    */
-  public TierDetectorVerticle(MeterRegistry registry, Duration ttl, Duration timeout) {
+  public TierDetectorVerticle(MeterRegistry registry, Duration ttl, Duration timeout, Clock clock) {
     if (ttl == null || ttl.isNegative()) {
       throw new IllegalArgumentException("the tier cache TTL must be zero or positive, got " + ttl);
     }
@@ -80,6 +89,7 @@ public final class TierDetectorVerticle extends VerticleBase {
     this.registry = registry;
     this.ttlMs = ttl.toMillis();
     this.timeoutMs = timeout.toMillis();
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   @Override
@@ -111,7 +121,7 @@ public final class TierDetectorVerticle extends VerticleBase {
     }
     String aliasKey = q.instance() + '\n' + caller + '\n' + q.kind() + ':' + q.ref();
     Alias alias = aliases.get(aliasKey);
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     if (alias != null && alias.expiresAt() > now) {
       return withDeadline(q.instance(), planOf(q.instance(), caller, q.credential(), alias.top()));
     }
@@ -120,7 +130,7 @@ public final class TierDetectorVerticle extends VerticleBase {
         return Future.succeededFuture(TierAnswer.unknown(null, "not_visible"));
       }
       String lower = top.toLowerCase(Locale.ROOT);
-      remember(aliases, aliasKey, new Alias(lower, System.currentTimeMillis() + ttlMs));
+      remember(aliases, aliasKey, new Alias(lower, clock.millis() + ttlMs));
       return planOf(q.instance(), caller, q.credential(), lower);
     }));
     return withDeadline(q.instance(), resolved);
@@ -130,14 +140,14 @@ public final class TierDetectorVerticle extends VerticleBase {
   private Future<TierAnswer> planOf(String instance, String caller, Credential credential, String top) {
     String key = instance + '\n' + caller + '\n' + top;
     Entry e = cache.get(key);
-    if (e != null && e.expiresAt() > System.currentTimeMillis()) {
+    if (e != null && e.expiresAt() > clock.millis()) {
       count("tier.lookups", instance, "hit");
       return Future.succeededFuture(e.answer());
     }
     return shared(instance, key, () -> client.detect(instance, credential, top).map(answer -> {
       long life = "failed".equals(answer.source()) ? Math.min(ttlMs, FAILURE_TTL.toMillis()) : ttlMs;
       if (life > 0) {
-        remember(cache, key, new Entry(answer, System.currentTimeMillis() + life));
+        remember(cache, key, new Entry(answer, clock.millis() + life));
       }
       count("tier.detections", instance, answer.tier().name().toLowerCase(Locale.ROOT));
       LOG.info("tier_detected instance={} namespace={} tier={} plan={} source={}", instance, top,
@@ -183,10 +193,10 @@ public final class TierDetectorVerticle extends VerticleBase {
   }
 
   /** Puts an entry; at the bound, expired entries go first, then the oldest (insertion order). */
-  private static <V> void remember(Map<String, V> map, String key, V value) {
+  private <V> void remember(Map<String, V> map, String key, V value) {
     map.remove(key); // re-inserted last: insertion order stays age order
     if (map.size() >= MAX_ENTRIES) {
-      long now = System.currentTimeMillis();
+      long now = clock.millis();
       map.values().removeIf(v -> expiresAt(v) <= now);
       Iterator<String> oldest = map.keySet().iterator();
       while (map.size() >= MAX_ENTRIES && oldest.hasNext()) {

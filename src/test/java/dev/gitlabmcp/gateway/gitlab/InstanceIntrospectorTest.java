@@ -14,8 +14,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -29,6 +29,10 @@ import dev.gitlabmcp.gateway.config.OAuthClientConfig;
 import dev.gitlabmcp.gateway.config.RateLimitConfig;
 import dev.gitlabmcp.gateway.config.Secret;
 import dev.gitlabmcp.gateway.gitlab.InstanceDirectory.Info;
+import dev.gitlabmcp.gateway.testing.CallerVerticle;
+import dev.gitlabmcp.gateway.testing.CallerVerticle.Continuation;
+import dev.gitlabmcp.gateway.testing.ManualClock;
+import dev.gitlabmcp.gateway.testing.Poll;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -40,7 +44,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,10 +67,12 @@ class InstanceIntrospectorTest {
   private static final String METADATA = "/api/v4/metadata";
   private static final String VERSION = "/api/v4/version";
   private static final String GRAPHQL = "/api/graphql";
-  private static final Duration WITHIN = Duration.ofSeconds(10);
+  /** Call timeouts no test should reach on a busy machine: only the timeout test holds an answer back. */
+  private static final Duration PATIENT = Poll.DEADLINE;
 
   private static WireMockServer gitlab;
   private Vertx vertx;
+  private final ManualClock clock = new ManualClock();
   private final List<InstanceIntrospector> started = new ArrayList<>();
 
   @BeforeAll
@@ -110,7 +115,7 @@ class InstanceIntrospectorTest {
     assertEquals("17.5.1-ee", info.version());
     assertEquals(Boolean.TRUE, info.enterprise());
     assertEquals(info, directory.info("corp"), "what was learned is in the shared directory");
-    assertTrue(System.currentTimeMillis() - info.fetchedAtMillis() < 10_000, "stamped with the time it was learned");
+    assertEquals(clock.millis(), info.fetchedAtMillis(), "stamped with the time it was learned");
     gitlab.verify(1, getRequestedFor(urlEqualTo(METADATA)));
     gitlab.verify(0, getRequestedFor(urlEqualTo(VERSION)));
     gitlab.verify(0, postRequestedFor(urlEqualTo(GRAPHQL)));
@@ -166,7 +171,8 @@ class InstanceIntrospectorTest {
         .willReturn(json(200, "{\"data\":{\"metadata\":{\"version\":\"15.1.0-pre\",\"enterprise\":true}}}")));
     InstanceDirectory directory = directory(instance("pre", Secret.NONE));
     graphqlAwareRegistry(directory);
-    InstanceIntrospector introspector = start(new InstanceIntrospector(vertx, directory, Duration.ofHours(1)));
+    InstanceIntrospector introspector = start(new InstanceIntrospector(vertx, directory, Duration.ofHours(1),
+        PATIENT, clock));
 
     Info info = await(introspector.learnWith("pre", CALLER));
 
@@ -213,21 +219,22 @@ class InstanceIntrospectorTest {
   }
 
   @Test
-  void should_leave_the_instance_unknown_quickly_when_gitlab_does_not_answer() throws Exception {
-    gitlab.stubFor(get(urlEqualTo(METADATA)).willReturn(json(200,
-        "{\"version\":\"17.5.1-ee\",\"enterprise\":true}").withFixedDelay(4_000)));
+  void should_give_up_after_the_call_timeout_and_cancel_the_call_when_gitlab_does_not_answer() throws Exception {
     InstanceDirectory directory = directory(instance("slow", Secret.NONE));
-    await(vertx.deployVerticle(new InstanceRegistryVerticle(directory, null)));
+    // A registry whose GitLab never answers: only the introspector's own timeout can end the probe.
+    List<GitLabCall> unanswered = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> cancelled = new java.util.concurrent.CopyOnWriteArrayList<>();
+    vertx.eventBus().<GitLabCall>localConsumer(Addresses.GITLAB_CALL, msg -> unanswered.add(msg.body()));
+    vertx.eventBus().<String>localConsumer(Addresses.GITLAB_CANCEL, msg -> cancelled.add(msg.body()));
     InstanceIntrospector introspector = start(new InstanceIntrospector(vertx, directory, Duration.ofHours(1),
-        Duration.ofMillis(300)));
+        Duration.ofMillis(300), clock));
 
-    long t0 = System.nanoTime();
     Info info = await(introspector.learnWith("slow", CALLER));
-    long ms = (System.nanoTime() - t0) / 1_000_000;
 
     assertEquals(Info.UNKNOWN, info);
     assertEquals(Info.UNKNOWN, directory.info("slow"));
-    assertTrue(ms < 2_000, "gave up after " + ms + " ms");
+    assertEquals(1, unanswered.size());
+    Poll.until(() -> cancelled.contains(unanswered.get(0).callId()), "the unanswered call cancelled");
   }
 
   @Test
@@ -257,13 +264,45 @@ class InstanceIntrospectorTest {
       vertx.getOrCreateContext().runOnContext(v -> introspector.learnWith("corp", CALLER).onComplete(p));
       calls.add(p.future());
     }
-    Future.all(calls).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Future.all(calls).toCompletionStage().toCompletableFuture().get(Poll.DEADLINE.toSeconds(), TimeUnit.SECONDS);
 
     for (Future<Info> f : calls) {
       assertEquals("17.5.1-ee", f.result().version());
     }
     assertEquals(1, introspector.probes());
     gitlab.verify(1, getRequestedFor(urlEqualTo(METADATA)));
+  }
+
+  @Test
+  void should_continue_each_joining_caller_on_its_own_event_loop() throws Exception {
+    InstanceDirectory directory = directory(instance("corp", Secret.NONE));
+    List<Message<GitLabCall>> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    vertx.eventBus().<GitLabCall>localConsumer(Addresses.GITLAB_CALL, held::add);
+    InstanceIntrospector introspector = start(new InstanceIntrospector(vertx, directory, Duration.ofHours(1),
+        PATIENT, clock));
+    CallerVerticle first = new CallerVerticle();
+    CallerVerticle second = new CallerVerticle();
+    await(vertx.deployVerticle(first));
+    await(vertx.deployVerticle(second));
+    Thread firstLoop = await(first.thread());
+    Thread secondLoop = await(second.thread());
+    assertFalse(firstLoop == secondLoop, "precondition: two event loops");
+
+    Future<Continuation<Info>> firstDone = first.call(() -> introspector.learnWith("corp", CALLER));
+    Poll.until(() -> held.size() == 1, "the probe to reach GitLab");
+    Future<Continuation<Info>> secondDone = second.call(() -> introspector.learnWith("corp", CALLER));
+    await(second.thread()); // the second caller has joined the running probe
+    held.get(0).reply(new GitLabReply(200, Map.of(), io.vertx.core.buffer.Buffer.buffer(
+        "{\"version\":\"17.5.1-ee\",\"enterprise\":true}"), null, null, 1, 1));
+
+    Continuation<Info> a = await(firstDone);
+    Continuation<Info> b = await(secondDone);
+    assertEquals("17.5.1-ee", b.result().version());
+    assertSame(first.context(), a.context());
+    assertSame(firstLoop, a.thread());
+    assertSame(second.context(), b.context(), "the joiner continues on its own context");
+    assertSame(secondLoop, b.thread(), "the joiner continues on its own event loop");
+    assertEquals(1, introspector.probes());
   }
 
   @Test
@@ -279,10 +318,11 @@ class InstanceIntrospectorTest {
     gitlab.verify(1, getRequestedFor(urlEqualTo(METADATA))
         .withHeader("Authorization", equalTo("Bearer " + CALLER_TOKEN)).withHeader("PRIVATE-TOKEN", absent()));
     // The background refresh never acts for a caller: after several TTLs, still one request.
-    long until = System.nanoTime() + Duration.ofMillis(700).toNanos();
-    while (System.nanoTime() < until) {
-      Thread.sleep(50);
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofMillis(250));
+      introspector.checkAll();
     }
+    assertEquals(1, introspector.probes());
     gitlab.verify(1, getRequestedFor(urlEqualTo(METADATA)));
   }
 
@@ -290,37 +330,42 @@ class InstanceIntrospectorTest {
   void should_learn_and_refresh_in_the_background_with_the_server_token() throws Exception {
     gitlab.stubFor(get(urlEqualTo(METADATA)).willReturn(json(200, "{\"version\":\"17.5.0-ee\",\"enterprise\":true}")));
     InstanceDirectory directory = directory(instance("corp", new Secret(SERVER_TOKEN)));
-    InstanceIntrospector introspector = registryAndIntrospector(directory, Duration.ofMillis(500));
+    InstanceIntrospector introspector = registryAndIntrospector(directory, Duration.ofHours(1));
 
-    poll(() -> "17.5.0-ee".equals(directory.info("corp").version()), "the first version learned at start");
+    Poll.until(() -> "17.5.0-ee".equals(directory.info("corp").version()), "the first version learned at start");
     gitlab.verify(1, getRequestedFor(urlEqualTo(METADATA)).withHeader("PRIVATE-TOKEN", equalTo(SERVER_TOKEN)));
-    long firstFetch = directory.info("corp").fetchedAtMillis();
-    // Within the TTL a caller gets the cached answer and GitLab is not asked again.
+    assertEquals(clock.millis(), directory.info("corp").fetchedAtMillis());
+    // Within the TTL a caller gets the cached answer, and a background check asks GitLab nothing.
+    gitlab.stubFor(get(urlEqualTo(METADATA)).willReturn(json(200, "{\"version\":\"17.5.1-ee\",\"enterprise\":true}")));
+    clock.advance(Duration.ofHours(1).minusMillis(1));
     assertEquals("17.5.0-ee", await(introspector.learnWith("corp", CALLER)).version());
+    introspector.checkAll();
+    assertEquals(1, introspector.probes());
     gitlab.verify(1, getRequestedFor(urlEqualTo(METADATA)));
 
-    gitlab.stubFor(get(urlEqualTo(METADATA)).willReturn(json(200, "{\"version\":\"17.5.1-ee\",\"enterprise\":true}")));
-    poll(() -> "17.5.1-ee".equals(directory.info("corp").version()), "the upgrade learned after the TTL");
+    clock.advance(Duration.ofMillis(1));
+    introspector.checkAll();
 
-    assertTrue(directory.info("corp").fetchedAtMillis() - firstFetch >= 400,
-        "refreshed only after the TTL: " + (directory.info("corp").fetchedAtMillis() - firstFetch) + " ms");
+    Poll.until(() -> "17.5.1-ee".equals(directory.info("corp").version()), "the upgrade learned after the TTL");
+    assertEquals(clock.millis(), directory.info("corp").fetchedAtMillis());
+    gitlab.verify(2, getRequestedFor(urlEqualTo(METADATA)).withHeader("PRIVATE-TOKEN", equalTo(SERVER_TOKEN)));
   }
 
   @Test
   void should_give_stale_facts_at_once_while_refreshing_them() throws Exception {
     gitlab.stubFor(get(urlEqualTo(METADATA)).willReturn(json(200, "{\"version\":\"17.5.0-ee\",\"enterprise\":true}")));
     InstanceDirectory directory = directory(instance("corp", Secret.NONE));
-    InstanceIntrospector introspector = registryAndIntrospector(directory, Duration.ofMillis(300));
-    Info first = await(introspector.learnWith("corp", CALLER));
+    InstanceIntrospector introspector = registryAndIntrospector(directory, Duration.ofMinutes(5));
+    await(introspector.learnWith("corp", CALLER));
     gitlab.stubFor(get(urlEqualTo(METADATA)).willReturn(json(200,
         "{\"version\":\"17.6.0-ee\",\"enterprise\":true}").withFixedDelay(1_000)));
-    poll(() -> System.currentTimeMillis() - first.fetchedAtMillis() > 300, "the facts to grow stale");
+    clock.advance(Duration.ofMinutes(5)); // the facts are stale now
 
     Future<Info> stale = introspector.learnWith("corp", CALLER);
 
     assertTrue(stale.isComplete(), "a stale answer does not wait for GitLab");
     assertEquals("17.5.0-ee", stale.result().version());
-    poll(() -> "17.6.0-ee".equals(directory.info("corp").version()), "the refreshed version");
+    Poll.until(() -> "17.6.0-ee".equals(directory.info("corp").version()), "the refreshed version");
   }
 
   @Test
@@ -334,12 +379,13 @@ class InstanceIntrospectorTest {
     // The registry knows both (as after its own reload); the directory shows only corp for now.
     await(vertx.deployVerticle(new InstanceRegistryVerticle(directory, null)));
     directory.replace(List.of(corp));
-    start(new InstanceIntrospector(vertx, directory, Duration.ofMillis(400)));
-    poll(() -> directory.info("corp").version() != null, "corp learned at start");
+    // The periodic look at the directory (every 400 ms here, with the real timer) finds the new instance.
+    start(new InstanceIntrospector(vertx, directory, Duration.ofMillis(400), PATIENT, clock));
+    Poll.until(() -> directory.info("corp").version() != null, "corp learned at start");
 
     directory.replace(List.of(corp, extra));
 
-    poll(() -> Boolean.FALSE.equals(directory.info("extra").enterprise()), "the added instance learned");
+    Poll.until(() -> Boolean.FALSE.equals(directory.info("extra").enterprise()), "the added instance learned");
     assertEquals("16.11.3", directory.info("extra").version());
     directory.replace(List.of(extra));
     assertEquals(Info.UNKNOWN, directory.info("corp"), "a removed instance's facts are gone");
@@ -358,8 +404,8 @@ class InstanceIntrospectorTest {
       InstanceDirectory directory = directory(instance("corp", new Secret(SERVER_TOKEN)));
       InstanceIntrospector introspector = registryAndIntrospector(directory, Duration.ofHours(1));
       await(introspector.learnWith("corp", CALLER));
-      poll(() -> introspector.probes() >= 1 && gitlab.getAllServeEvents().size() >= 1, "a probe");
-      poll(() -> snapshot(log).stream().anyMatch(l -> l.contains("gitlab_introspection_failed")), "the failure logged");
+      Poll.until(() -> introspector.probes() >= 1 && gitlab.getAllServeEvents().size() >= 1, "a probe");
+      Poll.until(() -> snapshot(log).stream().anyMatch(l -> l.contains("gitlab_introspection_failed")), "the failure logged");
       for (String line : snapshot(log)) {
         assertFalse(line.contains(SERVER_TOKEN) || line.contains(CALLER_TOKEN), "token in log: " + line);
       }
@@ -383,7 +429,7 @@ class InstanceIntrospectorTest {
   }
 
   private static GitLabConfig instance(String name, URI url, Secret token, boolean isDefault) {
-    return new GitLabConfig(name, url, token, true, true, 4, 60, 1000, 5000, 1024 * 1024, 1, name, isDefault, "",
+    return new GitLabConfig(name, url, token, true, true, 4, 60, 10_000, 30_000, 1024 * 1024, 1, name, isDefault, "",
         false, "", List.of(), OAuthClientConfig.NONE, RateLimitConfig.DEFAULT);
   }
 
@@ -393,7 +439,7 @@ class InstanceIntrospectorTest {
 
   private InstanceIntrospector registryAndIntrospector(InstanceDirectory directory, Duration ttl) throws Exception {
     await(vertx.deployVerticle(new InstanceRegistryVerticle(directory, null)));
-    return start(new InstanceIntrospector(vertx, directory, ttl));
+    return start(new InstanceIntrospector(vertx, directory, ttl, PATIENT, clock));
   }
 
   private InstanceIntrospector start(InstanceIntrospector introspector) {
@@ -435,16 +481,6 @@ class InstanceIntrospectorTest {
   }
 
   private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  private static void poll(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + WITHIN.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("within " + WITHIN.toMillis() + " ms: expected " + what);
-      }
-      Thread.sleep(20);
-    }
+    return f.toCompletionStage().toCompletableFuture().get(Poll.DEADLINE.toSeconds(), TimeUnit.SECONDS);
   }
 }

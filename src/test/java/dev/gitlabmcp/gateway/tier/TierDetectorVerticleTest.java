@@ -29,6 +29,9 @@ import dev.gitlabmcp.gateway.gitlab.GitLabCall;
 import dev.gitlabmcp.gateway.gitlab.GitLabReply;
 import dev.gitlabmcp.gateway.gitlab.InstanceDirectory;
 import dev.gitlabmcp.gateway.gitlab.InstanceRegistryVerticle;
+import dev.gitlabmcp.gateway.testing.HeldResponses;
+import dev.gitlabmcp.gateway.testing.ManualClock;
+import dev.gitlabmcp.gateway.testing.Poll;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -51,23 +54,28 @@ class TierDetectorVerticleTest {
 
   static final String TOKEN_A = "glpat-tier-caller-a-0123456789";
   static final String TOKEN_B = "glpat-tier-caller-b-0123456789";
-  private static final DeliveryOptions WAIT = new DeliveryOptions().setSendTimeout(20_000);
+  private static final DeliveryOptions WAIT = new DeliveryOptions().setSendTimeout(60_000);
+  /** A lookup timeout no test should reach: only the timeout test itself holds GitLab's answer back. */
+  private static final Duration PATIENT = Duration.ofSeconds(30);
 
   private WireMockServer gitlab;
+  private final HeldResponses held = new HeldResponses();
+  private final ManualClock clock = new ManualClock();
   private Vertx vertx;
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   @BeforeEach
   void start() {
-    gitlab = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+    gitlab = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1")
+        .extensions(held));
     gitlab.start();
     vertx = Vertx.vertx();
     LocalCodec.register(vertx, GitLabCall.class);
     LocalCodec.register(vertx, GitLabReply.class);
     LocalCodec.register(vertx, TierQuery.class);
     LocalCodec.register(vertx, TierAnswer.class);
-    GitLabConfig cfg = new GitLabConfig("corp", URI.create(gitlab.baseUrl()), Secret.NONE, false, false, 64, 60, 1000,
-        5000, 1024 * 1024, 0, "corp", true, "", false, "", List.of(), OAuthClientConfig.NONE,
+    GitLabConfig cfg = new GitLabConfig("corp", URI.create(gitlab.baseUrl()), Secret.NONE, false, false, 64, 60,
+        10_000, 30_000, 1024 * 1024, 0, "corp", true, "", false, "", List.of(), OAuthClientConfig.NONE,
         new RateLimitConfig(10_000, 10_000, 1_000, 1_000, 10_000));
     vertx.deployVerticle(new InstanceRegistryVerticle(new InstanceDirectory(List.of(cfg)), null, Duration.ZERO))
         .await();
@@ -75,16 +83,17 @@ class TierDetectorVerticleTest {
 
   @AfterEach
   void stop() {
+    held.release();
     vertx.close().await();
     gitlab.stop();
   }
 
   private void deploy(Duration ttl, Duration timeout) {
-    vertx.deployVerticle(new TierDetectorVerticle(meters, ttl, timeout)).await();
+    vertx.deployVerticle(new TierDetectorVerticle(meters, ttl, timeout, clock)).await();
   }
 
   private void deploy() {
-    deploy(Duration.ofMinutes(5), Duration.ofMillis(1500));
+    deploy(Duration.ofMinutes(5), PATIENT);
   }
 
   private static TierQuery query(String token, TierQuery.Kind kind, String ref) {
@@ -251,15 +260,16 @@ class TierDetectorVerticleTest {
   }
 
   @Test
-  void should_reuse_an_answer_for_the_ttl_and_ask_again_after_it() throws Exception {
+  void should_reuse_an_answer_for_the_ttl_and_ask_again_after_it() {
     gitlab.stubFor(graphqlFor("acme").willReturn(json(namespace("acme", "premium", true, false))));
-    deploy(Duration.ofSeconds(1), Duration.ofMillis(1500));
+    deploy(Duration.ofMinutes(5), PATIENT);
 
     lookup("acme");
+    clock.advance(Duration.ofMinutes(5).minusMillis(1));
     lookup("acme/app");
     lookup("ACME");
     gitlab.verify(1, postRequestedFor(urlPathEqualTo("/api/graphql")));
-    Thread.sleep(1200);
+    clock.advance(Duration.ofMillis(1));
     assertEquals(Tier.PREMIUM, lookup("acme").tier());
 
     gitlab.verify(2, postRequestedFor(urlPathEqualTo("/api/graphql")));
@@ -290,13 +300,16 @@ class TierDetectorVerticleTest {
 
   @Test
   void should_share_one_gitlab_query_among_50_concurrent_lookups() {
-    gitlab.stubFor(graphqlFor("acme").willReturn(json(namespace("acme", "gold", true, true)).withFixedDelay(400)));
-    deploy(Duration.ofMinutes(5), Duration.ofSeconds(15)); // a cold WireMock on a busy machine may exceed 1.5 s
+    gitlab.stubFor(graphqlFor("acme")
+        .willReturn(json(namespace("acme", "gold", true, true)).withTransformers(HeldResponses.NAME)));
+    deploy();
 
     List<Future<TierAnswer>> all = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       all.add(ask(query(TOKEN_A, TierQuery.Kind.PROJECT, "acme/app-" + i)));
     }
+    Poll.until(() -> counter("tier.lookups", "shared") == 49, "49 lookups joining the first one's query");
+    held.release(); // GitLab answers only once every lookup has joined
     Future.all(all).await();
 
     for (Future<TierAnswer> f : all) {
@@ -308,20 +321,19 @@ class TierDetectorVerticleTest {
   }
 
   @Test
-  void should_answer_unknown_quickly_when_gitlab_is_slow_and_keep_the_late_answer() throws Exception {
-    gitlab.stubFor(graphqlFor("acme").willReturn(json(namespace("acme", "premium", true, false)).withFixedDelay(1500)));
+  void should_answer_unknown_when_gitlab_is_slower_than_the_timeout_and_keep_the_late_answer() {
+    gitlab.stubFor(graphqlFor("acme")
+        .willReturn(json(namespace("acme", "premium", true, false)).withTransformers(HeldResponses.NAME)));
     deploy(Duration.ofMinutes(5), Duration.ofMillis(300));
 
-    long t0 = System.nanoTime();
-    TierAnswer a = lookup("acme");
-    long ms = (System.nanoTime() - t0) / 1_000_000;
+    TierAnswer a = lookup("acme"); // GitLab holds its answer until after this one
 
     assertEquals(Tier.UNKNOWN, a.tier());
     assertEquals("timeout", a.source());
-    assertTrue(ms < 1000, "answered after " + ms + " ms");
     assertEquals(1, counter("tier.timeouts", "timeout"));
 
-    Thread.sleep(1800); // the query ran on and filled the cache
+    held.release();
+    Poll.until(() -> counter("tier.detections", "premium") == 1, "the query to run on and fill the cache");
     TierAnswer later = lookup("acme");
     assertEquals(Tier.PREMIUM, later.tier());
     gitlab.verify(1, postRequestedFor(urlPathEqualTo("/api/graphql")));
