@@ -164,7 +164,7 @@ public final class GatewayApp {
           }
         })
         .compose(id -> vertx.deployVerticle(new TierDetectorVerticle(metrics.registry(),
-            java.time.Duration.ofSeconds(cfg.tierCacheSeconds()), TierDetectorVerticle.DEFAULT_TIMEOUT)))
+            java.time.Duration.ofSeconds(cfg.tierCacheSeconds()), java.time.Duration.ofMillis(cfg.tierTimeoutMs()))))
         .compose(id -> cfg.instances().file() != null && cfg.instances().reloadSeconds() > 0
             ? vertx.deployVerticle(new InstancesWatcherVerticle(cfg.instances(), directory, metrics)) : Future.succeededFuture(id));
     Future<Running> started;

@@ -275,7 +275,8 @@ public final class ConfigLoader {
         i(t, Settings.TIER_CACHE_SECONDS),
         (String) t.get(Settings.LOG_FORMAT), (String) t.get(Settings.LOG_LEVEL),
         i(t, Settings.MAX_SESSIONS_PER_USER), i(t, Settings.TRUSTED_PROXY_HOPS), i(t, Settings.BODY_TIMEOUT),
-        new Secret(((String) t.get(Settings.REDIS_URL)).trim()), (String) t.get(Settings.REDIS_KEY_PREFIX));
+        new Secret(((String) t.get(Settings.REDIS_URL)).trim()), (String) t.get(Settings.REDIS_KEY_PREFIX),
+        i(t, Settings.TIER_TIMEOUT_MS));
   }
 
   private static ToolsConfig tools(Map<Setting, Object> t) {

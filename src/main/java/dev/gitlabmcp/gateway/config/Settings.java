@@ -119,6 +119,8 @@ public final class Settings {
 
   public static final Setting TIER_CACHE_SECONDS = Setting.integer("tier.cacheSeconds", "GITLAB_TIER_CACHE_SECONDS",
       300, 0, 86400, "How long a namespace's detected GitLab plan (Free, Premium, Ultimate) is reused before it is asked again (0: every call).");
+  public static final Setting TIER_TIMEOUT_MS = Setting.integer("tier.lookupTimeoutMs", "GITLAB_TIER_TIMEOUT_MS",
+      1500, 100, 60_000, "Longest wait for a namespace's plan before a paid tool goes ahead with the plan unknown.");
 
   public static final Setting REDIS_URL = Setting.secret("store.redisUrl", "REDIS_URL",
       "Redis for state shared by replicas (sessions, session events, limits): redis://[user:password@]host:port/db or "
@@ -139,7 +141,7 @@ public final class Settings {
       GITLAB_CONNECT_TIMEOUT, GITLAB_REQUEST_TIMEOUT, GITLAB_MAX_RESPONSE_BYTES, GITLAB_MAX_RETRIES,
       READ_ONLY, PERMISSION_MODE, TOOLSETS, EXTRA_TOOLS, USE_PIPELINE, USE_MILESTONE, USE_WIKI, DENIED_TOOLS_REGEX,
       ALLOWED_PROJECT_IDS, MAX_OUTPUT_CHARS,
-      TIER_CACHE_SECONDS,
+      TIER_CACHE_SECONDS, TIER_TIMEOUT_MS,
       REDIS_URL, REDIS_KEY_PREFIX,
       LOG_FORMAT, LOG_LEVEL);
 

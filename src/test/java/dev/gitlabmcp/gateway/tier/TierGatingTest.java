@@ -50,7 +50,8 @@ class TierGatingTest {
     gitlab.stubFor(get(urlPathMatching("/api/v4/groups/[^/]+/epics")).willReturn(json("[]")));
     gitlab.stubFor(get(urlPathMatching("/api/v4/projects/[^/]+/vulnerabilities")).willReturn(json("[]")));
     gitlab.stubFor(get(urlPathMatching("/api/v4/projects/[^/]+/issues")).willReturn(json("[]")));
-    gw = TestGateway.start(gitlab.baseUrl(), Map.of("tools.toolsets", "all"));
+    // A generous lookup deadline: on a loaded machine GitLab's (WireMock's) answer must never lose a race.
+    gw = TestGateway.start(gitlab.baseUrl(), Map.of("tools.toolsets", "all", "tier.lookupTimeoutMs", "30000"));
     mcp = new RawMcp(gw.mcpUrl());
     session = mcp.initialize();
   }
