@@ -1,14 +1,13 @@
 package dev.gitlabmcp.gateway.auth;
 
-import dev.gitlabmcp.gateway.Addresses;
 import dev.gitlabmcp.gateway.CallerContext;
 import dev.gitlabmcp.gateway.gitlab.Credential;
 import dev.gitlabmcp.gateway.gitlab.GitLabCall;
 import dev.gitlabmcp.gateway.gitlab.GitLabReply;
+import dev.gitlabmcp.gateway.gitlab.RegistryClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +53,7 @@ public final class IdentityVerifier {
   private final String instance;
   private final long ttlMillis;
   private final Clock clock;
-  private final DeliveryOptions delivery;
+  private final RegistryClient registry;
   private final ThreadLocal<Mac> macs;
   private final Expiring valid;
   private final Expiring invalid;
@@ -75,7 +74,7 @@ public final class IdentityVerifier {
     this.instance = instance;
     this.ttlMillis = ttlSeconds * 1000L;
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.registry = new RegistryClient(vertx, timeoutMs);
     if (hmacKey == null || hmacKey.length < 32) {
       throw new IllegalArgumentException("the token cache's HMAC key needs at least 32 bytes");
     }
@@ -158,12 +157,13 @@ public final class IdentityVerifier {
   private Future<Verdict> ask(String instanceName, Credential credential) {
     boolean job = credential.kind() == Credential.Kind.JOB_TOKEN;
     GitLabCall call = new GitLabCall(null, instanceName, HttpMethod.GET, job ? "/job" : "/user", null, credential, true);
-    return vertx.eventBus().<GitLabReply>request(Addresses.GITLAB_CALL, call, delivery)
-        .map(msg -> verdict(msg.body(), job))
-        .otherwise(err -> new Verdict(Outcome.UNAVAILABLE, null, "GitLab did not answer the token check in time"));
+    return registry.send(call).map(reply -> verdict(reply, job));
   }
 
   static Verdict verdict(GitLabReply reply, boolean job) {
+    if (reply.failure() == GitLabReply.Failure.TIMEOUT) {
+      return new Verdict(Outcome.UNAVAILABLE, null, "GitLab did not answer the token check in time");
+    }
     if (reply.failure() != null) {
       return new Verdict(Outcome.UNAVAILABLE, null, "GitLab could not be reached to check the token");
     }

@@ -1,6 +1,5 @@
 package dev.gitlabmcp.gateway.gitlab;
 
-import dev.gitlabmcp.gateway.Addresses;
 import dev.gitlabmcp.gateway.CallerContext;
 import dev.gitlabmcp.gateway.config.GitLabConfig;
 import dev.gitlabmcp.gateway.gitlab.InstanceDirectory.Info;
@@ -8,10 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -65,7 +60,7 @@ public final class InstanceIntrospector {
   private final long ttlMs;
   private final long checkEveryMs;
   private final long retryAfterFailureMs;
-  private final DeliveryOptions delivery;
+  private final RegistryClient registry;
   private final Clock clock;
   private final Map<String, Future<Info>> inFlight = new ConcurrentHashMap<>();
   private final Map<String, Long> failedAt = new ConcurrentHashMap<>();
@@ -103,7 +98,7 @@ public final class InstanceIntrospector {
     this.ttlMs = ttl.toMillis();
     this.checkEveryMs = Math.max(10, Math.min(ttlMs, MAX_CHECK_EVERY.toMillis()));
     this.retryAfterFailureMs = Math.min(ttlMs, MAX_RETRY_AFTER_FAILURE.toMillis());
-    this.delivery = new DeliveryOptions().setSendTimeout(callTimeout.toMillis());
+    this.registry = new RegistryClient(vertx, callTimeout.toMillis());
   }
 
   /**
@@ -307,18 +302,9 @@ public final class InstanceIntrospector {
 
   /** One request through the registry; a timeout or missing registry becomes a failed reply, and a slow call is cancelled. */
   private Future<GitLabReply> send(GitLabCall call) {
-    return vertx.eventBus().<GitLabReply>request(Addresses.GITLAB_CALL, call, delivery)
-        .map(Message::body)
-        .recover(err -> {
-          vertx.eventBus().send(Addresses.GITLAB_CANCEL, call.callId());
-          boolean noRegistry = err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
-          return Future.succeededFuture(GitLabReply.failed(
-              noRegistry ? GitLabReply.Failure.UNKNOWN_INSTANCE : GitLabReply.Failure.TIMEOUT,
-              noRegistry ? "the instance registry is not running"
-                  : "GitLab did not answer within " + delivery.getSendTimeout() + " ms", 0,
-              delivery.getSendTimeout()));
-        });
+    return registry.send(call);
   }
+
 
   private String callId(String instance) {
     return "introspect-" + instance + "-" + callIds.incrementAndGet();

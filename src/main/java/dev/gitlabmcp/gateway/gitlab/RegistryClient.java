@@ -33,7 +33,7 @@ public final class RegistryClient {
     } catch (RuntimeException e) {
       sent = Future.failedFuture(e); // no codec registered: this Vert.x has no registry
     }
-    return sent.map(Message::body).recover(this::failed);
+    return sent.map(Message::body).recover(err -> failed(call, err));
   }
 
   /** Resets the in-flight GitLab request of a call id; a no-op when it is not running. */
@@ -43,8 +43,11 @@ public final class RegistryClient {
     }
   }
 
-  private Future<GitLabReply> failed(Throwable err) {
+  private Future<GitLabReply> failed(GitLabCall call, Throwable err) {
     boolean noRegistry = !(err instanceof ReplyException re) || re.failureType() == ReplyFailure.NO_HANDLERS;
+    if (!noRegistry) {
+      cancel(call.callId()); // the registry is slow: stop the call nobody waits for any more
+    }
     long timeout = delivery.getSendTimeout();
     return Future.succeededFuture(GitLabReply.failed(
         noRegistry ? GitLabReply.Failure.UNKNOWN_INSTANCE : GitLabReply.Failure.TIMEOUT,

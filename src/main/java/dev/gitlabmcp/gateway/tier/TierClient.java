@@ -1,15 +1,13 @@
 package dev.gitlabmcp.gateway.tier;
 
-import dev.gitlabmcp.gateway.Addresses;
 import dev.gitlabmcp.gateway.gitlab.Credential;
 import dev.gitlabmcp.gateway.gitlab.GitLabCall;
 import dev.gitlabmcp.gateway.gitlab.GitLabReply;
+import dev.gitlabmcp.gateway.gitlab.RegistryClient;
 import dev.gitlabmcp.gateway.gitlab.InstanceIntrospector;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -46,12 +44,12 @@ final class TierClient {
       "hasQualityManagementFeature", "hasIssuableHealthStatusFeature"};
 
   private final Vertx vertx;
-  private final DeliveryOptions delivery;
+  private final RegistryClient registry;
   private final AtomicLong callIds = new AtomicLong();
 
   TierClient(Vertx vertx, long callTimeoutMs) {
     this.vertx = vertx;
-    this.delivery = new DeliveryOptions().setSendTimeout(callTimeoutMs);
+    this.registry = new RegistryClient(vertx, callTimeoutMs);
   }
 
   /** The top-level namespace of a numeric project, group or namespace id; null when GitLab would not say. */
@@ -150,16 +148,11 @@ final class TierClient {
     return send(new GitLabCall(callId(), instance, HttpMethod.GET, path, null, credential, true));
   }
 
-  /** One request through the registry; no answer in time becomes a failed reply, and the slow call is cancelled. */
+  /** One request through the registry; a timeout or missing registry becomes a failed reply, and a slow call is cancelled. */
   private Future<GitLabReply> send(GitLabCall call) {
-    return vertx.eventBus().<GitLabReply>request(Addresses.GITLAB_CALL, call, delivery)
-        .map(Message::body)
-        .recover(err -> {
-          vertx.eventBus().send(Addresses.GITLAB_CANCEL, call.callId());
-          return Future.succeededFuture(GitLabReply.failed(GitLabReply.Failure.TIMEOUT,
-              "no answer within " + delivery.getSendTimeout() + " ms", 0, delivery.getSendTimeout()));
-        });
+    return registry.send(call);
   }
+
 
   private String callId() {
     return "tier-" + callIds.incrementAndGet();
