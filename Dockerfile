@@ -11,8 +11,9 @@ COPY src ./src
 RUN --mount=type=cache,target=/root/.m2 mvn -B -q -DskipTests package
 
 FROM eclipse-temurin:17-jre
-RUN groupadd --system gateway \
- && useradd --system --gid gateway --home-dir /app --no-create-home --shell /usr/sbin/nologin gateway
+# A fixed numeric id, so Kubernetes' runAsNonRoot can verify it (docs/kubernetes/deployment.yaml).
+RUN groupadd --system --gid 10001 gateway \
+ && useradd --system --uid 10001 --gid gateway --home-dir /app --no-create-home --shell /usr/sbin/nologin gateway
 WORKDIR /app
 COPY --from=build /src/target/gitlab-mcp-gateway.jar /app/gitlab-mcp-gateway.jar
 # The defaults, read from the working directory; mount your own file over it to change them.
@@ -26,7 +27,7 @@ RUN java -XX:ArchiveClassesAtExit=/app/gateway.jsa -jar /app/gitlab-mcp-gateway.
       --gitlab-url http://127.0.0.1:9 >/dev/null 2>&1 & pid=$!; \
     for i in $(seq 1 150); do (exec 3<>/dev/tcp/127.0.0.1/3999) 2>/dev/null && break; sleep 0.2; done; \
     kill $pid; wait $pid || true; test -s /app/gateway.jsa
-USER gateway
+USER 10001:10001
 
 # 0.0.0.0 so the published port is reachable. Not loopback: a server-side GitLab token then needs
 # MCP_AUTH_TOKEN, and clients that use a name other than localhost need MCP_ALLOWED_HOSTS or MCP_SERVER_URL.
