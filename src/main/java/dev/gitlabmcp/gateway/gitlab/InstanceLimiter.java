@@ -39,8 +39,6 @@ final class InstanceLimiter {
   static final double LOW_REMAINING_RATIO = 0.05;
   /** Remaining below this counts as low when GitLab sends no RateLimit-Limit. */
   static final long LOW_REMAINING_WITHOUT_LIMIT = 10;
-  /** The fraction of a token kept above the burst while calls wait (see {@link #refill}). */
-  private static final double CARRY = 0.999;
   /** Never promise a retry further out than this. */
   static final int MAX_RETRY_HINT_SECONDS = 3600;
 
@@ -104,9 +102,8 @@ final class InstanceLimiter {
   private final Ticker ticker;
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
   private final CredentialPaces paces = new CredentialPaces(this::evicted);
+  private final TokenBucket bucket;
   private RateLimitConfig config;
-  private double tokens;
-  private long lastRefillNanos;
   private int active;
   /** Calls parked in credential paces. */
   private int parked;
@@ -117,10 +114,14 @@ final class InstanceLimiter {
   private boolean closed;
 
   InstanceLimiter(Ticker ticker, RateLimitConfig config) {
+    this(ticker, config, TokenBucket.local(config, ticker.nanoTime()));
+  }
+
+  /** @param bucket the instance's request rate (in memory, or shared by replicas) */
+  InstanceLimiter(Ticker ticker, RateLimitConfig config, TokenBucket bucket) {
     this.ticker = ticker;
     this.config = config;
-    this.tokens = config.burst();
-    this.lastRefillNanos = ticker.nanoTime();
+    this.bucket = bucket;
   }
 
   /**
@@ -135,10 +136,9 @@ final class InstanceLimiter {
       return Future.failedFuture(new Rejected(Reason.CLOSED, 0));
     }
     long now = ticker.nanoTime();
-    refill(now);
     Pace pace = paces.find(credentialKey, now);
     boolean mustPark = pace != null && (!pace.parked.isEmpty() || !pace.canGo(now));
-    if (!mustPark && queue.isEmpty() && canAdmit()) {
+    if (!mustPark && queue.isEmpty() && active < config.maxConcurrent() && bucket.tryTake(now, false)) {
       if (pace != null) {
         pace.went(now);
       }
@@ -182,9 +182,8 @@ final class InstanceLimiter {
 
   /** New limits for new admissions; the tokens saved up so far stay, within the new burst. */
   void reconfigure(RateLimitConfig next) {
-    refill(ticker.nanoTime());
+    bucket.reconfigure(next, ticker.nanoTime());
     config = next;
-    tokens = Math.min(tokens, next.burst());
     drain();
   }
 
@@ -270,8 +269,7 @@ final class InstanceLimiter {
   }
 
   double tokens() {
-    refill(ticker.nanoTime());
-    return Math.min(tokens, config.burst());
+    return bucket.tokens(ticker.nanoTime());
   }
 
   /** Credentials GitLab's answers slow down right now. */
@@ -299,12 +297,8 @@ final class InstanceLimiter {
     return queue.size() + parked;
   }
 
-  private boolean canAdmit() {
-    return active < config.maxConcurrent() && tokens >= 1;
-  }
-
+  /** Counts an admission whose token was taken. */
   private Permit admit(long enqueuedNanos, long now) {
-    tokens -= 1;
     active++;
     return new Permit(now, now - enqueuedNanos);
   }
@@ -316,17 +310,16 @@ final class InstanceLimiter {
       return;
     }
     long now = ticker.nanoTime();
-    refill(now);
     List<Waiter> admitted = new ArrayList<>();
     List<Permit> permits = new ArrayList<>();
-    while (!queue.isEmpty() && canAdmit()) {
+    while (!queue.isEmpty() && active < config.maxConcurrent() && bucket.tryTake(now, true)) {
       Waiter w = queue.pollFirst();
       ticker.cancelTimer(w.timeoutTimer);
       admitted.add(w);
       permits.add(admit(w.enqueuedNanos, now));
     }
     if (!queue.isEmpty() && active < config.maxConcurrent()) {
-      long delayMs = Math.max(1, (long) Math.ceil(nanosUntilNextToken() / 1e6));
+      long delayMs = Math.max(1, (long) Math.ceil(bucket.nanosUntilNext(now) / 1e6));
       wakeTimer = ticker.setTimer(delayMs, () -> {
         wakeTimer = -1;
         drain();
@@ -447,27 +440,13 @@ final class InstanceLimiter {
     return -1;
   }
 
-  private void refill(long now) {
-    long from = lastRefillNanos;
-    lastRefillNanos = now;
-    // While calls wait, a timer firing late must not cost them: keep the fraction of a token the
-    // cap would cut off (never a whole one, so never more than the burst at once).
-    double slack = queue.isEmpty() ? 0 : CARRY;
-    tokens = Math.min(config.burst() + slack, tokens + (now - from) / 1e9 * config.requestsPerSecond());
-  }
-
-  private long nanosUntilNextToken() {
-    return (long) (Math.max(0, 1 - tokens) / config.requestsPerSecond() * 1e9);
-  }
-
   /**
    * A fair guess at when a new call would get through: after its credential's slow-down lets it go
    * (when it has one), and after the instance queue ahead of it drains.
    */
   private int retryAfterSeconds(Pace pace, long now) {
-    refill(now);
     int position = queue.size() + 1;
-    double tokenWaitS = Math.max(0, position - tokens) / config.requestsPerSecond();
+    double tokenWaitS = Math.max(0, position - bucket.tokens(now)) / config.requestsPerSecond();
     // Each round of maxConcurrent calls holds the slots for about the average call duration
     // (a second until one has been measured).
     double holdS = avgHoldMs > 0 ? avgHoldMs / 1000 : 1;

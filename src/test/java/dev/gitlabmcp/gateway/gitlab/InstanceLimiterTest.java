@@ -69,6 +69,39 @@ class InstanceLimiterTest {
   }
 
   @Test
+  void should_take_its_rate_from_the_token_bucket_it_is_given() {
+    boolean[] open = {false};
+    TokenBucket shared = new TokenBucket() {
+      @Override
+      public boolean tryTake(long nowNanos, boolean callsWaiting) {
+        return open[0];
+      }
+
+      @Override
+      public long nanosUntilNext(long nowNanos) {
+        return 100_000_000L;
+      }
+
+      @Override
+      public double tokens(long nowNanos) {
+        return open[0] ? 1 : 0;
+      }
+
+      @Override
+      public void reconfigure(RateLimitConfig next, long nowNanos) {
+      }
+    };
+    InstanceLimiter l = new InstanceLimiter(clock, limits(1000, 1000, 10, 10, 5000), shared);
+
+    Future<Permit> call = l.acquire("a", ALICE);
+    clock.advance(100);
+    assertFalse(call.isComplete(), "the shared bucket has no token for it yet");
+    open[0] = true;
+
+    assertAdmittedAfter(100, call, "admitted when the limiter next asks the bucket");
+  }
+
+  @Test
   void should_refuse_at_once_with_no_queue() {
     InstanceLimiter l = limiter(limits(100, 100, 1, 0, 5000));
     l.acquire("a", ALICE);
