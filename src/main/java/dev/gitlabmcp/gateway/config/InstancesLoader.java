@@ -41,7 +41,7 @@ public final class InstancesLoader {
       "connectTimeoutMs", "requestTimeoutMs", "maxResponseBytes", "maxRetries", "caFile", "insecureSkipVerify", "proxy",
       "noProxy");
   private static final Set<String> RATE_KEYS = Set.of("requestsPerSecond", "burst", "maxConcurrent", "queueSize",
-      "queueTimeoutMs");
+      "queueTimeoutMs", "maxResponseBytesInFlight");
 
   /** Where the instances came from, for logs and `config check`. */
   public enum Source { FILE, ENV, LEGACY_URL }
@@ -271,7 +271,9 @@ public final class InstancesLoader {
     return new RateLimitConfig(rps, (int) burst,
         (int) num(r, "maxConcurrent", d.maxConcurrent(), 1, 100_000, at, problems),
         (int) num(r, "queueSize", d.queueSize(), 0, 1_000_000, at, problems),
-        (int) num(r, "queueTimeoutMs", d.queueTimeoutMs(), 0, 600_000, at, problems));
+        (int) num(r, "queueTimeoutMs", d.queueTimeoutMs(), 0, 600_000, at, problems),
+        num(r, "maxResponseBytesInFlight", d.maxResponseBytesInFlight(), 1024, 64L * 1024 * 1024 * 1024, at,
+            problems));
   }
 
   private static String trim(double d) {

@@ -91,7 +91,7 @@ public final class Settings {
   public static final Setting GITLAB_REQUEST_TIMEOUT = Setting.integer("gitlab.requestTimeoutMs", "GITLAB_REQUEST_TIMEOUT_MS",
       30_000, 100, 600_000, "Time allowed for one GitLab request, response body included, in milliseconds.");
   public static final Setting GITLAB_MAX_RESPONSE_BYTES = Setting.integer("gitlab.maxResponseBytes", "GITLAB_MAX_RESPONSE_BYTES",
-      16L * 1024 * 1024, 1024, 512L * 1024 * 1024, "Largest GitLab response body read; larger ends the call with a clear error.");
+      8L * 1024 * 1024, 1024, 512L * 1024 * 1024, "Largest GitLab response body read; larger ends the call with a clear error.");
   public static final Setting GITLAB_MAX_RETRIES = Setting.integer("gitlab.maxRetries", "GITLAB_MAX_RETRIES",
       2, 0, 10, "Retries of an idempotent GitLab request on 429/502/503/504 or a reset connection.");
 

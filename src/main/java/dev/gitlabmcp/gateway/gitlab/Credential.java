@@ -1,10 +1,19 @@
 package dev.gitlabmcp.gateway.gitlab;
 
 import dev.gitlabmcp.gateway.config.Secret;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.Objects;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
-/** How a GitLab request is authenticated. */
-public record Credential(Kind kind, Secret secret) {
+/**
+ * How a GitLab request is authenticated. Immutable, compared by kind and value like a record; a class
+ * only so that it can keep its {@link #fingerprint()} once computed.
+ */
+public final class Credential {
 
   public enum Kind {
     /** No credential: public data only. */
@@ -19,10 +28,20 @@ public record Credential(Kind kind, Secret secret) {
 
   public static final Credential ANONYMOUS = new Credential(Kind.NONE, Secret.NONE);
 
-  public Credential {
-    Objects.requireNonNull(kind, "kind");
-    secret = secret == null ? Secret.NONE : secret;
-    if (kind != Kind.NONE && !secret.isSet()) {
+  /** The fingerprint of every anonymous call: GitLab counts them by address, and they share the gateway's. */
+  static final String ANONYMOUS_FINGERPRINT = "anonymous";
+
+  /** Per process, never stored: a fingerprint means nothing outside this process and reveals nothing. */
+  private static final SecretKeySpec FINGERPRINT_KEY = fingerprintKey();
+
+  private final Kind kind;
+  private final Secret secret;
+  private volatile String fingerprint;
+
+  public Credential(Kind kind, Secret secret) {
+    this.kind = Objects.requireNonNull(kind, "kind");
+    this.secret = secret == null ? Secret.NONE : secret;
+    if (kind != Kind.NONE && !this.secret.isSet()) {
       throw new IllegalArgumentException("a " + kind + " credential needs a value");
     }
   }
@@ -31,8 +50,64 @@ public record Credential(Kind kind, Secret secret) {
     return token.isSet() ? new Credential(Kind.PRIVATE_TOKEN, token) : ANONYMOUS;
   }
 
+  public Kind kind() {
+    return kind;
+  }
+
+  public Secret secret() {
+    return secret;
+  }
+
+  /**
+   * A short stand-in for this credential, for keying per-caller state (GitLab-derived slow-downs)
+   * without keeping tokens as keys: HMAC-SHA-256 under a random per-process key, 128 bits, base64url.
+   * Equal credentials have equal fingerprints; computed once per object.
+   */
+  public String fingerprint() {
+    String f = fingerprint;
+    if (f == null) {
+      f = kind == Kind.NONE ? ANONYMOUS_FINGERPRINT : hmac(kind.name() + ':' + secret.reveal());
+      fingerprint = f;
+    }
+    return f;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Credential c && kind == c.kind && secret.equals(c.secret);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * kind.hashCode() + secret.hashCode();
+  }
+
   @Override
   public String toString() {
     return "Credential[" + kind + "]";
+  }
+
+  private static String hmac(String value) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(FINGERPRINT_KEY);
+      byte[] full = mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(full, 16));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
+  }
+
+  /** Also loads the MAC provider here, when the class loads, rather than on an event loop's first call. */
+  private static SecretKeySpec fingerprintKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    SecretKeySpec spec = new SecretKeySpec(key, "HmacSHA256");
+    try {
+      Mac.getInstance("HmacSHA256").init(spec);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
+    return spec;
   }
 }

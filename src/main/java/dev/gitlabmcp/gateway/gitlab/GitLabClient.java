@@ -36,13 +36,14 @@ public final class GitLabClient {
   static final long MAX_RETRY_AFTER_MS = 10_000;
   public static final String USER_AGENT = "gitlab-mcp-gateway/" + Version.VERSION;
 
-  private final Vertx vertx;
   private final GitLabConfig config;
   private final HttpClientAgent http;
   private final Map<String, HttpClientRequest> inFlight = new HashMap<>();
   private final java.util.Set<String> cancelled = new java.util.HashSet<>();
   private final Map<String, Runnable> retryWaits = new HashMap<>();
   private final Observer observer;
+  private final ResponseBudget budget;
+  private final Ticker ticker;
 
   /**
    * What the registry learns from each attempt, on the client's event loop: every HTTP answer
@@ -52,7 +53,8 @@ public final class GitLabClient {
     Observer NONE = new Observer() {
     };
 
-    default void answered(GitLabReply reply) {
+    /** An answer to this call (its credential says whose GitLab budget it spent). */
+    default void answered(GitLabCall call, GitLabReply reply) {
     }
 
     default void retrying() {
@@ -64,10 +66,19 @@ public final class GitLabClient {
   }
 
   public GitLabClient(Vertx vertx, GitLabConfig config, Observer observer) {
-    this.vertx = vertx;
+    this(vertx, config, observer, ResponseBudget.unlimited(), Ticker.of(vertx));
+  }
+
+  /**
+   * @param budget the instance's in-flight response bytes, shared by its clients (old and new on reload)
+   * @param ticker time and the timers between retries
+   */
+  GitLabClient(Vertx vertx, GitLabConfig config, Observer observer, ResponseBudget budget, Ticker ticker) {
     this.config = config;
     this.http = GitLabClientFactory.create(vertx, config);
     this.observer = observer == null ? Observer.NONE : observer;
+    this.budget = budget;
+    this.ticker = ticker;
   }
 
   public GitLabConfig config() {
@@ -75,14 +86,17 @@ public final class GitLabClient {
   }
 
   public Future<GitLabReply> send(GitLabCall call) {
-    long start = System.nanoTime();
+    long start = ticker.nanoTime();
     long deadline = start + config.requestTimeoutMs() * 1_000_000L;
     Promise<GitLabReply> result = Promise.promise();
     if (call.callId() != null) {
       inFlight.put(call.callId(), null); // known from now on, so an early cancel is not lost
     }
-    attempt(call, 1, start, deadline, result);
+    Charge charge = new Charge();
+    attempt(call, 1, start, deadline, result, charge);
     return result.future().onComplete(ar -> {
+      // The body is handed over in this same event-loop turn: the registry replies with it next.
+      charge.releaseAll();
       if (call.callId() != null) {
         inFlight.remove(call.callId());
         cancelled.remove(call.callId());
@@ -118,8 +132,9 @@ public final class GitLabClient {
     return http.close();
   }
 
-  private void attempt(GitLabCall call, int n, long start, long deadline, Promise<GitLabReply> result) {
-    long remainingMs = (deadline - System.nanoTime()) / 1_000_000L;
+  private void attempt(GitLabCall call, int n, long start, long deadline, Promise<GitLabReply> result,
+                       Charge charge) {
+    long remainingMs = (deadline - ticker.nanoTime()) / 1_000_000L;
     if (call.callId() != null && cancelled.contains(call.callId())) {
       result.complete(GitLabReply.failed(GitLabReply.Failure.CANCELLED, "the request was cancelled", n - 1, ms(start)));
       return;
@@ -150,45 +165,46 @@ public final class GitLabClient {
           }
           return call.body() == null ? req.send() : req.send(call.body());
         })
-        .compose(this::readLimited)
+        .compose(resp -> readLimited(resp, charge))
         .onComplete(ar -> {
           if (ar.succeeded()) {
             GitLabReply reply = ar.result().withTiming(n, ms(start));
-            observer.answered(reply);
+            observer.answered(call, reply);
             long delay = retryDelay(call, reply, n, deadline);
             if (delay >= 0) {
               LOG.debug("gitlab_retry instance={} call=\"{}\" status={} attempt={} delayMs={}", config.name(), call,
                   reply.status(), n, delay);
-              waitThenRetry(call, Math.max(1, delay), n, start, deadline, result);
+              charge.releaseAll(); // this answer is dropped
+              waitThenRetry(call, Math.max(1, delay), n, start, deadline, result, charge);
             } else {
               result.complete(reply);
             }
           } else {
-            onTransportFailure(call, n, start, deadline, result, ar.cause());
+            onTransportFailure(call, n, start, deadline, result, ar.cause(), charge);
           }
         });
   }
 
   /** Waits before the next attempt; a cancel during the wait ends the call at once. */
   private void waitThenRetry(GitLabCall call, long delay, int n, long start, long deadline,
-                             Promise<GitLabReply> result) {
+                             Promise<GitLabReply> result, Charge charge) {
     observer.retrying();
-    long timer = vertx.setTimer(delay, t -> {
+    long timer = ticker.setTimer(delay, () -> {
       if (call.callId() != null) {
         retryWaits.remove(call.callId());
       }
-      attempt(call, n + 1, start, deadline, result);
+      attempt(call, n + 1, start, deadline, result, charge);
     });
     if (call.callId() != null) {
       retryWaits.put(call.callId(), () -> {
-        vertx.cancelTimer(timer);
+        ticker.cancelTimer(timer);
         result.tryComplete(GitLabReply.failed(GitLabReply.Failure.CANCELLED, "the request was cancelled", n, ms(start)));
       });
     }
   }
 
   private void onTransportFailure(GitLabCall call, int n, long start, long deadline, Promise<GitLabReply> result,
-                                  Throwable cause) {
+                                  Throwable cause, Charge charge) {
     if (call.callId() != null && cancelled.contains(call.callId())) {
       result.complete(GitLabReply.failed(GitLabReply.Failure.CANCELLED, "the request was cancelled", n, ms(start)));
       return;
@@ -198,7 +214,16 @@ public final class GitLabClient {
           "GitLab's response is larger than the " + config.maxResponseBytes() + "-byte limit", n, ms(start)));
       return;
     }
-    boolean timedOut = System.nanoTime() >= deadline || isTimeout(cause);
+    if (cause instanceof OverBudget) {
+      LOG.info("gitlab_response_budget_exceeded instance={} call=\"{}\" limitBytes={}", config.name(), call,
+          budget.limit());
+      result.complete(GitLabReply.failed(GitLabReply.Failure.BUSY, "GitLab instance " + config.label()
+          + " is busy: the answers being read from it already fill its " + budget.limit()
+          + "-byte budget; retry in 1 s", n, ms(start)));
+      return;
+    }
+    charge.releaseAll(); // a retry reads a new body
+    boolean timedOut = ticker.nanoTime() >= deadline || isTimeout(cause);
     if (timedOut) {
       result.complete(timeout(n, start));
       return;
@@ -206,10 +231,10 @@ public final class GitLabClient {
     // A request that failed on the connection may not have reached GitLab; retry only what is safe twice.
     if (call.idempotent() && n <= config.maxRetries()) {
       long delay = backoff(n);
-      if (System.nanoTime() + delay * 1_000_000L < deadline) {
+      if (ticker.nanoTime() + delay * 1_000_000L < deadline) {
         LOG.debug("gitlab_retry instance={} call=\"{}\" error={} attempt={}", config.name(), call,
             cause.getClass().getSimpleName(), n);
-        waitThenRetry(call, delay, n, start, deadline, result);
+        waitThenRetry(call, delay, n, start, deadline, result, charge);
         return;
       }
     }
@@ -237,7 +262,7 @@ public final class GitLabClient {
         // An HTTP-date Retry-After is rare from GitLab; the backoff stands.
       }
     }
-    if (delay > MAX_RETRY_AFTER_MS || System.nanoTime() + delay * 1_000_000L >= deadline) {
+    if (delay > MAX_RETRY_AFTER_MS || ticker.nanoTime() + delay * 1_000_000L >= deadline) {
       return -1;
     }
     return delay;
@@ -249,14 +274,17 @@ public final class GitLabClient {
     return base + ThreadLocalRandom.current().nextLong(base / 2 + 1);
   }
 
-  private Future<GitLabReply> readLimited(HttpClientResponse resp) {
+  /** Reads the body within maxResponseBytes, charging the instance's in-flight budget as chunks arrive. */
+  private Future<GitLabReply> readLimited(HttpClientResponse resp, Charge charge) {
     Promise<GitLabReply> p = Promise.promise();
     Buffer body = Buffer.buffer();
     long limit = config.maxResponseBytes();
     resp.handler(chunk -> {
-      if (body.length() + chunk.length() > limit) {
+      RuntimeException refusal = body.length() + chunk.length() > limit ? new TooLarge()
+          : !charge.take(chunk.length()) ? new OverBudget() : null;
+      if (refusal != null) {
         resp.handler(null);
-        p.tryFail(new TooLarge()); // before reset(): the reset fires the exception handler too
+        p.tryFail(refusal); // before reset(): the reset fires the exception handler too
         resp.request().reset();
       } else {
         body.appendBuffer(chunk);
@@ -305,13 +333,38 @@ public final class GitLabClient {
     return "connection closed";
   }
 
-  private static long ms(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1_000_000L;
+  private long ms(long startNanos) {
+    return (ticker.nanoTime() - startNanos) / 1_000_000L;
+  }
+
+  /** What one call holds of the instance's in-flight budget. */
+  private final class Charge {
+    private long bytes;
+
+    boolean take(long n) {
+      if (!budget.charge(n, bytes)) {
+        return false;
+      }
+      bytes += n;
+      return true;
+    }
+
+    void releaseAll() {
+      budget.release(bytes);
+      bytes = 0;
+    }
   }
 
   private static final class TooLarge extends RuntimeException {
     TooLarge() {
       super("response too large", null, false, false);
+    }
+  }
+
+  /** The instance's answers in flight would go beyond rateLimit.maxResponseBytesInFlight. */
+  private static final class OverBudget extends RuntimeException {
+    OverBudget() {
+      super("response budget exceeded", null, false, false);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.gitlabmcp.gateway.gitlab;
 
 import java.util.ArrayDeque;
+import java.util.function.LongSupplier;
 
 /**
  * How one GitLab instance has been doing, from its most recent outcomes (real calls and background
@@ -59,13 +60,28 @@ final class InstanceHealth {
   private record Sample(Outcome outcome, long atMillis) {
   }
 
+  private final LongSupplier epochMillis;
   private final ArrayDeque<Sample> window = new ArrayDeque<>();
   private int unreachableInARow;
   private volatile Status status = Status.HEALTHY;
   private String lastError;
 
+  InstanceHealth() {
+    this(System::currentTimeMillis);
+  }
+
+  /** @param epochMillis the clock outcomes are dated by (tests drive it) */
+  InstanceHealth(LongSupplier epochMillis) {
+    this.epochMillis = epochMillis;
+  }
+
   void record(Outcome outcome, String error) {
-    record(outcome, error, System.currentTimeMillis());
+    record(outcome, error, epochMillis.getAsLong());
+  }
+
+  /** Re-evaluates at the clock's current time. */
+  Status evaluate() {
+    return evaluate(epochMillis.getAsLong());
   }
 
   void record(Outcome outcome, String error, long nowMillis) {

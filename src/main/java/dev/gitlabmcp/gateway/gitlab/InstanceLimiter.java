@@ -1,26 +1,33 @@
 package dev.gitlabmcp.gateway.gitlab;
 
 import dev.gitlabmcp.gateway.config.RateLimitConfig;
+import dev.gitlabmcp.gateway.gitlab.CredentialPaces.Pace;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
 /**
- * Admission control for one GitLab instance: a token bucket (requestsPerSecond, burst) and a
- * concurrency limit (maxConcurrent), with a bounded FIFO queue (queueSize) whose waiters give up
- * after queueTimeoutMs. A call needs a token and a slot; it keeps the slot until it releases its
- * {@link Permit}.
+ * Admission control for one GitLab instance, in two stages.
  *
- * <p>GitLab's own budget slows it further: when a response says RateLimit-Remaining is low, what is
- * left is spread evenly until RateLimit-Reset; at zero (or on a 429) admissions pause until then.
- * Either lasts at most {@link #MAX_THROTTLE_MS}, so a wrong clock or header cannot stall an instance.
+ * <ol>
+ *   <li>GitLab's own budget, per credential ({@link CredentialPaces}): when an answer to a caller says
+ *   RateLimit-Remaining is low, what is left is spread evenly over that caller's calls until
+ *   RateLimit-Reset; at zero (or on a 429) that caller's calls wait until then. Other callers are not
+ *   slowed: GitLab counts its limits per user. A slow-down lasts at most {@link #MAX_THROTTLE_MS}, so a
+ *   wrong clock or header cannot stall anyone for longer.</li>
+ *   <li>The operator's limit for the whole instance: a token bucket (requestsPerSecond, burst) and a
+ *   concurrency limit (maxConcurrent), with a FIFO queue. A call needs a token and a slot; it keeps the
+ *   slot until it releases its {@link Permit}.</li>
+ * </ol>
+ *
+ * <p>Calls waiting in either stage count against queueSize and give up after queueTimeoutMs.
  *
  * <p>Confined to the registry's event loop: plain fields, no locks. Gauges read them from the scrape
- * thread without synchronization; a value a moment old is fine for a gauge.
+ * thread without synchronization; a value a moment old is fine for a gauge. Time comes from the
+ * {@link Ticker}, so tests drive it.
  */
 final class InstanceLimiter {
 
@@ -32,8 +39,6 @@ final class InstanceLimiter {
   static final double LOW_REMAINING_RATIO = 0.05;
   /** Remaining below this counts as low when GitLab sends no RateLimit-Limit. */
   static final long LOW_REMAINING_WITHOUT_LIMIT = 10;
-  /** The fraction of a token kept above the burst while calls wait (see {@link #refill}). */
-  private static final double CARRY = 0.999;
   /** Never promise a retry further out than this. */
   static final int MAX_RETRY_HINT_SECONDS = 3600;
 
@@ -63,7 +68,7 @@ final class InstanceLimiter {
       this.waitedNanos = waitedNanos;
     }
 
-    /** How long the call waited in the queue (0 when admitted at once). */
+    /** How long the call waited (0 when admitted at once). */
     long waitedNanos() {
       return waitedNanos;
     }
@@ -74,17 +79,19 @@ final class InstanceLimiter {
       }
       released = true;
       active--;
-      double heldMs = (System.nanoTime() - admittedNanos) / 1e6;
+      double heldMs = (ticker.nanoTime() - admittedNanos) / 1e6;
       avgHoldMs = avgHoldMs == 0 ? heldMs : 0.8 * avgHoldMs + 0.2 * heldMs;
       drain();
     }
   }
 
-  private static final class Waiter {
+  /** A waiting call: parked in its credential's {@link Pace}, or in the instance queue (pace null). */
+  static final class Waiter {
     final String callId;
     final long enqueuedNanos;
     final Promise<Permit> promise = Promise.promise();
     long timeoutTimer = -1;
+    Pace pace;
 
     Waiter(String callId, long enqueuedNanos) {
       this.callId = callId;
@@ -92,106 +99,128 @@ final class InstanceLimiter {
     }
   }
 
-  private final Vertx vertx;
+  private final Ticker ticker;
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+  private final CredentialPaces paces = new CredentialPaces(this::evicted);
+  private final TokenBucket bucket;
   private RateLimitConfig config;
-  private double tokens;
-  private long lastRefillNanos;
   private int active;
-  /** While nanoTime is before this, tokens refill at throttleRate (0: paused) with no burst. 0: not throttled. */
-  private long throttleUntilNanos;
-  private double throttleRate;
+  /** Calls parked in credential paces. */
+  private int parked;
   private long wakeTimer = -1;
   private long rejectedQueueFull;
   private long rejectedQueueTimeout;
   private double avgHoldMs;
   private boolean closed;
 
-  InstanceLimiter(Vertx vertx, RateLimitConfig config) {
-    this.vertx = vertx;
+  InstanceLimiter(Ticker ticker, RateLimitConfig config) {
+    this(ticker, config, TokenBucket.local(config, ticker.nanoTime()));
+  }
+
+  /** @param bucket the instance's request rate (in memory, or shared by replicas) */
+  InstanceLimiter(Ticker ticker, RateLimitConfig config, TokenBucket bucket) {
+    this.ticker = ticker;
     this.config = config;
-    this.tokens = config.burst();
-    this.lastRefillNanos = System.nanoTime();
+    this.bucket = bucket;
   }
 
   /**
-   * Admits the call now, or queues it until a token and a slot are free. Fails with {@link Rejected}:
-   * at once when the queue is full, after queueTimeoutMs when the wait is too long, at once on
-   * {@link #cancel} or {@link #close}.
+   * Admits the call now, or queues it until its credential may go on and a token and a slot are free.
+   * Fails with {@link Rejected}: at once when the queue is full, after queueTimeoutMs when the wait is
+   * too long, at once on {@link #cancel} or {@link #close}.
+   *
+   * @param credentialKey whose GitLab budget the call spends ({@link Credential#fingerprint()})
    */
-  Future<Permit> acquire(String callId) {
+  Future<Permit> acquire(String callId, String credentialKey) {
     if (closed) {
       return Future.failedFuture(new Rejected(Reason.CLOSED, 0));
     }
-    long now = System.nanoTime();
-    refill(now);
-    if (queue.isEmpty() && canAdmit()) {
+    long now = ticker.nanoTime();
+    Pace pace = paces.find(credentialKey, now);
+    boolean mustPark = pace != null && (!pace.parked.isEmpty() || !pace.canGo(now));
+    if (!mustPark && queue.isEmpty() && active < config.maxConcurrent() && bucket.tryTake(now, false)) {
+      if (pace != null) {
+        pace.went(now);
+      }
       return Future.succeededFuture(admit(now, now));
     }
-    if (queue.size() >= config.queueSize()) {
+    if (waiting() >= config.queueSize()) {
       rejectedQueueFull++;
-      return Future.failedFuture(new Rejected(Reason.QUEUE_FULL, retryAfterSeconds(queue.size() + 1)));
+      return Future.failedFuture(new Rejected(Reason.QUEUE_FULL, retryAfterSeconds(pace, now)));
     }
     Waiter w = new Waiter(callId, now);
-    w.timeoutTimer = vertx.setTimer(Math.max(1, config.queueTimeoutMs()), t -> timedOut(w));
-    queue.addLast(w);
-    drain();
+    w.timeoutTimer = ticker.setTimer(Math.max(1, config.queueTimeoutMs()), () -> timedOut(w));
+    if (mustPark) {
+      w.pace = pace;
+      pace.parked.addLast(w);
+      parked++;
+      scheduleRelease(pace);
+    } else {
+      if (pace != null) {
+        pace.went(now);
+      }
+      queue.addLast(w);
+      drain();
+    }
     return w.promise.future();
   }
 
-  /** Takes a queued call out of the queue; true if it was waiting there (it then fails as CANCELLED). */
+  /** Takes a waiting call out; true if it was waiting here (it then fails as CANCELLED). */
   boolean cancel(String callId) {
     if (callId == null) {
       return false;
     }
-    for (Iterator<Waiter> it = queue.iterator(); it.hasNext(); ) {
-      Waiter w = it.next();
-      if (callId.equals(w.callId)) {
-        it.remove();
-        vertx.cancelTimer(w.timeoutTimer);
-        w.promise.fail(new Rejected(Reason.CANCELLED, 0));
-        drain(); // the head may have changed
-        return true;
-      }
+    Waiter w = find(callId);
+    if (w == null) {
+      return false;
     }
-    return false;
+    unlink(w);
+    w.promise.fail(new Rejected(Reason.CANCELLED, 0));
+    drain(); // the head may have changed
+    return true;
   }
 
   /** New limits for new admissions; the tokens saved up so far stay, within the new burst. */
   void reconfigure(RateLimitConfig next) {
-    refill(System.nanoTime());
+    bucket.reconfigure(next, ticker.nanoTime());
     config = next;
-    tokens = Math.min(tokens, next.burst());
     drain();
   }
 
-  /** Refuses every queued and future call (the instance was removed); admitted calls finish normally. */
+  /** Refuses every waiting and future call (the instance was removed); admitted calls finish normally. */
   void close() {
     closed = true;
     cancelWake();
     List<Waiter> waiting = new ArrayList<>(queue);
     queue.clear();
+    for (Pace p : paces.all()) {
+      ticker.cancelTimer(p.wakeTimer);
+      waiting.addAll(p.parked);
+      p.parked.clear();
+    }
+    paces.clear();
+    parked = 0;
     for (Waiter w : waiting) {
-      vertx.cancelTimer(w.timeoutTimer);
+      ticker.cancelTimer(w.timeoutTimer);
       w.promise.fail(new Rejected(Reason.CLOSED, 0));
     }
   }
 
   /**
-   * Learns from a GitLab response: a 429 pauses admissions for its Retry-After (or until
+   * Learns from a GitLab answer to this credential: a 429 holds its calls for Retry-After (or until
    * RateLimit-Reset); a low RateLimit-Remaining spreads what is left evenly until RateLimit-Reset.
    */
-  void observe(GitLabReply reply) {
-    if (reply.failure() != null) {
+  void observe(String credentialKey, GitLabReply reply) {
+    if (reply.failure() != null || closed) {
       return;
     }
-    long nowMs = System.currentTimeMillis();
+    long nowMs = ticker.epochMillis();
     Long reset = number(reply.header("ratelimit-reset"));
     long untilResetMs = reset == null ? -1 : reset * 1000 - nowMs;
     if (reply.status() == 429) {
       Long retryAfter = number(reply.header("retry-after"));
       long pauseMs = retryAfter != null ? retryAfter * 1000 : untilResetMs > 0 ? untilResetMs : SHORT_PAUSE_MS;
-      throttle(0, pauseMs);
+      slow(credentialKey, 0, pauseMs);
       return;
     }
     Long remaining = number(reply.header("ratelimit-remaining"));
@@ -207,31 +236,28 @@ final class InstanceLimiter {
     if (reset != null && untilResetMs <= 0) {
       return; // GitLab's window has already turned over
     }
-    throttle(Math.max(0, remaining), reset == null ? SHORT_PAUSE_MS : untilResetMs);
+    slow(credentialKey, Math.max(0, remaining), reset == null ? SHORT_PAUSE_MS : untilResetMs);
   }
 
   /**
-   * For windowMs (at most {@link #MAX_THROTTLE_MS}) admits no more than {@code remaining} calls,
-   * evenly spaced; with nothing remaining, admits none until the window ends.
+   * For windowMs (at most {@link #MAX_THROTTLE_MS}) lets no more than {@code remaining} of this
+   * credential's calls through, evenly spaced; with nothing remaining, none until the window ends.
    */
-  void throttle(long remaining, long windowMs) {
-    long window = Math.min(Math.max(windowMs, 1), MAX_THROTTLE_MS);
-    long now = System.nanoTime();
-    refill(now);
-    if (throttleUntilNanos == 0) {
-      tokens = Math.min(tokens, 0); // entering the slowdown: the next call waits its share of the window
+  void slow(String credentialKey, long remaining, long windowMs) {
+    if (closed) {
+      return;
     }
-    throttleRate = remaining / (window / 1000.0);
-    throttleUntilNanos = now + window * 1_000_000L;
-    drain();
+    Pace p = paces.slow(credentialKey, remaining, windowMs, ticker.nanoTime());
+    scheduleRelease(p);
   }
 
   int active() {
     return active;
   }
 
+  /** Calls waiting, for their credential or for the instance. */
   int queued() {
-    return queue.size();
+    return waiting();
   }
 
   long rejectedQueueFull() {
@@ -243,13 +269,22 @@ final class InstanceLimiter {
   }
 
   double tokens() {
-    refill(System.nanoTime());
-    return Math.min(tokens, config.burst());
+    return bucket.tokens(ticker.nanoTime());
   }
 
-  /** True while GitLab's RateLimit headers slow this instance down. */
+  /** Credentials GitLab's answers slow down right now. */
+  int throttledCredentials() {
+    return paces.slowed(ticker.nanoTime());
+  }
+
+  /** True while GitLab's answers slow down at least one credential on this instance. */
   boolean throttled() {
-    return throttleUntilNanos != 0 && System.nanoTime() < throttleUntilNanos;
+    return throttledCredentials() > 0;
+  }
+
+  /** Credentials the limiter keeps a slow-down for (bounded by {@link CredentialPaces#MAX_ENTRIES}). */
+  int trackedCredentials() {
+    return paces.size();
   }
 
   RateLimitConfig config() {
@@ -258,12 +293,12 @@ final class InstanceLimiter {
 
   // ---- internals
 
-  private boolean canAdmit() {
-    return active < config.maxConcurrent() && tokens >= 1;
+  private int waiting() {
+    return queue.size() + parked;
   }
 
+  /** Counts an admission whose token was taken. */
   private Permit admit(long enqueuedNanos, long now) {
-    tokens -= 1;
     active++;
     return new Permit(now, now - enqueuedNanos);
   }
@@ -274,19 +309,18 @@ final class InstanceLimiter {
     if (closed) {
       return;
     }
-    long now = System.nanoTime();
-    refill(now);
+    long now = ticker.nanoTime();
     List<Waiter> admitted = new ArrayList<>();
     List<Permit> permits = new ArrayList<>();
-    while (!queue.isEmpty() && canAdmit()) {
+    while (!queue.isEmpty() && active < config.maxConcurrent() && bucket.tryTake(now, true)) {
       Waiter w = queue.pollFirst();
-      vertx.cancelTimer(w.timeoutTimer);
+      ticker.cancelTimer(w.timeoutTimer);
       admitted.add(w);
       permits.add(admit(w.enqueuedNanos, now));
     }
     if (!queue.isEmpty() && active < config.maxConcurrent()) {
-      long delayMs = Math.max(1, (long) Math.ceil(nanosUntilNextToken(now) / 1e6));
-      wakeTimer = vertx.setTimer(delayMs, t -> {
+      long delayMs = Math.max(1, (long) Math.ceil(bucket.nanosUntilNext(now) / 1e6));
+      wakeTimer = ticker.setTimer(delayMs, () -> {
         wakeTimer = -1;
         drain();
       });
@@ -297,76 +331,133 @@ final class InstanceLimiter {
     }
   }
 
+  /** Moves the credential's parked calls on to the instance queue as its pace allows, then sleeps. */
+  private void releaseParked(Pace p) {
+    p.wakeTimer = -1;
+    long now = ticker.nanoTime();
+    while (!p.parked.isEmpty() && p.canGo(now)) {
+      p.went(now);
+      Waiter w = p.parked.pollFirst();
+      w.pace = null;
+      parked--;
+      queue.addLast(w);
+    }
+    scheduleRelease(p);
+    paces.forgetIfIdle(p, now);
+    drain();
+  }
+
+  private void scheduleRelease(Pace p) {
+    if (p.wakeTimer >= 0) {
+      ticker.cancelTimer(p.wakeTimer);
+      p.wakeTimer = -1;
+    }
+    if (!p.parked.isEmpty()) {
+      long delayMs = Math.max(1, (long) Math.ceil(p.nanosUntilNext(ticker.nanoTime()) / 1e6));
+      p.wakeTimer = ticker.setTimer(delayMs, () -> releaseParked(p));
+    }
+  }
+
+  /** Too many credentials slowed at once: the least recently slowed one's calls go on (fail open). */
+  private void evicted(Pace p) {
+    ticker.cancelTimer(p.wakeTimer);
+    p.wakeTimer = -1;
+    for (Waiter w : p.parked) {
+      w.pace = null;
+      parked--;
+      queue.addLast(w);
+    }
+    p.parked.clear();
+    drain();
+  }
+
   private void cancelWake() {
     if (wakeTimer >= 0) {
-      vertx.cancelTimer(wakeTimer);
+      ticker.cancelTimer(wakeTimer);
       wakeTimer = -1;
     }
   }
 
   private void timedOut(Waiter w) {
-    if (queue.remove(w)) {
-      rejectedQueueTimeout++;
-      w.promise.fail(new Rejected(Reason.QUEUE_TIMEOUT, retryAfterSeconds(queue.size() + 1)));
-      drain();
+    Pace pace = w.pace;
+    int place = pace == null ? 0 : indexOf(pace.parked, w) + 1;
+    if (!unlink(w)) {
+      return;
     }
+    rejectedQueueTimeout++;
+    long now = ticker.nanoTime();
+    int hint = pace == null ? retryAfterSeconds(null, now)
+        : Math.max(retryAfterSeconds(null, now), hintSeconds(pace.secondsUntil(place, now)));
+    w.promise.fail(new Rejected(Reason.QUEUE_TIMEOUT, hint));
+    drain();
   }
 
-  private void refill(long now) {
-    long from = lastRefillNanos;
-    lastRefillNanos = now;
-    // While calls wait, a timer firing late must not cost them: keep the fraction of a token the
-    // cap would cut off (never a whole one, so never more than the burst at once).
-    double slack = queue.isEmpty() ? 0 : CARRY;
-    if (throttleUntilNanos != 0) {
-      long throttledEnd = Math.min(now, throttleUntilNanos);
-      tokens = Math.min(1 + slack,
-          tokens + (throttledEnd - from) / 1e9 * Math.min(throttleRate, config.requestsPerSecond()));
-      if (now < throttleUntilNanos) {
-        return;
+  /** Takes the waiter out of where it waits; false when it no longer waits. */
+  private boolean unlink(Waiter w) {
+    ticker.cancelTimer(w.timeoutTimer);
+    if (w.pace != null) {
+      Pace p = w.pace;
+      w.pace = null;
+      if (!p.parked.remove(w)) {
+        return false;
       }
-      from = throttleUntilNanos;
-      throttleUntilNanos = 0;
+      parked--;
+      if (p.parked.isEmpty()) {
+        scheduleRelease(p);
+        paces.forgetIfIdle(p, ticker.nanoTime());
+      }
+      return true;
     }
-    tokens = Math.min(config.burst() + slack, tokens + (now - from) / 1e9 * config.requestsPerSecond());
+    return queue.remove(w);
   }
 
-  private double effectiveRate() {
-    return throttleUntilNanos != 0 ? Math.min(throttleRate, config.requestsPerSecond()) : config.requestsPerSecond();
+  private Waiter find(String callId) {
+    for (Waiter w : queue) {
+      if (callId.equals(w.callId)) {
+        return w;
+      }
+    }
+    if (parked == 0) {
+      return null;
+    }
+    for (Pace p : paces.all()) {
+      for (Waiter w : p.parked) {
+        if (callId.equals(w.callId)) {
+          return w;
+        }
+      }
+    }
+    return null;
   }
 
-  private long nanosUntilNextToken(long now) {
-    double missing = Math.max(0, 1 - tokens);
-    double rate = effectiveRate();
-    if (throttleUntilNanos != 0) {
-      long untilEnd = throttleUntilNanos - now;
-      // Paused, or the throttled rate would take longer than the throttle lasts: wake when it ends.
-      return rate <= 0 ? untilEnd : Math.min(untilEnd, (long) (missing / rate * 1e9));
+  private static int indexOf(ArrayDeque<Waiter> deque, Waiter w) {
+    int i = 0;
+    for (Iterator<Waiter> it = deque.iterator(); it.hasNext(); i++) {
+      if (it.next() == w) {
+        return i;
+      }
     }
-    return (long) (missing / rate * 1e9);
+    return -1;
   }
 
-  /** A fair guess at when the call at this queue position would get through. */
-  private int retryAfterSeconds(int position) {
-    long now = System.nanoTime();
-    refill(now);
-    double needed = Math.max(0, position - tokens);
-    double tokenWaitS;
-    if (throttleUntilNanos != 0) {
-      double throttleLeftS = (throttleUntilNanos - now) / 1e9;
-      double atThrottleRate = throttleRate <= 0 ? Double.POSITIVE_INFINITY : needed / throttleRate;
-      tokenWaitS = atThrottleRate <= throttleLeftS ? atThrottleRate
-          : throttleLeftS + Math.max(0, needed - throttleRate * throttleLeftS) / config.requestsPerSecond();
-    } else {
-      tokenWaitS = needed / config.requestsPerSecond();
-    }
+  /**
+   * A fair guess at when a new call would get through: after its credential's slow-down lets it go
+   * (when it has one), and after the instance queue ahead of it drains.
+   */
+  private int retryAfterSeconds(Pace pace, long now) {
+    int position = queue.size() + 1;
+    double tokenWaitS = Math.max(0, position - bucket.tokens(now)) / config.requestsPerSecond();
     // Each round of maxConcurrent calls holds the slots for about the average call duration
     // (a second until one has been measured).
     double holdS = avgHoldMs > 0 ? avgHoldMs / 1000 : 1;
     double slotWaitS = active >= config.maxConcurrent()
         ? Math.ceil((double) position / config.maxConcurrent()) * holdS : 0;
-    double s = Math.ceil(Math.max(tokenWaitS, slotWaitS));
-    return (int) Math.min(MAX_RETRY_HINT_SECONDS, Math.max(1, s));
+    double paceS = pace == null ? 0 : pace.secondsUntil(pace.parked.size() + 1, now);
+    return hintSeconds(Math.max(paceS, Math.max(tokenWaitS, slotWaitS)));
+  }
+
+  private static int hintSeconds(double seconds) {
+    return (int) Math.min(MAX_RETRY_HINT_SECONDS, Math.max(1, Math.ceil(seconds)));
   }
 
   private static Long number(String header) {

@@ -49,6 +49,8 @@ public final class InstanceRegistryVerticle extends VerticleBase {
   private final InstanceDirectory directory;
   private final GatewayMetrics metrics;
   private final long probeIntervalMs;
+  /** Null until start() when not given: the system clock and this verticle's Vert.x timers. */
+  private Ticker ticker;
   private final Map<String, Instance> instances = new LinkedHashMap<>();
   /** Names removed by a reload, so their callers learn why rather than "not configured". */
   private final Set<String> removed = new HashSet<>();
@@ -69,6 +71,13 @@ public final class InstanceRegistryVerticle extends VerticleBase {
 
   /** @param probeInterval how often idle instances are probed (tests shorten it; zero: never) */
   public InstanceRegistryVerticle(InstanceDirectory directory, GatewayMetrics metrics, Duration probeInterval) {
+    this(directory, metrics, probeInterval, null);
+  }
+
+  /** @param ticker time and timers for the limiters, health and retry waits (tests drive it); null: the system's */
+  InstanceRegistryVerticle(InstanceDirectory directory, GatewayMetrics metrics, Duration probeInterval,
+                           Ticker ticker) {
+    this.ticker = ticker;
     this.initial = List.copyOf(directory.all());
     this.directory = directory;
     this.metrics = metrics;
@@ -77,6 +86,9 @@ public final class InstanceRegistryVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    if (ticker == null) {
+      ticker = Ticker.of(vertx);
+    }
     for (GitLabConfig cfg : initial) {
       add(cfg);
     }
@@ -115,7 +127,7 @@ public final class InstanceRegistryVerticle extends VerticleBase {
           : "GitLab instance '" + call.instance() + "' is not configured", 0, 0));
       return;
     }
-    inst.limiter.acquire(call.callId()).onComplete(ar -> {
+    inst.limiter.acquire(call.callId(), call.credential().fingerprint()).onComplete(ar -> {
       if (ar.succeeded()) {
         send(inst, call, ar.result()).onSuccess(msg::reply);
       } else {
@@ -130,7 +142,7 @@ public final class InstanceRegistryVerticle extends VerticleBase {
     }
     Upstream upstream = inst.upstream;
     upstream.inFlight++;
-    long start = System.nanoTime();
+    long start = ticker.nanoTime();
     return upstream.client.send(call)
         .recover(err -> {
           // send() completes its promise with a reply for every known failure; this is a bug guard.
@@ -142,7 +154,7 @@ public final class InstanceRegistryVerticle extends VerticleBase {
         .onSuccess(reply -> {
           permit.release();
           upstream.done();
-          inst.outcome(reply, System.nanoTime() - start);
+          inst.outcome(reply, ticker.nanoTime() - start);
         });
   }
 
@@ -253,7 +265,7 @@ public final class InstanceRegistryVerticle extends VerticleBase {
   // ---- health
 
   private void probeAll() {
-    long now = System.currentTimeMillis();
+    long now = ticker.epochMillis();
     for (Instance inst : instances.values()) {
       inst.health.evaluate(now);
       if (now - inst.lastCallMillis >= probeIntervalMs) {
@@ -297,7 +309,7 @@ public final class InstanceRegistryVerticle extends VerticleBase {
   // ---- status
 
   private void onStatus(Message<Object> msg) {
-    long now = System.currentTimeMillis();
+    long now = ticker.epochMillis();
     JsonObject all = new JsonObject();
     for (Instance inst : instances.values()) {
       InstanceLimiter l = inst.limiter;
@@ -310,7 +322,9 @@ public final class InstanceRegistryVerticle extends VerticleBase {
               .put("queued", l.queued())
               .put("rejected", l.rejectedQueueFull() + l.rejectedQueueTimeout())
               .put("tokens", Math.floor(l.tokens() * 100) / 100)
-              .put("throttled", l.throttled()));
+              .put("throttled", l.throttled())
+              .put("throttledCredentials", l.throttledCredentials())
+              .put("responseBytesInFlight", inst.budget.used()));
       if (inst.health.lastError() != null) {
         o.put("lastError", inst.health.lastError());
       }
@@ -360,7 +374,8 @@ public final class InstanceRegistryVerticle extends VerticleBase {
     Upstream upstream;
     final List<Upstream> draining = new ArrayList<>();
     final InstanceLimiter limiter;
-    final InstanceHealth health = new InstanceHealth();
+    final ResponseBudget budget;
+    final InstanceHealth health = new InstanceHealth(ticker::epochMillis);
     final GitLabInstanceMeters meters;
     boolean probing;
     /** When a real call last finished; the probe leaves instances alone that real calls speak for. */
@@ -368,8 +383,9 @@ public final class InstanceRegistryVerticle extends VerticleBase {
 
     Instance(GitLabConfig config) {
       this.config = config;
-      this.upstream = new Upstream(new GitLabClient(vertx, config, this));
-      this.limiter = new InstanceLimiter(vertx, config.rateLimit());
+      this.budget = new ResponseBudget(config.rateLimit().maxResponseBytesInFlight());
+      this.upstream = new Upstream(client(config));
+      this.limiter = new InstanceLimiter(ticker, config.rateLimit());
       this.meters = metrics == null ? null : metrics.gitlabInstance(config.name(), limiter::active, limiter::queued,
           () -> health.status().gauge);
     }
@@ -377,7 +393,7 @@ public final class InstanceRegistryVerticle extends VerticleBase {
     void reconfigure(GitLabConfig next) {
       if (!clientSettings(config).equals(clientSettings(next))) {
         Upstream old = upstream;
-        upstream = new Upstream(new GitLabClient(vertx, next, this));
+        upstream = new Upstream(client(next));
         draining.add(old);
         old.drain();
         LOG.info("gitlab_instance_client_replaced name={} url={} draining={}", next.name(), next.baseUrl(),
@@ -385,12 +401,17 @@ public final class InstanceRegistryVerticle extends VerticleBase {
       }
       if (!config.rateLimit().equals(next.rateLimit())) {
         limiter.reconfigure(next.rateLimit());
+        budget.limit(next.rateLimit().maxResponseBytesInFlight());
       }
       config = next;
     }
 
+    private GitLabClient client(GitLabConfig cfg) {
+      return new GitLabClient(vertx, cfg, this, budget, ticker);
+    }
+
     void outcome(GitLabReply reply, long nanos) {
-      lastCallMillis = System.currentTimeMillis();
+      lastCallMillis = ticker.epochMillis();
       health.record(Outcome.of(reply), describe(reply));
       if (meters == null) {
         return;
@@ -418,8 +439,8 @@ public final class InstanceRegistryVerticle extends VerticleBase {
     }
 
     @Override
-    public void answered(GitLabReply reply) {
-      limiter.observe(reply);
+    public void answered(GitLabCall call, GitLabReply reply) {
+      limiter.observe(call.credential().fingerprint(), reply);
     }
 
     @Override

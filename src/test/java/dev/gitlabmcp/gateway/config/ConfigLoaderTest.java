@@ -85,7 +85,7 @@ class ConfigLoaderTest {
     assertEquals(60, g.keepAliveSeconds());
     assertEquals(5000, g.connectTimeoutMs());
     assertEquals(30_000, g.requestTimeoutMs());
-    assertEquals(16L * 1024 * 1024, g.maxResponseBytes());
+    assertEquals(8L * 1024 * 1024, g.maxResponseBytes());
     assertEquals(2, g.maxRetries());
 
     assertEquals(null, loaded.file());

@@ -60,6 +60,22 @@ class InstanceHealthTest {
   }
 
   @Test
+  void should_date_outcomes_by_its_clock() {
+    long[] clock = {now};
+    InstanceHealth timed = new InstanceHealth(() -> clock[0]);
+    for (int i = 0; i < InstanceHealth.DOWN_AFTER; i++) {
+      timed.record(Outcome.UNREACHABLE, "refused");
+    }
+    assertEquals(Status.DOWN, timed.evaluate());
+
+    clock[0] += InstanceHealth.MAX_AGE_MS;
+    assertEquals(Status.DOWN, timed.evaluate(), "not older than the window age yet");
+    clock[0] += 1;
+
+    assertEquals(Status.HEALTHY, timed.evaluate());
+  }
+
+  @Test
   void should_ignore_outcomes_that_say_nothing_about_GitLab() {
     assertNull(Outcome.of(GitLabReply.failed(Failure.CANCELLED, "x", 0, 0)));
     assertNull(Outcome.of(GitLabReply.failed(Failure.BUSY, "x", 0, 0)));

@@ -7,22 +7,25 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static dev.gitlabmcp.gateway.gitlab.RegistryFixture.instance;
 import static dev.gitlabmcp.gateway.gitlab.RegistryFixture.limits;
-import static dev.gitlabmcp.gateway.gitlab.RegistryFixture.msSince;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.gitlabmcp.gateway.config.RateLimitConfig;
+import dev.gitlabmcp.gateway.config.Secret;
 import dev.gitlabmcp.gateway.gitlab.GitLabReply.Failure;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,7 +40,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The per-instance limiter as callers see it through the registry: the rate it holds, the slots it
- * never exceeds, and the immediate "busy" answers when it cannot take more.
+ * never exceeds, the immediate "busy" answers when it cannot take more, GitLab's slow-downs kept to
+ * the caller they were meant for, and the cap on answers held in memory. Time is the test's
+ * {@link ManualTicker}: nothing here measures the wall clock.
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 @ExtendWith(VertxExtension.class)
@@ -46,8 +51,11 @@ class InstanceRegistryLimitsTest {
 
   private static final String USER = "/api/v4/user";
   private static final Pattern BUSY = Pattern.compile("GitLab instance Corp GitLab is busy; retry in (\\d+) s");
+  private static final Credential ALICE = RegistryFixture.CREDENTIAL;
+  private static final Credential BOB = Credential.privateToken(new Secret("glpat-bob-registry-test-98765"));
 
   private static WireMockServer gitlab;
+  private final ManualTicker clock = new ManualTicker();
 
   @BeforeAll
   static void startGitLab() {
@@ -71,32 +79,45 @@ class InstanceRegistryLimitsTest {
         .withHeader("Content-Type", "application/json").withBody("{\"id\":1}").withFixedDelay(delayMs)));
   }
 
+  /** GitLab says the caller's budget is down to {@code remaining} of 1000 until {@code resetInS} seconds from now. */
+  private void answerLowBudget(String pathAndQuery, int remaining, int resetInS) {
+    gitlab.stubFor(get(urlEqualTo(USER + pathAndQuery)).atPriority(1).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/json").withBody("{\"id\":1}")
+        .withHeader("RateLimit-Limit", "1000").withHeader("RateLimit-Remaining", String.valueOf(remaining))
+        .withHeader("RateLimit-Reset", String.valueOf(clock.epochMillis() / 1000 + resetInS))));
+  }
+
+  /** Moves the clock in steps of stepMs and checks that each step, not a millisecond sooner, starts one queued call. */
+  private void assertOneStartsPerStep(RegistryFixture registry, int steps, long stepMs) {
+    int queued = registry.limiter("corp").getInteger("queued");
+    for (int step = 1; step <= steps; step++) {
+      clock.advance(stepMs - 1);
+      assertEquals(queued - step + 1, registry.limiter("corp").getInteger("queued"), "before step " + step);
+      clock.advance(1);
+      assertEquals(queued - step, registry.limiter("corp").getInteger("queued"), "after step " + step);
+    }
+  }
+
+  private static int sent(String pathAndQuery) {
+    return gitlab.findAll(getRequestedFor(urlEqualTo(USER + pathAndQuery))).size();
+  }
+
   @Test
-  void should_hold_the_configured_rate_within_10_percent(Vertx vertx) {
+  void should_start_calls_at_the_configured_rate(Vertx vertx) throws Exception {
     answer(0);
-    RegistryFixture registry = RegistryFixture.deploy(vertx,
+    RegistryFixture registry = RegistryFixture.deploy(vertx, clock,
         instance("corp", gitlab.baseUrl(), limits(20, 1, 50, 200, 20_000)));
-    List<Long> done = Collections.synchronizedList(new ArrayList<>());
     List<Future<GitLabReply>> calls = new ArrayList<>();
-    long start = System.nanoTime();
-
-    for (int i = 0; i < 100; i++) {
-      calls.add(registry.call("corp", "/user?n=" + i).onSuccess(r -> done.add(System.nanoTime())));
+    for (int i = 0; i < 10; i++) {
+      calls.add(registry.call("corp", "/user?n=" + i));
     }
+    registry.awaitStatus("corp", s -> s.getJsonObject("limiter").getInteger("queued") == 9, 5000);
+
+    assertOneStartsPerStep(registry, 9, 50); // one token every 50 ms
+
     Future.all(calls).await();
-
-    for (Future<GitLabReply> c : calls) {
-      assertEquals(200, c.result().status(), String.valueOf(c.result().failureDetail()));
-    }
-    List<Long> sorted = new ArrayList<>(done);
-    Collections.sort(sorted);
-    // The steady part: from the 11th completion to the last, 89 intervals.
-    double seconds = (sorted.get(99) - sorted.get(10)) / 1e9;
-    double rate = 89 / seconds;
-    System.out.printf("limiter rate: %.2f/s over %.2f s (configured 20/s), total %d ms%n", rate, seconds,
-        msSince(start));
-    assertTrue(rate >= 18 && rate <= 22, "measured " + rate + " calls/s, configured 20");
-    gitlab.verify(100, getRequestedFor(urlPathEqualTo(USER)));
+    calls.forEach(c -> assertEquals(200, c.result().status(), String.valueOf(c.result().failureDetail())));
+    gitlab.verify(10, getRequestedFor(urlPathEqualTo(USER)));
   }
 
   @Test
@@ -126,22 +147,20 @@ class InstanceRegistryLimitsTest {
   @Test
   void should_answer_busy_at_once_when_the_queue_is_full(Vertx vertx) throws Exception {
     answer(800);
-    RegistryFixture registry = RegistryFixture.deploy(vertx,
+    RegistryFixture registry = RegistryFixture.deploy(vertx, clock,
         instance("corp", "Corp GitLab", gitlab.baseUrl(), limits(1000, 1000, 1, 2, 10_000), 2));
     List<Future<GitLabReply>> admitted = List.of(registry.call("corp", "/user?n=1"), registry.call("corp", "/user?n=2"),
         registry.call("corp", "/user?n=3"));
     registry.awaitStatus("corp", s -> s.getJsonObject("limiter").getInteger("queued") == 2, 5000);
 
-    long start = System.nanoTime();
+    // The clock stands still: the refusal cannot come from a queue timeout, only from the full queue.
     GitLabReply refused = registry.call("corp", "/user?n=4").await();
-    long elapsed = msSince(start);
 
     assertEquals(Failure.BUSY, refused.failure());
     Matcher m = BUSY.matcher(refused.failureDetail());
     assertTrue(m.matches(), refused.failureDetail());
     assertTrue(Integer.parseInt(m.group(1)) >= 1, refused.failureDetail());
-    assertTrue(elapsed < 500, "refused after " + elapsed + " ms");
-    JsonObject limiter = registry.status().getJsonObject("corp").getJsonObject("limiter");
+    JsonObject limiter = registry.limiter("corp");
     assertEquals(1, limiter.getInteger("active"));
     assertEquals(2, limiter.getInteger("queued"));
     assertEquals(1, limiter.getLong("rejected"));
@@ -151,19 +170,22 @@ class InstanceRegistryLimitsTest {
   }
 
   @Test
-  void should_answer_busy_when_the_queue_wait_times_out(Vertx vertx) {
+  void should_answer_busy_when_the_queue_wait_times_out(Vertx vertx) throws Exception {
     answer(1500);
-    RegistryFixture registry = RegistryFixture.deploy(vertx,
+    RegistryFixture registry = RegistryFixture.deploy(vertx, clock,
         instance("corp", "Corp GitLab", gitlab.baseUrl(), limits(1000, 1000, 1, 10, 500), 2));
     Future<GitLabReply> first = registry.call("corp", "/user?n=1");
+    Future<GitLabReply> second = registry.call("corp", "/user?n=2");
+    registry.awaitStatus("corp", s -> s.getJsonObject("limiter").getInteger("queued") == 1, 5000);
 
-    long start = System.nanoTime();
-    GitLabReply second = registry.call("corp", "/user?n=2").await();
-    long elapsed = msSince(start);
+    clock.advance(499);
+    assertEquals(1, registry.limiter("corp").getInteger("queued"), "still waiting 1 ms before the timeout");
+    assertFalse(second.isComplete());
+    clock.advance(1);
 
-    assertEquals(Failure.BUSY, second.failure());
-    assertTrue(BUSY.matcher(second.failureDetail()).matches(), second.failureDetail());
-    assertTrue(elapsed >= 450 && elapsed < 1500, "refused after " + elapsed + " ms, queue timeout 500");
+    GitLabReply refused = second.await();
+    assertEquals(Failure.BUSY, refused.failure());
+    assertTrue(BUSY.matcher(refused.failureDetail()).matches(), refused.failureDetail());
     assertEquals(200, first.await().status());
     gitlab.verify(0, getRequestedFor(urlEqualTo(USER + "?n=2")));
   }
@@ -171,74 +193,119 @@ class InstanceRegistryLimitsTest {
   @Test
   void should_take_a_cancelled_call_out_of_the_queue_at_once(Vertx vertx) throws Exception {
     answer(1500);
-    RegistryFixture registry = RegistryFixture.deploy(vertx,
+    RegistryFixture registry = RegistryFixture.deploy(vertx, clock,
         instance("corp", gitlab.baseUrl(), limits(1000, 1000, 1, 10, 10_000)));
     Future<GitLabReply> first = registry.call("corp", "/user?n=1", "s1/1");
     Future<GitLabReply> queued = registry.call("corp", "/user?n=2", "s1/2");
     registry.awaitStatus("corp", s -> s.getJsonObject("limiter").getInteger("queued") == 1, 5000);
 
-    long start = System.nanoTime();
     registry.cancel("s1/2");
     GitLabReply cancelled = queued.await();
 
+    // The clock stood still and the first call still holds the only slot: only the cancel explains this.
+    assertFalse(first.isComplete());
     assertEquals(Failure.CANCELLED, cancelled.failure());
-    assertTrue(msSince(start) < 500, "cancelled after " + msSince(start) + " ms");
-    assertEquals(0, registry.status().getJsonObject("corp").getJsonObject("limiter").getInteger("queued"));
+    assertEquals(0, registry.limiter("corp").getInteger("queued"));
     assertEquals(200, first.await().status());
     gitlab.verify(0, getRequestedFor(urlEqualTo(USER + "?n=2")));
   }
 
   @Test
-  void should_pause_until_RateLimit_Reset_when_GitLab_says_the_budget_is_spent(Vertx vertx) {
+  void should_pause_only_the_caller_whose_budget_GitLab_says_is_spent(Vertx vertx) throws Exception {
     answer(0);
-    RegistryFixture registry = RegistryFixture.deploy(vertx,
+    answerLowBudget("?n=1", 0, 3);
+    RegistryFixture registry = RegistryFixture.deploy(vertx, clock,
         instance("corp", gitlab.baseUrl(), limits(100, 100, 10, 10, 10_000)));
-    assertEquals(200, registry.call("corp", "/user?n=0").await().status()); // connected and warm
-    long resetEpoch = System.currentTimeMillis() / 1000 + 3;
-    gitlab.stubFor(get(urlEqualTo(USER + "?n=1")).willReturn(aResponse().withStatus(200)
-        .withHeader("Content-Type", "application/json").withBody("{\"id\":1}")
-        .withHeader("RateLimit-Limit", "600").withHeader("RateLimit-Remaining", "0")
-        .withHeader("RateLimit-Reset", String.valueOf(resetEpoch))));
+    assertEquals(200, registry.call("corp", "/user?n=1", null, ALICE).await().status());
+    JsonObject limiter = registry.limiter("corp");
+    assertTrue(limiter.getBoolean("throttled"));
+    assertEquals(1, limiter.getInteger("throttledCredentials"));
 
-    GitLabReply first = registry.call("corp", "/user?n=1").await();
-    long expectedPauseMs = resetEpoch * 1000 - System.currentTimeMillis();
-    long start = System.nanoTime();
-    assertTrue(registry.status().getJsonObject("corp").getJsonObject("limiter").getBoolean("throttled"));
-    GitLabReply second = registry.call("corp", "/user?n=2").await();
-    long paused = msSince(start);
+    Future<GitLabReply> alice = registry.call("corp", "/user?n=2", null, ALICE);
+    GitLabReply bob = registry.call("corp", "/user?n=3", null, BOB).await(5, TimeUnit.SECONDS);
 
-    assertEquals(200, first.status());
-    assertEquals(200, second.status());
-    System.out.printf("paused %d ms, RateLimit-Reset was %d ms away%n", paused, expectedPauseMs);
-    assertTrue(paused >= 0.8 * expectedPauseMs, "paused " + paused + " ms, reset was " + expectedPauseMs + " ms away");
-    assertTrue(paused < expectedPauseMs + 1500, "paused " + paused + " ms, reset was " + expectedPauseMs + " ms away");
+    assertEquals(200, bob.status(), "Bob's GitLab budget is his own: he does not wait for Alice's reset");
+    assertFalse(alice.isComplete());
+    assertEquals(1, registry.limiter("corp").getInteger("queued"));
+    clock.advance(2999);
+    assertEquals(1, registry.limiter("corp").getInteger("queued"), "Alice waits until RateLimit-Reset");
+    clock.advance(1);
+    assertEquals(200, alice.await().status());
+    assertEquals(1, sent("?n=2"));
   }
 
   @Test
-  void should_spread_a_low_remaining_budget_until_RateLimit_Reset(Vertx vertx) {
-    // 20 of 1000 left (2%), 2 s to the reset: at most 10 calls a second, the first after 100 ms.
-    long resetAtMs = System.currentTimeMillis() + 2000;
-    gitlab.stubFor(get(urlPathEqualTo(USER)).willReturn(aResponse().withStatus(200)
-        .withHeader("Content-Type", "application/json").withBody("{\"id\":1}")
-        .withHeader("RateLimit-Limit", "1000").withHeader("RateLimit-Remaining", "20")
-        .withHeader("RateLimit-Reset", String.valueOf((resetAtMs + 999) / 1000))));
-    RegistryFixture registry = RegistryFixture.deploy(vertx,
+  void should_spread_a_callers_low_remaining_budget_until_RateLimit_Reset(Vertx vertx) throws Exception {
+    // 20 of 1000 left (2%), 2 s to the reset: 10 calls a second for Alice, one every 100 ms.
+    answer(0);
+    answerLowBudget("?n=0", 20, 2);
+    RegistryFixture registry = RegistryFixture.deploy(vertx, clock,
         instance("corp", gitlab.baseUrl(), limits(1000, 1000, 50, 50, 10_000)));
-    registry.call("corp", "/user?n=0").await();
+    registry.call("corp", "/user?n=0", null, ALICE).await();
 
-    long start = System.nanoTime();
     List<Future<GitLabReply>> calls = new ArrayList<>();
     for (int i = 1; i <= 5; i++) {
-      calls.add(registry.call("corp", "/user?n=" + i));
+      calls.add(registry.call("corp", "/user?n=" + i, null, ALICE));
     }
-    Future.all(calls).await();
-    long elapsed = msSince(start);
+    registry.awaitStatus("corp", s -> s.getJsonObject("limiter").getInteger("queued") == 5, 5000);
+    assertOneStartsPerStep(registry, 5, 100);
 
-    // Unthrottled, five calls take a few ms; spread at <= 10/s they take about 500 ms.
-    assertTrue(elapsed >= 300, "5 calls took " + elapsed + " ms");
-    assertTrue(elapsed < 3000, "5 calls took " + elapsed + " ms");
+    Future.all(calls).await();
+    calls.forEach(c -> assertEquals(200, c.result().status()));
     JsonObject corp = registry.status().getJsonObject("corp");
     assertEquals("healthy", corp.getString("status"));
     assertNull(corp.getString("lastError"));
+  }
+
+  // ---- answers held in memory
+
+  /** A GitLab whose /api/v4/user?slow sends half its body, then the rest once {@code finish} completes. */
+  private static HttpServer halfThenRest(Vertx vertx, int halfBytes, Future<Void> finish) {
+    String half = "x".repeat(halfBytes);
+    return vertx.createHttpServer().requestHandler(req -> {
+      req.response().setChunked(true).putHeader("Content-Type", "application/json");
+      if (req.uri().endsWith("slow")) {
+        req.response().write("\"" + half);
+        finish.onComplete(v -> req.response().end(half + "\""));
+      } else {
+        req.response().end("\"" + half + half + "\"");
+      }
+    }).listen(0, "127.0.0.1").await();
+  }
+
+  private static RateLimitConfig budget(long maxResponseBytesInFlight) {
+    return new RateLimitConfig(1000, 1000, 10, 10, 10_000, maxResponseBytesInFlight);
+  }
+
+  @Test
+  void should_refuse_an_answer_that_would_overfill_the_instances_response_budget(Vertx vertx) throws Exception {
+    Promise<Void> finish = Promise.promise();
+    HttpServer server = halfThenRest(vertx, 40_000, finish.future());
+    RegistryFixture registry = RegistryFixture.deploy(vertx, clock, instance("corp", "Corp GitLab",
+        "http://127.0.0.1:" + server.actualPort(), budget(64 * 1024), 0));
+    Future<GitLabReply> slow = registry.call("corp", "/user?slow");
+    registry.awaitStatus("corp", s -> s.getJsonObject("limiter").getLong("responseBytesInFlight") >= 40_000, 5000);
+
+    GitLabReply refused = registry.call("corp", "/user?fast").await();
+    finish.complete();
+
+    assertEquals(Failure.BUSY, refused.failure());
+    assertTrue(refused.failureDetail().startsWith("GitLab instance Corp GitLab is busy"), refused.failureDetail());
+    assertTrue(refused.failureDetail().contains("65536-byte budget"), refused.failureDetail());
+    assertEquals(80_002, slow.await().body().length());
+    assertEquals(0L, registry.limiter("corp").getLong("responseBytesInFlight"), "released once handed over");
+    assertEquals(80_002, registry.call("corp", "/user?fast").await().body().length(), "room again");
+  }
+
+  @Test
+  void should_let_a_lone_answer_exceed_the_response_budget(Vertx vertx) {
+    HttpServer server = halfThenRest(vertx, 40_000, Future.succeededFuture());
+    RegistryFixture registry = RegistryFixture.deploy(vertx, clock, instance("corp", "Corp GitLab",
+        "http://127.0.0.1:" + server.actualPort(), budget(16 * 1024), 0));
+
+    GitLabReply reply = registry.call("corp", "/user?fast").await();
+
+    assertEquals(200, reply.status(), String.valueOf(reply.failureDetail()));
+    assertEquals(80_002, reply.body().length());
   }
 }

@@ -51,19 +51,24 @@ final class RegistryFixture {
   }
 
   static RegistryFixture deploy(Vertx vertx, GatewayMetrics metrics, Duration probeInterval, GitLabConfig... configs) {
-    return deploy(vertx, new InstanceDirectory(List.of(configs)), metrics, probeInterval);
+    return deploy(vertx, new InstanceDirectory(List.of(configs)), metrics, probeInterval, null);
   }
 
   static RegistryFixture deployWith(Vertx vertx, InstanceDirectory directory, Duration probeInterval) {
-    return deploy(vertx, directory, null, probeInterval);
+    return deploy(vertx, directory, null, probeInterval, null);
+  }
+
+  /** A registry whose limiters, health and retry waits run on the test's clock. */
+  static RegistryFixture deploy(Vertx vertx, Ticker ticker, GitLabConfig... configs) {
+    return deploy(vertx, new InstanceDirectory(List.of(configs)), null, Duration.ofMinutes(10), ticker);
   }
 
   private static RegistryFixture deploy(Vertx vertx, InstanceDirectory directory, GatewayMetrics metrics,
-                                        Duration probeInterval) {
+                                        Duration probeInterval, Ticker ticker) {
     LocalCodec.register(vertx, GitLabCall.class);
     LocalCodec.register(vertx, GitLabReply.class);
     LocalCodec.register(vertx, InstanceSet.class);
-    vertx.deployVerticle(new InstanceRegistryVerticle(directory, metrics, probeInterval)).await();
+    vertx.deployVerticle(new InstanceRegistryVerticle(directory, metrics, probeInterval, ticker)).await();
     return new RegistryFixture(vertx);
   }
 
@@ -76,7 +81,12 @@ final class RegistryFixture {
   }
 
   Future<GitLabReply> call(String instance, String path, String callId) {
-    GitLabCall call = new GitLabCall(callId, instance, HttpMethod.GET, path, null, CREDENTIAL, true);
+    return call(instance, path, callId, CREDENTIAL);
+  }
+
+  /** A call as the holder of that credential. */
+  Future<GitLabReply> call(String instance, String path, String callId, Credential credential) {
+    GitLabCall call = new GitLabCall(callId, instance, HttpMethod.GET, path, null, credential, true);
     return vertx.eventBus().<GitLabReply>request(Addresses.GITLAB_CALL, call, WAIT).map(Message::body);
   }
 
@@ -92,6 +102,11 @@ final class RegistryFixture {
   JsonObject reload(GitLabConfig... configs) {
     return vertx.eventBus().<JsonObject>request(Addresses.INSTANCES_RELOAD, new InstanceSet(List.of(configs)))
         .map(Message::body).await();
+  }
+
+  /** The instance's limiter as the status view shows it. */
+  JsonObject limiter(String instance) {
+    return status().getJsonObject(instance).getJsonObject("limiter");
   }
 
   /** Polls the status view until the instance's entry matches; fails after the timeout. */
