@@ -5,6 +5,7 @@ import dev.gitlabmcp.gateway.config.ConfigLoader;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
 import dev.gitlabmcp.gateway.config.Setting;
 import dev.gitlabmcp.gateway.config.Settings;
+import dev.gitlabmcp.gateway.ops.log.LogSetup;
 import dev.gitlabmcp.gateway.tools.ToolCatalog;
 import dev.gitlabmcp.gateway.tools.ToolDefinition;
 import dev.gitlabmcp.gateway.tools.ToolDocs;
@@ -36,7 +37,9 @@ public final class Main implements Callable<Integer> {
   ConfigOptions options = new ConfigOptions();
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    int code = run(args);
+    LogSetup.flush(); // the last lines are still queued (NonBlockingAppender)
+    System.exit(code);
   }
 
   static int run(String[] args) {
@@ -289,6 +292,7 @@ public final class Main implements Callable<Integer> {
       } catch (Exception ignored) {
         // The process is ending either way.
       }
+      LogSetup.flush();
       stopped.countDown();
     }, "shutdown"));
     try {
@@ -313,9 +317,7 @@ public final class Main implements Callable<Integer> {
 
   /** Set before the first logger is created: logback.xml reads these properties. */
   static void configureLogging(GatewayConfig cfg, boolean stdio) {
-    System.setProperty("gateway.log.target", stdio ? "System.err" : "System.out");
-    System.setProperty("gateway.log.appender", cfg.logFormat().toUpperCase());
-    System.setProperty("gateway.log.level", cfg.logLevel().toUpperCase());
+    LogSetup.properties(cfg.logFormat(), cfg.logLevel(), stdio).forEach(System::setProperty);
   }
 
   static final class VersionProvider implements CommandLine.IVersionProvider {
