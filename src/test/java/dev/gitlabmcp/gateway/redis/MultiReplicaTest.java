@@ -1,0 +1,219 @@
+package dev.gitlabmcp.gateway.redis;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.gitlabmcp.gateway.testing.RawMcp;
+import dev.gitlabmcp.gateway.testing.TestRedis;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three gateway processes sharing one Redis behind a real round-robin load balancer (HAProxy) with no
+ * stickiness: every request may land on any replica, and one replica is killed with SIGKILL mid-run.
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class MultiReplicaTest {
+
+  private static final String TOKEN = "mcp-shared-secret-0123456789";
+  private static final int SESSIONS = 60;
+  private static WireMockServer gitlab;
+  private static TestRedis redis;
+  private static final List<Process> replicas = new ArrayList<>();
+  private static Process haproxy;
+  private static int lbPort;
+
+  @BeforeAll
+  static void start() throws Exception {
+    gitlab = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+    gitlab.start();
+    gitlab.stubFor(get(urlPathMatching("/api/v4/projects/.*")).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/json").withBody("{\"id\":1,\"name\":\"app\",\"path_with_namespace\":\"acme/app\"}")));
+    redis = TestRedis.startOwn();
+    lbPort = freePort();
+    List<Integer> ports = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      int port = freePort();
+      ports.add(port);
+      replicas.add(replica(port));
+    }
+    for (int port : ports) {
+      awaitHealth(port);
+    }
+    haproxy = haproxy(ports);
+    awaitHealth(lbPort);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (haproxy != null) {
+      haproxy.destroyForcibly();
+    }
+    replicas.forEach(Process::destroyForcibly);
+    if (redis != null) {
+      redis.stop();
+    }
+    if (gitlab != null) {
+      gitlab.stop();
+    }
+  }
+
+  private static Process replica(int port) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "dev.gitlabmcp.gateway.Main",
+        "serve", "--port", Integer.toString(port));
+    Map<String, String> env = pb.environment();
+    env.put("HOST", "127.0.0.1");
+    env.put("GITLAB_API_URL", gitlab.baseUrl());
+    env.put("GITLAB_PERSONAL_ACCESS_TOKEN", "glpat-test-token-0123456789");
+    env.put("GITLAB_BACKGROUND_CHECKS", "false");
+    env.put("REDIS_URL", redis.url());
+    env.put("REDIS_KEY_PREFIX", "multi:");
+    env.put("MCP_AUTH_TOKEN", TOKEN);
+    env.put("MCP_SERVER_URL", "http://127.0.0.1:" + lbPort); // a shared gateway: per-session limits apply
+    env.put("MAX_REQUESTS_PER_MINUTE", "30");
+    env.put("GITLAB_INSTANCES_FILE", "");
+    Path log = Files.createTempFile("replica-" + port, ".log");
+    return pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  private static Process haproxy(List<Integer> ports) throws IOException {
+    StringBuilder cfg = new StringBuilder("""
+        global
+          maxconn 2000
+        defaults
+          mode http
+          timeout connect 2s
+          timeout client 30s
+          timeout server 30s
+          retries 3
+          option redispatch
+          option http-server-close
+        frontend mcp
+        """);
+    cfg.append("  bind 127.0.0.1:").append(lbPort).append("\n  default_backend replicas\n")
+        .append("backend replicas\n  balance roundrobin\n  option httpchk GET /health\n");
+    for (int i = 0; i < ports.size(); i++) {
+      cfg.append("  server r").append(i).append(" 127.0.0.1:").append(ports.get(i)).append(" check inter 500 fall 2 rise 1\n");
+    }
+    Path file = Files.createTempFile("haproxy", ".cfg");
+    Files.writeString(file, cfg.toString());
+    return new ProcessBuilder("haproxy", "-f", file.toString()).redirectErrorStream(true)
+        .redirectOutput(Files.createTempFile("haproxy", ".log").toFile()).start();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void awaitHealth(int port) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (System.nanoTime() < deadline) {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        if (new RawMcp("http://127.0.0.1:" + port + "/health").send("GET", Map.of(), null).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException | IllegalStateException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("nothing healthy on port " + port);
+  }
+
+  private static Map<String, String> h(String session) {
+    Map<String, String> m = new LinkedHashMap<>(session == null ? RawMcp.postHeaders() : RawMcp.postHeaders(session));
+    m.put("Authorization", "Bearer " + TOKEN);
+    return m;
+  }
+
+  private static String call(int id) {
+    return new JsonObject().put("jsonrpc", "2.0").put("id", id).put("method", "tools/call").put("params",
+        new JsonObject().put("name", "get_project").put("arguments", new JsonObject().put("project_id", "acme/app")))
+        .encode();
+  }
+
+  /** One request through the balancer, retried once when the replica it reached was gone. */
+  private static HttpResponse<String> send(RawMcp mcp, String session, String body, int[] retries) {
+    HttpResponse<String> r;
+    try {
+      r = mcp.post(h(session), body);
+    } catch (IllegalStateException broken) {
+      r = null;
+    }
+    if (r == null || r.statusCode() == 502 || r.statusCode() == 503) {
+      retries[0]++;
+      r = mcp.fresh().post(h(session), body);
+    }
+    return r;
+  }
+
+  @Test
+  void should_serve_every_session_on_any_replica_and_lose_none_when_one_is_killed() {
+    RawMcp mcp = new RawMcp("http://127.0.0.1:" + lbPort + "/mcp");
+    int[] retries = {0};
+    int requests = 0;
+    int failures = 0;
+    List<String> sessions = new ArrayList<>();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < SESSIONS; i++) {
+      HttpResponse<String> init = send(mcp, null, RawMcp.initializeBody("2025-11-25"), retries);
+      requests++;
+      assertEquals(200, init.statusCode(), init.body());
+      sessions.add(init.headers().firstValue("Mcp-Session-Id").orElseThrow());
+    }
+    for (int round = 0; round < 3; round++) {
+      if (round == 1) {
+        replicas.get(1).destroyForcibly(); // SIGKILL: no goodbye, sessions must survive in Redis
+      }
+      for (String s : sessions) {
+        HttpResponse<String> r = send(mcp, s, call(round), retries);
+        requests++;
+        boolean ok = r.statusCode() == 200 && !RawMcp.isError(RawMcp.lastMessage(r));
+        failures += ok ? 0 : 1;
+      }
+    }
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    System.out.printf("multi-replica: %d sessions, %d requests, %d failures, %d retried once, %d ms%n", SESSIONS,
+        requests, failures, retries[0], ms);
+    assertEquals(0, failures, "every call succeeds, before and after a replica is killed");
+  }
+
+  @Test
+  void should_hold_the_per_session_limit_across_replicas() {
+    RawMcp mcp = new RawMcp("http://127.0.0.1:" + lbPort + "/mcp");
+    int[] retries = {0};
+    String s = send(mcp, null, RawMcp.initializeBody("2025-11-25"), retries).headers().firstValue("Mcp-Session-Id")
+        .orElseThrow();
+    int allowed = 0;
+    for (int i = 0; i < 60; i++) {
+      HttpResponse<String> r = send(mcp, s, "{\"jsonrpc\":\"2.0\",\"id\":" + i + ",\"method\":\"ping\"}", retries);
+      allowed += r.statusCode() == 200 ? 1 : 0;
+      assertTrue(r.statusCode() == 200 || r.statusCode() == 429, "status " + r.statusCode());
+    }
+    System.out.printf("multi-replica limit: %d of 60 allowed against 30 per minute%n", allowed);
+    assertTrue(allowed >= 27 && allowed <= 33, "30 a minute within 10% across the replicas: " + allowed);
+  }
+}
