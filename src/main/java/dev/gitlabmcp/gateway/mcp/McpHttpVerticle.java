@@ -6,8 +6,12 @@ import dev.gitlabmcp.gateway.auth.CallerToken;
 import dev.gitlabmcp.gateway.auth.IdentityVerifier;
 import dev.gitlabmcp.gateway.auth.Principal;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
+import dev.gitlabmcp.gateway.gitlab.InstancesHealth;
+import dev.gitlabmcp.gateway.ops.DetailToken;
 import dev.gitlabmcp.gateway.ops.HealthHandler;
+import dev.gitlabmcp.gateway.ops.HealthSources;
 import dev.gitlabmcp.gateway.ops.MetricsHandler;
+import dev.gitlabmcp.gateway.ops.OpsRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -72,9 +76,12 @@ public final class McpHttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.get("/health").handler(new HealthHandler(vertx, rt.sessions(), cfg.maxSessions(), rt.startedAtMillis(),
-        rt.instances()));
-    new MetricsHandler(rt.metrics(), this::configSummary).mount(router);
+    DetailToken detailToken = DetailToken.of(cfg.detailToken().reveal());
+    HealthSources health = new HealthSources(() -> Future.succeededFuture(rt.sessions().size()), cfg.maxSessions(),
+        rt.startedAtMillis(), System::currentTimeMillis, () -> InstancesHealth.detail(vertx, rt.instances()),
+        java.util.List.of());
+    OpsRoutes.mount(router, new HealthHandler(vertx, health, detailToken),
+        new MetricsHandler(rt.metrics(), this::configSummary, this::configDetail, detailToken));
     // /mcp serves the default GitLab instance, /mcp/{instance} a named one.
     for (String path : new String[] {"/mcp", "/mcp/:instance"}) {
       router.route(path).handler(this::guard);
@@ -108,8 +115,12 @@ public final class McpHttpVerticle extends VerticleBase {
     return new JsonObject().put("remoteAuthorization", cfg.remoteAuthorization())
         .put("maxSessions", cfg.maxSessions()).put("maxRequestsPerMinute", cfg.maxRequestsPerMinute())
         .put("sessionTimeoutSeconds", cfg.sessionTimeoutSeconds()).put("readOnly", cfg.readOnly())
-        .put("gitlabUrl", rt.instances().defaultInstance().baseUrl().toString())
         .put("gitlabInstances", new JsonArray(rt.instances().all().stream().map(c -> c.name()).toList()));
+  }
+
+  /** What /metrics.json adds for a request with the detail token: internal addresses. */
+  private JsonObject configDetail() {
+    return new JsonObject().put("gitlabUrl", rt.instances().defaultInstance().baseUrl().toString());
   }
 
   // ---- envelope checks, in the order a request meets them ----

@@ -138,7 +138,8 @@ class GatewayMetricsTest {
     Vertx vertx = metrics.vertxBuilder(new VertxOptions()).build();
     try {
       Router router = Router.router(vertx);
-      new MetricsHandler(metrics, () -> new JsonObject().put("readOnly", true)).mount(router);
+      new MetricsHandler(metrics, () -> new JsonObject().put("readOnly", true), JsonObject::new, DetailToken.NONE)
+          .mount(router);
       HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
       HttpClientAgent client = vertx.createHttpClient();
 
