@@ -129,6 +129,39 @@ class MainTest {
   }
 
   @Test
+  void should_not_offer_listener_options_in_stdio_help() {
+    int code = Main.run(new String[] {"stdio", "--help"});
+
+    assertEquals(0, code, err());
+    assertTrue(out().contains("--gitlab-url"), out());
+    assertFalse(out().contains("--host"), "stdio listens on no address:\n" + out());
+    assertFalse(out().contains("--port"), "stdio listens on no port:\n" + out());
+  }
+
+  @Test
+  void should_offer_listener_options_where_http_is_served_or_checked() {
+    for (String[] args : new String[][] {{"serve", "--help"}, {"--help"}, {"config", "check", "--help"}}) {
+      out.reset();
+      assertEquals(0, Main.run(args), err());
+      assertTrue(out().contains("--host") && out().contains("--port"), String.join(" ", args) + ":\n" + out());
+    }
+  }
+
+  @Test
+  void should_name_the_address_when_the_port_is_taken() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+
+      int code = Main.run(new String[] {"serve", "--host", "127.0.0.1", "--port", Integer.toString(port),
+          "--set", "gitlab.backgroundChecks=false"});
+
+      assertEquals(1, code, err());
+      assertTrue(err().contains("cannot listen on 127.0.0.1:" + port), err());
+      assertTrue(err().contains("already in use"), err());
+    }
+  }
+
+  @Test
   void should_print_the_version() {
     int code = Main.run(new String[] {"--version"});
 

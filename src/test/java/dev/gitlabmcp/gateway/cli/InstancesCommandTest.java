@@ -1,4 +1,4 @@
-package dev.gitlabmcp.gateway;
+package dev.gitlabmcp.gateway.cli;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.gitlabmcp.gateway.Main;
 import dev.gitlabmcp.gateway.config.InstancesLoader;
 import dev.gitlabmcp.gateway.testing.SelfSignedCert;
 import io.vertx.core.json.JsonObject;
@@ -480,7 +481,8 @@ class InstancesCommandTest {
     return new JsonObject().put("instances", new io.vertx.core.json.JsonArray().add(new JsonObject()
         .put("name", "corp").put("url", "https://localhost:" + tlsGitLab.httpsPort())
         .put("http", new JsonObject().put("caFile", withCa ? cert.pem().toString() : "")
-            .put("connectTimeoutMs", 2000).put("requestTimeoutMs", 5000)))).encodePrettily();
+            // Generous: a JVM's first TLS handshake on a loaded 2-core machine has taken over 5 s.
+            .put("connectTimeoutMs", 10_000).put("requestTimeoutMs", 30_000)))).encodePrettily();
   }
 
   private String plainInstances() throws Exception {
