@@ -14,22 +14,19 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.gitlabmcp.gateway.Main;
 import dev.gitlabmcp.gateway.config.InstancesLoader;
+import dev.gitlabmcp.gateway.testing.ConsoleCapture;
 import dev.gitlabmcp.gateway.testing.SelfSignedCert;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -52,10 +49,8 @@ class InstancesCommandTest {
   @TempDir
   Path dir;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream originalOut;
-  private PrintStream originalErr;
+  @RegisterExtension
+  final ConsoleCapture console = new ConsoleCapture();
 
   @BeforeAll
   static void startGitLabs() throws Exception {
@@ -81,20 +76,6 @@ class InstancesCommandTest {
   static void stopGitLabs() {
     tlsGitLab.stop();
     plainGitLab.stop();
-  }
-
-  @BeforeEach
-  void captureOutput() {
-    originalOut = System.out;
-    originalErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restoreOutput() {
-    System.setOut(originalOut);
-    System.setErr(originalErr);
   }
 
   // ---- list, info
@@ -283,10 +264,10 @@ class InstancesCommandTest {
   void should_print_a_sample_that_validates_as_json_and_as_yaml() throws Exception {
     int json = run("instances", "sample-config");
     String jsonText = out();
-    out.reset();
+    console.resetOut();
     int yaml = run("instances", "sample-config", "--format", "yaml");
     String yamlText = out();
-    out.reset();
+    console.resetOut();
     Path jsonFile = write("sample.json", jsonText);
     Path yamlFile = write("sample.yaml", yamlText);
 
@@ -362,7 +343,7 @@ class InstancesCommandTest {
 
     int duplicate = run("instances", "add", "corp", "https://other.example.com", "--file", file.toString());
     String duplicateErr = err();
-    err.reset();
+    console.resetErr();
     int badUrl = run("instances", "add", "new", "gitlab.example.com", "--file", file.toString());
 
     assertEquals(78, duplicate);
@@ -441,11 +422,11 @@ class InstancesCommandTest {
   }
 
   private String out() {
-    return out.toString(StandardCharsets.UTF_8);
+    return console.out();
   }
 
   private String err() {
-    return err.toString(StandardCharsets.UTF_8);
+    return console.err();
   }
 
   private Path write(String name, String text) throws Exception {
