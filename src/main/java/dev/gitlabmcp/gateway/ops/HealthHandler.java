@@ -67,14 +67,14 @@ public final class HealthHandler {
   void ready(RoutingContext ctx) {
     Context context = vertx.getOrCreateContext();
     List<Future<String>> checks = new ArrayList<>();
-    checks.add(within(call(sources.activeSessions()), "sessions")
+    checks.add(within(call(sources.activeSessions()), HealthSources.SESSIONS_CHECK)
         .map(active -> active < sources.maxSessions() ? "ok" : "at capacity")
         .otherwise(HealthHandler::failureWord));
     for (ReadinessCheck check : sources.readiness()) {
       checks.add(within(call(check.check()), check.name()).map(v -> "ok").otherwise(HealthHandler::failureWord));
     }
     Future.join(checks).onComplete(done -> context.runOnContext(v -> {
-      JsonObject results = new JsonObject().put("sessions", checks.get(0).result());
+      JsonObject results = new JsonObject().put(HealthSources.SESSIONS_CHECK, checks.get(0).result());
       for (int i = 0; i < sources.readiness().size(); i++) {
         results.put(sources.readiness().get(i).name(), checks.get(i + 1).result());
       }
@@ -91,7 +91,7 @@ public final class HealthHandler {
       return;
     }
     Context context = vertx.getOrCreateContext();
-    within(call(sources.activeSessions()), "sessions")
+    within(call(sources.activeSessions()), HealthSources.SESSIONS_CHECK)
         .otherwise(-1) // the store did not answer: unknown, and not healthy
         .compose(active -> detail ? instances().map(i -> body(active).put("instances", i)) : Future.succeededFuture(body(active)))
         .onComplete(ar -> context.runOnContext(v -> {

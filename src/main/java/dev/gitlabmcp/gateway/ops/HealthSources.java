@@ -23,6 +23,9 @@ public record HealthSources(Supplier<Future<Integer>> activeSessions, int maxSes
                             LongSupplier clock, Supplier<Future<JsonObject>> instanceDetail,
                             List<ReadinessCheck> readiness) {
 
+  /** The name /health/ready gives its capacity check. */
+  public static final String SESSIONS_CHECK = "sessions";
+
   public HealthSources {
     Objects.requireNonNull(activeSessions, "activeSessions");
     Objects.requireNonNull(clock, "clock");
@@ -33,6 +36,9 @@ public record HealthSources(Supplier<Future<Integer>> activeSessions, int maxSes
     }
     if (readiness.stream().map(ReadinessCheck::name).distinct().count() != readiness.size()) {
       throw new IllegalArgumentException("readiness check names must be unique");
+    }
+    if (readiness.stream().anyMatch(c -> c.name().equals(SESSIONS_CHECK))) {
+      throw new IllegalArgumentException("'" + SESSIONS_CHECK + "' is the capacity check's name; choose another");
     }
   }
 

@@ -206,6 +206,15 @@ class OpsRoutesTest {
     assertFalse(token.toString().contains(TOKEN));
   }
 
+  @Test
+  void should_refuse_a_readiness_check_that_would_hide_the_capacity_check() {
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new HealthSources(() -> Future.succeededFuture(0), 2, 0, now::get, () -> Future.succeededFuture(
+            new JsonObject()), List.of(new ReadinessCheck("sessions", redis::get))));
+
+    assertTrue(e.getMessage().contains("'sessions'"), e.getMessage());
+  }
+
   private record Reply(int status, String body) {
     JsonObject json() {
       return new JsonObject(body);
