@@ -123,7 +123,8 @@ public final class GatewayApp {
     InFlightCalls inFlight = new InFlightCalls(registryClient);
     SharedState shared = SharedState.create(vertx, cfg, inFlight);
     SessionEvents events = shared.events();
-    McpServer server = new McpServer(executor, directory, cfg.remoteAuthorization(), inFlight, events);
+    McpServer server = new McpServer(executor, directory, cfg.remoteAuthorization(), inFlight, events, metrics);
+    metrics.bindTools(catalog.all().stream().map(t -> t.name()).toList());
     SessionStore sessions = shared.sessions();
     IdentityVerifier verifier = cfg.remoteAuthorization()
         ? new IdentityVerifier(vertx, directory.defaultInstance().name(), cfg.tokenCacheSeconds(), callTimeout) : null;
@@ -137,7 +138,7 @@ public final class GatewayApp {
       }
     });
     McpRuntime rt = new McpRuntime(cfg, sessions, events, server, directory, auth, auth.create(), sessionLimiter,
-        new ClientAddress(cfg.effectiveProxyHops()), metrics, System.currentTimeMillis());
+        new ClientAddress(cfg.effectiveProxyHops()), metrics, System.currentTimeMillis(), shared.readiness());
     SessionSweeper sweeper = new SessionSweeper(vertx, sessions, events, cfg.sessionTimeoutSeconds(),
         List.of(sessionLimiter, addressBudget), verifier == null ? List.of() : List.of(verifier::evictExpired), metrics);
     metrics.bindSessions(sessions instanceof MemorySessionStore m ? m::size : sweeper::active,

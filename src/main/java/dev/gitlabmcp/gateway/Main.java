@@ -1,40 +1,27 @@
 package dev.gitlabmcp.gateway;
 
-import dev.gitlabmcp.gateway.config.ConfigException;
-import dev.gitlabmcp.gateway.config.ConfigLoader;
+import dev.gitlabmcp.gateway.cli.ConfigCommand;
+import dev.gitlabmcp.gateway.cli.InstancesCommand;
+import dev.gitlabmcp.gateway.cli.ServeCommand;
+import dev.gitlabmcp.gateway.cli.ServerOptions;
+import dev.gitlabmcp.gateway.cli.StdioCommand;
+import dev.gitlabmcp.gateway.cli.ToolsCommand;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
-import dev.gitlabmcp.gateway.config.Setting;
-import dev.gitlabmcp.gateway.config.Settings;
 import dev.gitlabmcp.gateway.ops.log.LogSetup;
-import dev.gitlabmcp.gateway.tools.ToolCatalog;
-import dev.gitlabmcp.gateway.tools.ToolDefinition;
-import dev.gitlabmcp.gateway.tools.ToolDocs;
-import dev.gitlabmcp.gateway.tools.ToolPolicy;
-import java.io.PrintStream;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-/** Command line: serve (the default), stdio, config check. */
+/** Command line root: serve (the default), stdio, config, tools, instances; the subcommands live in cli/. */
 @Command(name = "gitlab-mcp-gateway", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
     description = "GitLab gateway for the Model Context Protocol. Without a subcommand it serves MCP over HTTP.",
-    subcommands = {Main.Serve.class, Main.Stdio.class, Main.ConfigCommand.class, Main.ToolsCommand.class,
+    subcommands = {ServeCommand.class, StdioCommand.class, ConfigCommand.class, ToolsCommand.class,
         InstancesCommand.class})
 public final class Main implements Callable<Integer> {
 
-  /** Exit code for invalid configuration (sysexits EX_CONFIG). */
-  static final int EXIT_CONFIG = 78;
-
   @Mixin
-  ConfigOptions options = new ConfigOptions();
+  ServerOptions options = new ServerOptions();
 
   public static void main(String[] args) {
     int code = run(args);
@@ -42,281 +29,18 @@ public final class Main implements Callable<Integer> {
     System.exit(code);
   }
 
-  static int run(String[] args) {
+  /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
+  public static int run(String[] args) {
     return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
   }
 
   @Override
   public Integer call() {
-    return serve(options);
-  }
-
-  /** Options shared by every command that reads configuration. */
-  static final class ConfigOptions {
-    @Option(names = "--config", paramLabel = "FILE", description = "gateway.yaml to read (default: conf/gateway.yaml if present, or GATEWAY_CONFIG).")
-    Path config;
-
-    @Option(names = "--host", description = "Listen address (HOST).")
-    String host;
-
-    @Option(names = "--port", description = "Listen port (PORT).")
-    String port;
-
-    @Option(names = "--gitlab-url", paramLabel = "URL", description = "GitLab base URL (GITLAB_API_URL).")
-    String gitlabUrl;
-
-    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Any setting by its yaml key, e.g. --set mcp.maxSessions=50.")
-    Map<String, String> set = new LinkedHashMap<>();
-
-    Map<String, String> flags() {
-      Map<String, String> f = new LinkedHashMap<>(set);
-      if (host != null) {
-        f.put(Settings.HOST.key(), host);
-      }
-      if (port != null) {
-        f.put(Settings.PORT.key(), port);
-      }
-      if (gitlabUrl != null) {
-        f.put(Settings.GITLAB_URL.key(), gitlabUrl);
-      }
-      return f;
-    }
-
-    ConfigLoader loader() {
-      return new ConfigLoader(flags(), System.getenv(), config);
-    }
-  }
-
-  @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve MCP over Streamable HTTP (default).")
-  static final class Serve implements Callable<Integer> {
-    @Mixin
-    ConfigOptions options = new ConfigOptions();
-
-    @Override
-    public Integer call() {
-      return serve(options);
-    }
-  }
-
-  @Command(name = "stdio", mixinStandardHelpOptions = true,
-      description = "Speak MCP over stdin/stdout (newline-delimited JSON-RPC) for desktop hosts; logs go to stderr.")
-  static final class Stdio implements Callable<Integer> {
-    @Mixin
-    ConfigOptions options = new ConfigOptions();
-
-    @Override
-    public Integer call() throws InterruptedException {
-      PrintStream protocolOut = System.out;
-      System.setOut(System.err); // nothing but protocol messages may reach stdout
-      GatewayConfig cfg = loadOrReport(options, GatewayConfig.Mode.STDIO, System.err);
-      if (cfg == null) {
-        return EXIT_CONFIG;
-      }
-      configureLogging(cfg, true);
-      CountDownLatch done = new CountDownLatch(1);
-      int[] code = {0};
-      GatewayApp.startStdio(cfg, System.in, protocolOut).onComplete(ar -> {
-        if (ar.failed()) {
-          System.err.println("gitlab-mcp-gateway: could not start: " + ar.cause().getMessage());
-          code[0] = 1;
-          done.countDown();
-          return;
-        }
-        ar.result().stdioEof().onComplete(v -> ar.result().close().onComplete(c -> done.countDown()));
-      });
-      done.await();
-      return code[0];
-    }
-  }
-
-  @Command(name = "config", mixinStandardHelpOptions = true, description = "Configuration commands.",
-      subcommands = {ConfigCheck.class})
-  static final class ConfigCommand implements Callable<Integer> {
-    @Override
-    public Integer call() {
-      new CommandLine(this).usage(System.out);
-      return 0;
-    }
-  }
-
-  @Command(name = "check", mixinStandardHelpOptions = true,
-      description = "Print the effective configuration (secrets masked) and every problem; exit 78 when invalid.")
-  static final class ConfigCheck implements Callable<Integer> {
-    @Mixin
-    ConfigOptions options = new ConfigOptions();
-
-    @Option(names = "--stdio", description = "Check for the stdio transport instead of HTTP.")
-    boolean stdio;
-
-    @Override
-    public Integer call() {
-      PrintStream out = System.out;
-      ConfigLoader loader = options.loader();
-      GatewayConfig.Mode mode = stdio ? GatewayConfig.Mode.STDIO : GatewayConfig.Mode.HTTP;
-      List<ConfigLoader.Entry> entries = loader.entries();
-      out.println("Effective configuration (" + (loader.file() == null ? "no file" : "file " + loader.file())
-          + "; precedence: flag > environment > file > default):");
-      int width = entries.stream().mapToInt(e -> e.setting().key().length()).max().orElse(10);
-      int envWidth = entries.stream().mapToInt(e -> e.setting().envNames().get(0).length()).max().orElse(10);
-      for (ConfigLoader.Entry e : entries) {
-        Setting s = e.setting();
-        out.printf("  %-" + width + "s  %-" + envWidth + "s  %-30s  (%s)%n", s.key(), s.envNames().get(0),
-            e.shown().isEmpty() ? "\"\"" : e.shown(), e.origin());
-      }
-      try {
-        GatewayConfig cfg = loader.load(mode).config();
-        out.println("GitLab instances (from " + cfg.instances().origin() + "):");
-        for (dev.gitlabmcp.gateway.config.GitLabConfig c : cfg.instances().list()) {
-          out.printf("  %-20s %-40s %s%s%n", c.name(), ConfigLoader.maskUserInfo(c.baseUrl().toString()),
-              c.isDefault() ? "default" : "", c.token().isSet() ? ", token set" : "");
-        }
-        List<String> unknown = withCatalog(catalog -> ToolPolicy.unknownNames(catalog, cfg.tools().toolsets(),
-            cfg.tools().tools()));
-        if (!unknown.isEmpty()) {
-          throw new ConfigException(unknown);
-        }
-        out.println("Configuration is valid.");
-        return 0;
-      } catch (ConfigException e) {
-        out.println(e.problems().size() + " problem(s):");
-        e.problems().forEach(p -> out.println("  - " + p));
-        return EXIT_CONFIG;
-      }
-    }
-  }
-
-  @Command(name = "tools", mixinStandardHelpOptions = true, description = "The tool catalog.",
-      subcommands = {ToolsList.class, ToolsDocs.class})
-  static final class ToolsCommand implements Callable<Integer> {
-    @Override
-    public Integer call() {
-      new CommandLine(this).usage(System.out);
-      return 0;
-    }
-  }
-
-  @Command(name = "list", mixinStandardHelpOptions = true,
-      description = "List the tools: name, toolset, access, and whether the configuration offers them.")
-  static final class ToolsList implements Callable<Integer> {
-    @Mixin
-    ConfigOptions options = new ConfigOptions();
-
-    @Option(names = "--toolset", description = "Only this toolset.")
-    String toolset;
-
-    @Override
-    public Integer call() {
-      GatewayConfig cfg = loadOrReport(options, GatewayConfig.Mode.HTTP, System.err);
-      if (cfg == null) {
-        return EXIT_CONFIG;
-      }
-      ToolPolicy policy = GatewayApp.policy(cfg);
-      return withCatalog(catalog -> {
-        if (toolset != null && !catalog.toolsets().containsKey(toolset)) {
-          System.err.println("unknown toolset '" + toolset + "'; known: " + String.join(", ", catalog.toolsets().keySet()));
-          return 2;
-        }
-        int offered = 0;
-        for (ToolDefinition t : catalog.all()) {
-          if (toolset != null && !t.toolset().equals(toolset)) {
-            continue;
-          }
-          boolean on = policy.visible(t, java.util.Set.of());
-          offered += on ? 1 : 0;
-          System.out.printf("%-44s %-16s %-11s %-8s %s%n", t.name(), t.toolset(),
-              t.readOnly() ? "read" : t.destructive() ? "destructive" : "write", t.tier(), on ? "offered" : "-");
-        }
-        System.out.println(offered + " offered by this configuration (plus discover_tools); "
-            + catalog.all().size() + " in the catalog.");
-        return 0;
-      });
-    }
-  }
-
-  @Command(name = "docs", mixinStandardHelpOptions = true,
-      description = "Print docs/tools.md (Markdown) generated from the catalog.")
-  static final class ToolsDocs implements Callable<Integer> {
-    @Override
-    public Integer call() {
-      return withCatalog(catalog -> {
-        System.out.print(ToolDocs.render(catalog));
-        return 0;
-      });
-    }
-  }
-
-  /** Loads the catalog with a short-lived Vert.x (its schema checks need one), runs {@code f}, closes. */
-  static <T> T withCatalog(java.util.function.Function<ToolCatalog, T> f) {
-    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
-    try {
-      return f.apply(ToolCatalog.load(vertx));
-    } finally {
-      vertx.close();
-    }
-  }
-
-  static int serve(ConfigOptions options) {
-    GatewayConfig cfg = loadOrReport(options, GatewayConfig.Mode.HTTP, System.err);
-    if (cfg == null) {
-      return EXIT_CONFIG;
-    }
-    configureLogging(cfg, false);
-    CountDownLatch started = new CountDownLatch(1);
-    GatewayApp.Running[] running = new GatewayApp.Running[1];
-    Throwable[] failure = new Throwable[1];
-    GatewayApp.startHttp(cfg).onComplete(ar -> {
-      running[0] = ar.result();
-      failure[0] = ar.cause();
-      started.countDown();
-    });
-    try {
-      started.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return 1;
-    }
-    if (failure[0] instanceof ConfigException e) {
-      System.err.println("gitlab-mcp-gateway: invalid configuration, not starting. " + e.problems().size()
-          + " problem(s):");
-      e.problems().forEach(p -> System.err.println("  - " + p));
-      return EXIT_CONFIG;
-    }
-    if (failure[0] != null) {
-      System.err.println("gitlab-mcp-gateway: could not start: " + failure[0].getMessage());
-      return 1;
-    }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        running[0].close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // The process is ending either way.
-      }
-      LogSetup.flush();
-      stopped.countDown();
-    }, "shutdown"));
-    try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return 0;
-  }
-
-  private static GatewayConfig loadOrReport(ConfigOptions options, GatewayConfig.Mode mode, PrintStream err) {
-    try {
-      return options.loader().load(mode).config();
-    } catch (ConfigException e) {
-      err.println("gitlab-mcp-gateway: invalid configuration, not starting. " + e.problems().size()
-          + " problem(s):");
-      e.problems().forEach(p -> err.println("  - " + p));
-      err.println("Run 'gitlab-mcp-gateway config check' to see the effective configuration.");
-      return null;
-    }
+    return ServeCommand.serve(options);
   }
 
   /** Set before the first logger is created: logback.xml reads these properties. */
-  static void configureLogging(GatewayConfig cfg, boolean stdio) {
+  public static void configureLogging(GatewayConfig cfg, boolean stdio) {
     LogSetup.properties(cfg.logFormat(), cfg.logLevel(), stdio).forEach(System::setProperty);
   }
 

@@ -8,13 +8,17 @@ import dev.gitlabmcp.gateway.mcp.LocalSessionEvents;
 import dev.gitlabmcp.gateway.mcp.MemorySessionStore;
 import dev.gitlabmcp.gateway.mcp.SessionEvents;
 import dev.gitlabmcp.gateway.mcp.SessionStore;
+import dev.gitlabmcp.gateway.ops.ReadinessCheck;
 import dev.gitlabmcp.gateway.redis.RedisRateLimiter;
 import dev.gitlabmcp.gateway.redis.RedisSessionEvents;
 import dev.gitlabmcp.gateway.redis.RedisSessionStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.RedisOptions;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -22,13 +26,13 @@ import java.util.function.Supplier;
  * memory (the default, no setup), or Redis when REDIS_URL is set, so any replica serves any request.
  */
 public record SharedState(SessionStore sessions, SessionEvents events, Supplier<RateLimiter> limiters,
-                          Supplier<Future<Void>> starter) {
+                          Supplier<Future<Void>> starter, List<ReadinessCheck> readiness) {
 
   public static SharedState create(Vertx vertx, GatewayConfig cfg, InFlightCalls inFlight) {
     long ttl = cfg.sessionTimeoutSeconds() * 1000L;
     if (!cfg.redisUrl().isSet()) {
       return new SharedState(new MemorySessionStore(ttl, System::currentTimeMillis),
-          new LocalSessionEvents(vertx, inFlight), MemoryRateLimiter::new, Future::succeededFuture);
+          new LocalSessionEvents(vertx, inFlight), MemoryRateLimiter::new, Future::succeededFuture, List.of());
     }
     RedisOptions options = new RedisOptions().setConnectionString(cfg.redisUrl().reveal())
         .setMaxPoolSize(32).setMaxPoolWaiting(2048).setMaxWaitingHandlers(4096);
@@ -37,7 +41,8 @@ public record SharedState(SessionStore sessions, SessionEvents events, Supplier<
     String prefix = cfg.redisKeyPrefix();
     RedisSessionEvents events = new RedisSessionEvents(vertx, inFlight, redis, subscriber, prefix);
     return new SharedState(new RedisSessionStore(redis, prefix, ttl, System::currentTimeMillis), events,
-        () -> new RedisRateLimiter(redis, prefix), events::start);
+        () -> new RedisRateLimiter(redis, prefix), events::start,
+        List.of(new ReadinessCheck("redis", () -> redis.send(Request.cmd(Command.PING)).mapEmpty())));
   }
 
   /** A new limiter on this state's backend (each use gets its own: their keys never mix). */

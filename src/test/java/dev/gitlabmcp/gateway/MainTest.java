@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.gitlabmcp.gateway.testing.ConsoleCapture;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The command line as an operator uses it. Runs in the repository root, so conf/gateway.yaml is
@@ -20,31 +17,15 @@ import org.junit.jupiter.api.Test;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class MainTest {
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream originalOut;
-  private PrintStream originalErr;
-
-  @BeforeEach
-  void captureOutput() {
-    originalOut = System.out;
-    originalErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restoreOutput() {
-    System.setOut(originalOut);
-    System.setErr(originalErr);
-  }
+  @RegisterExtension
+  final ConsoleCapture console = new ConsoleCapture();
 
   private String out() {
-    return out.toString(StandardCharsets.UTF_8);
+    return console.out();
   }
 
   private String err() {
-    return err.toString(StandardCharsets.UTF_8);
+    return console.err();
   }
 
   @Test
@@ -100,7 +81,7 @@ class MainTest {
 
     int http = Main.run(publicHostWithToken);
     String httpOut = out();
-    out.reset();
+    console.resetOut();
     String[] stdio = java.util.Arrays.copyOf(publicHostWithToken, publicHostWithToken.length + 1);
     stdio[stdio.length - 1] = "--stdio";
     int overStdio = Main.run(stdio);
@@ -126,6 +107,39 @@ class MainTest {
 
     assertEquals(78, code, err());
     assertTrue(err().contains("'loud' is not one of"), err());
+  }
+
+  @Test
+  void should_not_offer_listener_options_in_stdio_help() {
+    int code = Main.run(new String[] {"stdio", "--help"});
+
+    assertEquals(0, code, err());
+    assertTrue(out().contains("--gitlab-url"), out());
+    assertFalse(out().contains("--host"), "stdio listens on no address:\n" + out());
+    assertFalse(out().contains("--port"), "stdio listens on no port:\n" + out());
+  }
+
+  @Test
+  void should_offer_listener_options_where_http_is_served_or_checked() {
+    for (String[] args : new String[][] {{"serve", "--help"}, {"--help"}, {"config", "check", "--help"}}) {
+      console.resetOut();
+      assertEquals(0, Main.run(args), err());
+      assertTrue(out().contains("--host") && out().contains("--port"), String.join(" ", args) + ":\n" + out());
+    }
+  }
+
+  @Test
+  void should_name_the_address_when_the_port_is_taken() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+
+      int code = Main.run(new String[] {"serve", "--host", "127.0.0.1", "--port", Integer.toString(port),
+          "--set", "gitlab.backgroundChecks=false"});
+
+      assertEquals(1, code, err());
+      assertTrue(err().contains("cannot listen on 127.0.0.1:" + port), err());
+      assertTrue(err().contains("already in use"), err());
+    }
   }
 
   @Test

@@ -10,7 +10,7 @@ public record GatewayConfig(
     String host, int port, String publicUrl, List<String> allowedOrigins, List<String> allowedHosts,
     long maxBodyBytes, int idleTimeoutSeconds, int sseHeartbeatSeconds, boolean trustProxy, int httpVerticles,
     int sessionTimeoutSeconds, int maxSessions, int maxRequestsPerMinute, int ipRequestsPerMinute,
-    Secret mcpAuthToken, boolean remoteAuthorization, int tokenCacheSeconds,
+    Secret mcpAuthToken, Secret healthDetailToken, boolean remoteAuthorization, int tokenCacheSeconds,
     GitLabConfig gitlab, InstancesConfig instances, boolean backgroundChecks,
     boolean readOnly, int maxOutputChars, ToolsConfig tools, int tierCacheSeconds,
     String logFormat, String logLevel, int maxSessionsPerUser, int trustedProxyHops, int requestBodyTimeoutSeconds,
@@ -26,9 +26,15 @@ public record GatewayConfig(
     mcpAuthToken = mcpAuthToken == null ? Secret.NONE : mcpAuthToken;
     redisUrl = redisUrl == null ? Secret.NONE : redisUrl;
     redisKeyPrefix = redisKeyPrefix == null ? "" : redisKeyPrefix;
+    healthDetailToken = healthDetailToken == null ? Secret.NONE : healthDetailToken;
     Objects.requireNonNull(gitlab, "gitlab");
     Objects.requireNonNull(instances, "instances");
     Objects.requireNonNull(tools, "tools");
+  }
+
+  /** The token of the health and metrics detail views: HEALTH_DETAIL_TOKEN, else MCP_AUTH_TOKEN (maybe none). */
+  public Secret detailToken() {
+    return healthDetailToken.isSet() ? healthDetailToken : mcpAuthToken;
   }
 
   /** The effective permission mode: GITLAB_READ_ONLY_MODE=true wins over a looser GITLAB_PERMISSION_MODE. */
@@ -58,6 +64,9 @@ public record GatewayConfig(
     }
     if (mcpAuthToken.isSet() && mcpAuthToken.reveal().length() < 16) {
       problems.add("MCP_AUTH_TOKEN (auth.mcpToken) must be at least 16 characters long.");
+    }
+    if (healthDetailToken.isSet() && healthDetailToken.reveal().length() < 16) {
+      problems.add("HEALTH_DETAIL_TOKEN (auth.healthDetailToken) must be at least 16 characters long.");
     }
     return problems;
   }

@@ -58,6 +58,9 @@ public final class Settings {
   public static final Setting MCP_AUTH_TOKEN = Setting.secret("auth.mcpToken", "MCP_AUTH_TOKEN",
       "Bearer token MCP clients must send (Authorization: Bearer ...). Required with a server-side GitLab token on a non-loopback host.");
 
+  public static final Setting HEALTH_DETAIL_TOKEN = Setting.secret("auth.healthDetailToken", "HEALTH_DETAIL_TOKEN",
+      "Bearer token that opens /health?detail=true and the GitLab URLs of /metrics.json; empty: MCP_AUTH_TOKEN, and without either those views are off.");
+
   public static final Setting REMOTE_AUTHORIZATION = Setting.bool("auth.remoteAuthorization",
       List.of("REMOTE_AUTHORIZATION"), false,
       "Each caller sends its own GitLab token (Authorization: Bearer, Private-Token or JOB-TOKEN); HTTP only.");
@@ -136,7 +139,7 @@ public final class Settings {
       HOST, PORT, PUBLIC_URL, ALLOWED_ORIGINS, ALLOWED_HOSTS, MAX_BODY_BYTES, IDLE_TIMEOUT, SSE_HEARTBEAT, TRUST_PROXY,
       TRUSTED_PROXY_HOPS, BODY_TIMEOUT, HTTP_VERTICLES,
       SESSION_TIMEOUT, MAX_SESSIONS, MAX_SESSIONS_PER_USER, MAX_REQUESTS_PER_MINUTE, IP_REQUESTS_PER_MINUTE, STREAMABLE_HTTP,
-      MCP_AUTH_TOKEN, REMOTE_AUTHORIZATION, TOKEN_CACHE_SECONDS,
+      MCP_AUTH_TOKEN, HEALTH_DETAIL_TOKEN, REMOTE_AUTHORIZATION, TOKEN_CACHE_SECONDS,
       GITLAB_URL, INSTANCES_FILE, INSTANCES, INSTANCES_RELOAD, BACKGROUND_CHECKS, GITLAB_TOKEN, GITLAB_HTTP2, GITLAB_H2C, GITLAB_MAX_CONNECTIONS, GITLAB_KEEPALIVE,
       GITLAB_CONNECT_TIMEOUT, GITLAB_REQUEST_TIMEOUT, GITLAB_MAX_RESPONSE_BYTES, GITLAB_MAX_RETRIES,
       READ_ONLY, PERMISSION_MODE, TOOLSETS, EXTRA_TOOLS, USE_PIPELINE, USE_MILESTONE, USE_WIKI, DENIED_TOOLS_REGEX,

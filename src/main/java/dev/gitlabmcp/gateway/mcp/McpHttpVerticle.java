@@ -1,10 +1,14 @@
 package dev.gitlabmcp.gateway.mcp;
 
 import dev.gitlabmcp.gateway.config.GatewayConfig;
+import dev.gitlabmcp.gateway.gitlab.InstancesHealth;
+import dev.gitlabmcp.gateway.ops.DetailToken;
 import dev.gitlabmcp.gateway.http.HttpProblem;
 import dev.gitlabmcp.gateway.http.Replies;
 import dev.gitlabmcp.gateway.ops.HealthHandler;
+import dev.gitlabmcp.gateway.ops.HealthSources;
 import dev.gitlabmcp.gateway.ops.MetricsHandler;
+import dev.gitlabmcp.gateway.ops.OpsRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
@@ -49,9 +53,11 @@ public final class McpHttpVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.route().handler(new HttpGuard(new OriginGuard(cfg)));
-    router.get("/health").handler(new HealthHandler(vertx, rt.sessions()::count, cfg.maxSessions(),
-        rt.startedAtMillis(), rt.instances()));
-    new MetricsHandler(rt.metrics(), this::configSummary).mount(router);
+    DetailToken detailToken = DetailToken.of(cfg.detailToken().reveal());
+    HealthSources health = new HealthSources(rt.sessions()::count, cfg.maxSessions(), rt.startedAtMillis(),
+        System::currentTimeMillis, () -> InstancesHealth.detail(vertx, rt.instances()), rt.readiness());
+    OpsRoutes.mount(router, new HealthHandler(vertx, health, detailToken),
+        new MetricsHandler(rt.metrics(), this::configSummary, this::configDetail, detailToken));
     mountMcp(router);
     router.route().last().handler(ctx -> Replies.problem(ctx, HttpProblem.plain(404, "Not Found",
         "No such endpoint. MCP is served at /mcp.")));
@@ -99,6 +105,11 @@ public final class McpHttpVerticle extends VerticleBase {
         .put("maxSessions", cfg.maxSessions()).put("maxRequestsPerMinute", cfg.maxRequestsPerMinute())
         .put("sessionTimeoutSeconds", cfg.sessionTimeoutSeconds()).put("readOnly", cfg.readOnly())
         .put("gitlabInstances", new JsonArray(rt.instances().all().stream().map(c -> c.name()).toList()));
+  }
+
+  /** What /metrics.json adds for a request with the detail token: internal addresses. */
+  private JsonObject configDetail() {
+    return new JsonObject().put("gitlabUrl", rt.instances().defaultInstance().baseUrl().toString());
   }
 
   private void checkVersion(RoutingContext ctx) {

@@ -7,6 +7,8 @@ import dev.gitlabmcp.gateway.gitlab.InstanceDirectory;
 import dev.gitlabmcp.gateway.limit.ClientAddress;
 import dev.gitlabmcp.gateway.limit.RateLimiter;
 import dev.gitlabmcp.gateway.ops.GatewayMetrics;
+import dev.gitlabmcp.gateway.ops.ReadinessCheck;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,7 +18,7 @@ import java.util.Objects;
 public record McpRuntime(GatewayConfig config, SessionStore sessions, SessionEvents events, McpServer server,
                          InstanceDirectory instances, Authenticators authenticators, Authenticator authenticator,
                          RateLimiter sessionLimiter, ClientAddress clientAddress, GatewayMetrics metrics,
-                         long startedAtMillis) {
+                         long startedAtMillis, List<ReadinessCheck> readiness) {
 
   public McpRuntime {
     Objects.requireNonNull(config, "config");
@@ -26,6 +28,7 @@ public record McpRuntime(GatewayConfig config, SessionStore sessions, SessionEve
     Objects.requireNonNull(instances, "instances");
     Objects.requireNonNull(authenticator, "authenticator");
     Objects.requireNonNull(metrics, "metrics");
+    readiness = readiness == null ? List.of() : List.copyOf(readiness);
   }
 
   /** The instance a session works with: its own, or the default one. */

@@ -2,6 +2,7 @@ package dev.gitlabmcp.gateway.mcp;
 
 import dev.gitlabmcp.gateway.Version;
 import dev.gitlabmcp.gateway.gitlab.InstanceDirectory;
+import dev.gitlabmcp.gateway.ops.GatewayMetrics;
 import dev.gitlabmcp.gateway.tools.DiscoverTools;
 import dev.gitlabmcp.gateway.tools.InstanceTools;
 import dev.gitlabmcp.gateway.tools.ToolAvailability;
@@ -40,12 +41,14 @@ public final class McpServer {
   private final InstanceTools instanceTools;
   private final InFlightCalls inFlight;
   private final SessionEvents events;
+  private final GatewayMetrics metrics;
 
   /**
    * @param callerTokens whether callers bring their own GitLab tokens (then sessions never switch instance)
    */
   public McpServer(ToolExecutor executor, InstanceDirectory instances, boolean callerTokens, InFlightCalls inFlight,
-                   SessionEvents events) {
+                   SessionEvents events, GatewayMetrics metrics) {
+    this.metrics = metrics;
     this.executor = executor;
     this.availability = executor.availability();
     this.discover = new DiscoverTools(executor.catalog(), executor.policy());
@@ -327,13 +330,32 @@ public final class McpServer {
       sink.send(progress(progressToken, 0, "Calling GitLab"));
     }
     String key = ctx.callKey(id);
+    long started = System.nanoTime();
     inFlight.started(key, tool.idempotent());
     // Every check (policy, toolsets, edition, version, tier) runs in the executor before GitLab hears of the call.
     return executor.call(tool, args, ctx.principal(), key, ctx.toolsets()).transform(ar -> {
       boolean cancelled = inFlight.finished(key);
+      metrics.toolCall(tool.name(), outcome(ar.succeeded() ? ar.result() : null, cancelled), System.nanoTime() - started);
       return ar.failed() ? Future.failedFuture(ar.cause())
           : Future.succeededFuture(answer(ctx, id, tool, ar.result(), cancelled, progressToken, sink));
     });
+  }
+
+  /** The metric's outcome of a call: what the model saw, in a fixed set of labels. */
+  private static GatewayMetrics.ToolOutcome outcome(ToolExecutor.Outcome o, boolean cancelled) {
+    if (cancelled) {
+      return GatewayMetrics.ToolOutcome.CANCELLED;
+    }
+    if (o == null) {
+      return GatewayMetrics.ToolOutcome.INTERNAL;
+    }
+    if (!Boolean.TRUE.equals(o.result().getBoolean("isError"))) {
+      return GatewayMetrics.ToolOutcome.OK;
+    }
+    if (o.gitlabStatus() == 429 || o.gitlabStatus() == 503) {
+      return GatewayMetrics.ToolOutcome.BUSY;
+    }
+    return o.gitlabStatus() >= 400 ? GatewayMetrics.ToolOutcome.GITLAB_ERROR : GatewayMetrics.ToolOutcome.REFUSED;
   }
 
   private JsonObject answer(CallContext ctx, Object id, ToolDefinition tool, ToolExecutor.Outcome outcome,

@@ -24,11 +24,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
@@ -47,6 +52,32 @@ public final class GatewayMetrics implements AutoCloseable {
   /** The auth failure reasons counted as such; anything else is counted as {@value #OTHER_REASON}. */
   public static final List<String> AUTH_FAILURE_REASONS = List.of("missing", "format", "invalid", "forbidden");
   public static final String OTHER_REASON = "other";
+  /** The tool label of calls to a name outside the catalog (bound with {@link #bindTools}). */
+  public static final String OTHER_TOOL = "other";
+
+  /**
+   * How a {@code tools/call} ended; the label is the lower-case name. Exactly one per call.
+   */
+  public enum ToolOutcome {
+    /** A result without {@code isError}. */
+    OK,
+    /** The arguments were refused before any GitLab request. */
+    INVALID_ARGUMENTS,
+    /** The tool may not run here: permission mode, toolsets, project allowlist, tier, version, unknown name. */
+    REFUSED,
+    /** GitLab answered with an error status (an {@code isError} result). */
+    GITLAB_ERROR,
+    /** GitLab did not answer: connection failure, timeout, body too large. */
+    UNREACHABLE,
+    /** Refused for load: a rate limit, or the instance limiter's queue was full or timed out. */
+    BUSY,
+    /** Cancelled by the client (notifications/cancelled, or a disconnect of an idempotent call). */
+    CANCELLED,
+    /** The gateway failed (a bug): the call ended with an internal error. */
+    INTERNAL;
+
+    final String label = name().toLowerCase(Locale.ROOT);
+  }
 
   private static final Path PROC_STATUS = Path.of("/proc/self/status");
   // Vert.x caches its backend per registry name, JVM-wide: a name per instance keeps two gateways
@@ -65,6 +96,8 @@ public final class GatewayMetrics implements AutoCloseable {
   private final Counter rejectedByCapacity;
   private final Counter rejectedByIpLimit;
   private volatile IntSupplier activeSessions = () -> 0;
+  private volatile Set<String> knownTools = Set.of();
+  private final Map<String, ToolMeters> toolMeters = new ConcurrentHashMap<>();
   private volatile IntSupplier authenticatedSessions = () -> 0;
 
   private GatewayMetrics(PrometheusMeterRegistry registry) {
@@ -76,6 +109,10 @@ public final class GatewayMetrics implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("log.lines.dropped", this,
+            m -> dev.gitlabmcp.gateway.ops.log.DroppedLogs.count())
+        .description("Log lines dropped because the log output could not keep up (logging never blocks)")
+        .register(registry);
 
     // Gauges exist from the start (reading 0) so the scrape has the same series before and after binding.
     Gauge.builder("mcp.sessions.active", this, m -> m.activeSessions.getAsInt())
@@ -122,6 +159,28 @@ public final class GatewayMetrics implements AutoCloseable {
   public void bindSessions(IntSupplier active, IntSupplier authenticated) {
     this.activeSessions = Objects.requireNonNull(active, "active");
     this.authenticatedSessions = Objects.requireNonNull(authenticated, "authenticated");
+  }
+
+  /**
+   * The tool names that get series of their own (the catalog's); calls to any other name are counted
+   * under {@value #OTHER_TOOL}, so callers cannot grow the label set.
+   */
+  public void bindTools(Collection<String> toolNames) {
+    this.knownTools = Set.copyOf(toolNames);
+  }
+
+  /**
+   * Counts one {@code tools/call} and records its duration: {@code mcp_tool_calls_total{tool,outcome}} and
+   * {@code mcp_tool_duration_seconds{tool}}. A tool's meters are registered on its first call and cached:
+   * later calls cost a map lookup and two increments, no registry lookup.
+   */
+  public void toolCall(String tool, ToolOutcome outcome, long nanos) {
+    String name = tool != null && knownTools.contains(tool) ? tool : OTHER_TOOL;
+    ToolMeters m = toolMeters.get(name);
+    if (m == null) {
+      m = toolMeters.computeIfAbsent(name, ToolMeters::new);
+    }
+    m.record(Objects.requireNonNull(outcome, "outcome"), nanos);
   }
 
   public PrometheusMeterRegistry registry() {
@@ -326,6 +385,27 @@ public final class GatewayMetrics implements AutoCloseable {
     public void remove() {
       meters.forEach(registry::remove);
       meters.clear();
+    }
+  }
+
+  /** One tool's series: a counter per outcome (all registered together, so errors read 0, not absent) and a timer. */
+  private final class ToolMeters {
+    private final Map<ToolOutcome, Counter> calls = new EnumMap<>(ToolOutcome.class);
+    private final Timer duration;
+
+    private ToolMeters(String tool) {
+      for (ToolOutcome o : ToolOutcome.values()) {
+        calls.put(o, Counter.builder("mcp.tool.calls").tag("tool", tool).tag("outcome", o.label)
+            .description("MCP tools/call by tool and outcome").register(registry));
+      }
+      duration = Timer.builder("mcp.tool.duration").tag("tool", tool)
+          .description("MCP tools/call duration, every outcome")
+          .serviceLevelObjectives(GitLabInstanceMeters.LATENCY_BUCKETS).register(registry);
+    }
+
+    void record(ToolOutcome outcome, long nanos) {
+      calls.get(outcome).increment();
+      duration.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
   }
 

@@ -3,11 +3,13 @@ package dev.gitlabmcp.gateway.ops;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
  * GET /metrics (Prometheus text) and GET /metrics.json (dashboard summary). Neither body holds a
- * token, user name or session id; whether the routes need authentication is the router's decision.
+ * token, user name or session id. The parts of the configuration that name internal addresses (the
+ * GitLab URLs) are added to /metrics.json only for a request with the detail token.
  */
 public final class MetricsHandler {
 
@@ -16,10 +18,20 @@ public final class MetricsHandler {
 
   private final GatewayMetrics metrics;
   private final Supplier<JsonObject> configSummary;
+  private final Supplier<JsonObject> configDetail;
+  private final DetailToken detailToken;
 
-  public MetricsHandler(GatewayMetrics metrics, Supplier<JsonObject> configSummary) {
-    this.metrics = metrics;
-    this.configSummary = configSummary;
+  /**
+   * @param configSummary limits and modes, shown to anyone who reaches /metrics.json
+   * @param configDetail  what names internal addresses (e.g. {@code gitlabUrl}), merged into the
+   *                      summary only for a request carrying the detail token
+   */
+  public MetricsHandler(GatewayMetrics metrics, Supplier<JsonObject> configSummary, Supplier<JsonObject> configDetail,
+                        DetailToken detailToken) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.configSummary = Objects.requireNonNull(configSummary, "configSummary");
+    this.configDetail = Objects.requireNonNull(configDetail, "configDetail");
+    this.detailToken = Objects.requireNonNull(detailToken, "detailToken");
   }
 
   /** Adds both routes; call before any catch-all route. */
@@ -29,12 +41,16 @@ public final class MetricsHandler {
     return this;
   }
 
-  public void prometheus(RoutingContext ctx) {
+  void prometheus(RoutingContext ctx) {
     send(ctx, PROMETHEUS_CONTENT_TYPE, metrics.scrape());
   }
 
-  public void json(RoutingContext ctx) {
-    send(ctx, JSON_CONTENT_TYPE, metrics.json(configSummary.get()).encode());
+  void json(RoutingContext ctx) {
+    JsonObject config = configSummary.get().copy();
+    if (detailToken.accepts(ctx.request().getHeader("Authorization"))) {
+      config.mergeIn(configDetail.get());
+    }
+    send(ctx, JSON_CONTENT_TYPE, metrics.json(config).encode());
   }
 
   private static void send(RoutingContext ctx, String contentType, String body) {

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class InstancesReloadTest {
 
+  private static final String DETAIL_TOKEN = "health-detail-token-0123";
   private static WireMockServer corp;
   private static WireMockServer com;
 
@@ -73,9 +74,16 @@ class InstancesReloadTest {
   }
 
   private static String get(String url) {
+    return get(url, null);
+  }
+
+  private static String get(String url, String authorization) {
     try {
-      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+      if (authorization != null) {
+        request.header("Authorization", authorization);
+      }
+      return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -94,7 +102,7 @@ class InstancesReloadTest {
         + "\"url\":\"" + com.baseUrl() + "\",\"label\":\"GitLab.com\"}]}";
     write(file, corpOnly);
     try (TestGateway gw = TestGateway.start("http://127.0.0.1:9", Map.of("gitlab.instancesFile", file.toString(),
-        "gitlab.instancesReloadSeconds", "1"))) {
+        "gitlab.instancesReloadSeconds", "1", "auth.healthDetailToken", DETAIL_TOKEN))) {
       RawMcp onCorp = new RawMcp(gw.mcpUrl() + "/corp");
       String corpSession = onCorp.initialize();
       assertEquals(404, initStatus(gw, "gitlab-com"));
@@ -123,7 +131,7 @@ class InstancesReloadTest {
       assertEquals(404, viaSession.statusCode());
       assertTrue(viaSession.body().contains("was removed from this gateway's configuration"), viaSession.body());
 
-      JsonObject health = new JsonObject(get(gw.baseUrl() + "/health?detail=true"));
+      JsonObject health = new JsonObject(get(gw.baseUrl() + "/health?detail=true", "Bearer " + DETAIL_TOKEN));
       assertEquals("healthy", health.getString("status"));
       assertEquals(1, health.getJsonObject("instances").size(), health.encode());
       assertTrue(health.getJsonObject("instances").containsKey("gitlab-com"));

@@ -84,6 +84,56 @@ class GatewayMetricsTest {
   }
 
   @Test
+  void should_count_tool_calls_by_tool_and_outcome_and_time_them() {
+    metrics.bindTools(java.util.List.of("get_project", "list_issues"));
+
+    metrics.toolCall("get_project", GatewayMetrics.ToolOutcome.OK, 40_000_000L);
+    metrics.toolCall("get_project", GatewayMetrics.ToolOutcome.OK, 60_000_000L);
+    metrics.toolCall("get_project", GatewayMetrics.ToolOutcome.GITLAB_ERROR, 5_000_000L);
+    metrics.toolCall("list_issues", GatewayMetrics.ToolOutcome.INVALID_ARGUMENTS, 1_000L);
+
+    String scrape = metrics.scrape();
+    assertLine(scrape, "mcp_tool_calls_total{outcome=\"ok\",tool=\"get_project\"} 2.0");
+    assertLine(scrape, "mcp_tool_calls_total{outcome=\"gitlab_error\",tool=\"get_project\"} 1.0");
+    assertLine(scrape, "mcp_tool_calls_total{outcome=\"busy\",tool=\"get_project\"} 0.0");
+    assertLine(scrape, "mcp_tool_calls_total{outcome=\"invalid_arguments\",tool=\"list_issues\"} 1.0");
+    assertLine(scrape, "mcp_tool_duration_seconds_count{tool=\"get_project\"} 3");
+    assertLine(scrape, "mcp_tool_duration_seconds_bucket{tool=\"get_project\",le=\"0.05\"} 2");
+    assertLine(scrape, "mcp_tool_duration_seconds_sum{tool=\"get_project\"} 0.105");
+  }
+
+  @Test
+  void should_count_tool_names_outside_the_catalog_as_other_so_callers_cannot_add_series() {
+    metrics.bindTools(java.util.List.of("get_project"));
+
+    for (int i = 0; i < 50; i++) {
+      metrics.toolCall("made_up_" + i, GatewayMetrics.ToolOutcome.REFUSED, 1_000L);
+    }
+    metrics.toolCall(null, GatewayMetrics.ToolOutcome.REFUSED, 1_000L);
+
+    String scrape = metrics.scrape();
+    assertLine(scrape, "mcp_tool_calls_total{outcome=\"refused\",tool=\"other\"} 51.0");
+    assertFalse(scrape.contains("made_up_"), "a label must never carry a name the caller made up");
+    assertEquals(GatewayMetrics.ToolOutcome.values().length,
+        scrape.lines().filter(l -> l.startsWith("mcp_tool_calls_total{")).count(), "one tool's series only");
+  }
+
+  @Test
+  void should_register_a_tools_series_once_on_its_first_call() {
+    metrics.bindTools(java.util.List.of("get_project"));
+    metrics.toolCall("get_project", GatewayMetrics.ToolOutcome.OK, 1L);
+    java.util.concurrent.atomic.AtomicInteger added = new java.util.concurrent.atomic.AtomicInteger();
+    metrics.registry().config().onMeterAdded(m -> added.incrementAndGet());
+
+    for (int i = 0; i < 1000; i++) {
+      metrics.toolCall("get_project", GatewayMetrics.ToolOutcome.values()[i % GatewayMetrics.ToolOutcome.values().length], 1L);
+    }
+
+    assertEquals(0, added.get());
+    assertLine(metrics.scrape(), "mcp_tool_calls_total{outcome=\"ok\",tool=\"get_project\"} 126.0");
+  }
+
+  @Test
   void should_read_session_gauges_from_the_bound_suppliers() {
     assertLine(metrics.scrape(), "mcp_sessions_active 0.0");
     AtomicInteger active = new AtomicInteger(3);
@@ -138,7 +188,8 @@ class GatewayMetricsTest {
     Vertx vertx = metrics.vertxBuilder(new VertxOptions()).build();
     try {
       Router router = Router.router(vertx);
-      new MetricsHandler(metrics, () -> new JsonObject().put("readOnly", true)).mount(router);
+      new MetricsHandler(metrics, () -> new JsonObject().put("readOnly", true), JsonObject::new, DetailToken.NONE)
+          .mount(router);
       HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
       HttpClientAgent client = vertx.createHttpClient();
 

@@ -112,7 +112,8 @@ class MultiReplicaTest {
         frontend mcp
         """);
     cfg.append("  bind 127.0.0.1:").append(lbPort).append("\n  default_backend replicas\n")
-        .append("backend replicas\n  balance roundrobin\n  option httpchk GET /health\n");
+        .append("backend replicas\n  balance roundrobin\n  option httpchk\n")
+        .append("  http-check send meth GET uri /health/live ver HTTP/1.1 hdr Host 127.0.0.1\n");
     for (int i = 0; i < ports.size(); i++) {
       cfg.append("  server r").append(i).append(" 127.0.0.1:").append(ports.get(i)).append(" check inter 500 fall 2 rise 1\n");
     }

@@ -1,4 +1,4 @@
-package dev.gitlabmcp.gateway;
+package dev.gitlabmcp.gateway.cli;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
@@ -12,23 +12,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.gitlabmcp.gateway.Main;
 import dev.gitlabmcp.gateway.config.InstancesLoader;
+import dev.gitlabmcp.gateway.testing.ConsoleCapture;
 import dev.gitlabmcp.gateway.testing.SelfSignedCert;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,10 +49,8 @@ class InstancesCommandTest {
   @TempDir
   Path dir;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream originalOut;
-  private PrintStream originalErr;
+  @RegisterExtension
+  final ConsoleCapture console = new ConsoleCapture();
 
   @BeforeAll
   static void startGitLabs() throws Exception {
@@ -80,20 +76,6 @@ class InstancesCommandTest {
   static void stopGitLabs() {
     tlsGitLab.stop();
     plainGitLab.stop();
-  }
-
-  @BeforeEach
-  void captureOutput() {
-    originalOut = System.out;
-    originalErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restoreOutput() {
-    System.setOut(originalOut);
-    System.setErr(originalErr);
   }
 
   // ---- list, info
@@ -282,10 +264,10 @@ class InstancesCommandTest {
   void should_print_a_sample_that_validates_as_json_and_as_yaml() throws Exception {
     int json = run("instances", "sample-config");
     String jsonText = out();
-    out.reset();
+    console.resetOut();
     int yaml = run("instances", "sample-config", "--format", "yaml");
     String yamlText = out();
-    out.reset();
+    console.resetOut();
     Path jsonFile = write("sample.json", jsonText);
     Path yamlFile = write("sample.yaml", yamlText);
 
@@ -361,7 +343,7 @@ class InstancesCommandTest {
 
     int duplicate = run("instances", "add", "corp", "https://other.example.com", "--file", file.toString());
     String duplicateErr = err();
-    err.reset();
+    console.resetErr();
     int badUrl = run("instances", "add", "new", "gitlab.example.com", "--file", file.toString());
 
     assertEquals(78, duplicate);
@@ -440,11 +422,11 @@ class InstancesCommandTest {
   }
 
   private String out() {
-    return out.toString(StandardCharsets.UTF_8);
+    return console.out();
   }
 
   private String err() {
-    return err.toString(StandardCharsets.UTF_8);
+    return console.err();
   }
 
   private Path write(String name, String text) throws Exception {
@@ -480,7 +462,8 @@ class InstancesCommandTest {
     return new JsonObject().put("instances", new io.vertx.core.json.JsonArray().add(new JsonObject()
         .put("name", "corp").put("url", "https://localhost:" + tlsGitLab.httpsPort())
         .put("http", new JsonObject().put("caFile", withCa ? cert.pem().toString() : "")
-            .put("connectTimeoutMs", 2000).put("requestTimeoutMs", 5000)))).encodePrettily();
+            // Generous: a JVM's first TLS handshake on a loaded 2-core machine has taken over 5 s.
+            .put("connectTimeoutMs", 10_000).put("requestTimeoutMs", 30_000)))).encodePrettily();
   }
 
   private String plainInstances() throws Exception {

@@ -1,4 +1,4 @@
-package dev.gitlabmcp.gateway;
+package dev.gitlabmcp.gateway.cli;
 
 import dev.gitlabmcp.gateway.config.ConfigException;
 import dev.gitlabmcp.gateway.config.ConfigLoader;
@@ -6,38 +6,21 @@ import dev.gitlabmcp.gateway.config.GitLabConfig;
 import dev.gitlabmcp.gateway.config.InstancesLoader;
 import dev.gitlabmcp.gateway.config.RateLimitConfig;
 import dev.gitlabmcp.gateway.config.Secret;
-import dev.gitlabmcp.gateway.gitlab.GitLabClient;
 import dev.gitlabmcp.gateway.gitlab.GitLabClientFactory;
-import io.vertx.core.Future;
+import dev.gitlabmcp.gateway.gitlab.InstanceProbe;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,14 +30,15 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code instances ...}: list, inspect, test and edit the GitLab instances. Exit codes: 0 ok, 1 the thing
  * tested failed (unreachable, TLS, rejected token), 2 usage (unknown instance, bad arguments), 78 invalid
- * configuration (the file, or the edit, would not validate: nothing is written then).
+ * configuration (the file, or the edit, would not validate: nothing is written then). The file editing is
+ * {@link InstancesFile}'s, the reachability check {@link InstanceProbe}'s.
  */
 @Command(name = "instances", mixinStandardHelpOptions = true,
     description = "GitLab instances: list, inspect, test, validate and edit the instances file.",
     subcommands = {InstancesCommand.ListInstances.class, InstancesCommand.Info.class, InstancesCommand.Test.class,
         InstancesCommand.Validate.class, InstancesCommand.SampleConfig.class, InstancesCommand.Add.class,
         InstancesCommand.Remove.class})
-final class InstancesCommand implements Callable<Integer> {
+public final class InstancesCommand implements Callable<Integer> {
 
   static final int OK = 0;
   static final int FAILED = 1;
@@ -67,7 +51,7 @@ final class InstancesCommand implements Callable<Integer> {
   }
 
   /** The instances file option; without it GITLAB_INSTANCES_FILE, then conf/instances.json. */
-  static final class FileOption {
+  static final class InstancesOptions extends ConfigOptions {
     @Option(names = {"--instances", "--file"}, paramLabel = "FILE",
         description = "Instances file (.json, .yaml, .yml); default: GITLAB_INSTANCES_FILE or conf/instances.json.")
     Path file;
@@ -86,16 +70,13 @@ final class InstancesCommand implements Callable<Integer> {
       description = "Table of the configured instances: name, label, url, default, HTTP/2, rate limit.")
   static final class ListInstances implements Callable<Integer> {
     @Mixin
-    Main.ConfigOptions options = new Main.ConfigOptions();
-
-    @Mixin
-    FileOption instances = new FileOption();
+    InstancesOptions options = new InstancesOptions();
 
     @Override
     public Integer call() {
-      InstancesLoader.Loaded loaded = loadOrReport(options, instances.file);
+      InstancesLoader.Loaded loaded = loadOrReport(options, options.file);
       if (loaded == null) {
-        return Main.EXIT_CONFIG;
+        return ConfigOptions.EXIT_CONFIG;
       }
       List<String[]> rows = new ArrayList<>();
       rows.add(new String[] {"NAME", "LABEL", "URL", "DEFAULT", "HTTP2", "RATE LIMIT"});
@@ -113,19 +94,16 @@ final class InstancesCommand implements Callable<Integer> {
       description = "Every effective setting of one instance; secrets only as set or not set.")
   static final class Info implements Callable<Integer> {
     @Mixin
-    Main.ConfigOptions options = new Main.ConfigOptions();
-
-    @Mixin
-    FileOption instances = new FileOption();
+    InstancesOptions options = new InstancesOptions();
 
     @Parameters(index = "0", paramLabel = "NAME", description = "Instance name.")
     String name;
 
     @Override
     public Integer call() {
-      InstancesLoader.Loaded loaded = loadOrReport(options, instances.file);
+      InstancesLoader.Loaded loaded = loadOrReport(options, options.file);
       if (loaded == null) {
-        return Main.EXIT_CONFIG;
+        return ConfigOptions.EXIT_CONFIG;
       }
       GitLabConfig c = find(loaded, name);
       if (c == null) {
@@ -175,10 +153,7 @@ final class InstancesCommand implements Callable<Integer> {
           + "version, latency; with a token also the user it belongs to. Exit 1 when any check fails.")
   static final class Test implements Callable<Integer> {
     @Mixin
-    Main.ConfigOptions options = new Main.ConfigOptions();
-
-    @Mixin
-    FileOption instances = new FileOption();
+    InstancesOptions options = new InstancesOptions();
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "Only this instance.")
     String name;
@@ -189,9 +164,9 @@ final class InstancesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      InstancesLoader.Loaded loaded = loadOrReport(options, instances.file);
+      InstancesLoader.Loaded loaded = loadOrReport(options, options.file);
       if (loaded == null) {
-        return Main.EXIT_CONFIG;
+        return ConfigOptions.EXIT_CONFIG;
       }
       List<GitLabConfig> chosen = loaded.instances();
       if (name != null) {
@@ -207,9 +182,9 @@ final class InstancesCommand implements Callable<Integer> {
         for (GitLabConfig c : chosen) {
           Secret secret = token != null && !token.isBlank() ? new Secret(token.trim()) : c.token();
           long bound = 2L * c.requestTimeoutMs() + c.connectTimeoutMs() + 5_000;
-          Probe p = Probe.run(vertx, c, secret).toCompletionStage().toCompletableFuture()
+          InstanceProbe p = InstanceProbe.run(vertx, c, secret).toCompletionStage().toCompletableFuture()
               .get(bound, TimeUnit.MILLISECONDS);
-          p.print(c, System.out);
+          print(p, c, System.out);
           failed += p.ok() ? 0 : 1;
         }
         System.out.println(failed == 0 ? "All " + chosen.size() + " instance(s) OK."
@@ -225,10 +200,7 @@ final class InstancesCommand implements Callable<Integer> {
       description = "Check an instances file; every problem with its JSON path. Exit 78 when invalid.")
   static final class Validate implements Callable<Integer> {
     @Mixin
-    Main.ConfigOptions options = new Main.ConfigOptions();
-
-    @Mixin
-    FileOption instances = new FileOption();
+    InstancesOptions options = new InstancesOptions();
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "The file (default: see --instances).")
     Path file;
@@ -237,14 +209,14 @@ final class InstancesCommand implements Callable<Integer> {
     public Integer call() {
       GitLabConfig base = baseOrReport(options);
       if (base == null) {
-        return Main.EXIT_CONFIG;
+        return ConfigOptions.EXIT_CONFIG;
       }
-      Path chosen = file != null ? file : instances.file;
+      Path chosen = file != null ? file : options.file;
       InstancesLoader.Loaded loaded = InstancesLoader.load(base, chosen, System.getenv());
       if (!loaded.problems().isEmpty()) {
         System.out.println(origin(loaded) + ": " + loaded.problems().size() + " problem(s):");
         loaded.problems().forEach(p -> System.out.println("  - " + p));
-        return Main.EXIT_CONFIG;
+        return ConfigOptions.EXIT_CONFIG;
       }
       System.out.println(origin(loaded) + " is valid: " + loaded.instances().size() + " instance(s): "
           + String.join(", ", loaded.instances().stream()
@@ -266,7 +238,7 @@ final class InstancesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       JsonObject sample = InstancesLoader.sample();
-      System.out.print(format == Format.yaml ? yaml(sample) : prettyJson(sample) + "\n");
+      System.out.print(format == Format.yaml ? InstancesFile.yaml(sample) : InstancesFile.prettyJson(sample) + "\n");
       return OK;
     }
   }
@@ -276,10 +248,7 @@ final class InstancesCommand implements Callable<Integer> {
           + "when it would be invalid nothing is written and the exit code is 78.")
   static final class Add implements Callable<Integer> {
     @Mixin
-    Main.ConfigOptions options = new Main.ConfigOptions();
-
-    @Mixin
-    FileOption instances = new FileOption();
+    InstancesOptions options = new InstancesOptions();
 
     @Parameters(index = "0", paramLabel = "NAME", description = "DNS label, e.g. corp-gitlab.")
     String name;
@@ -295,30 +264,16 @@ final class InstancesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      Path target = instances.target();
+      Path target = options.target();
       JsonObject doc = Files.exists(target) ? readForEdit(target) : new JsonObject().put("instances", new JsonArray());
       if (doc == null) {
-        return Main.EXIT_CONFIG;
+        return ConfigOptions.EXIT_CONFIG;
       }
       if (!(doc.getValue("instances") instanceof JsonArray list)) {
         System.err.println(target + ": 'instances' must be an array; fix the file first ('instances validate')");
-        return Main.EXIT_CONFIG;
+        return ConfigOptions.EXIT_CONFIG;
       }
-      JsonObject entry = new JsonObject().put("name", name);
-      URI normalized = GitLabConfig.normalizeUrl(url);
-      entry.put("url", normalized != null ? normalized.toString() : url);
-      if (label != null) {
-        entry.put("label", label);
-      }
-      if (makeDefault) {
-        list.forEach(o -> {
-          if (o instanceof JsonObject other) {
-            other.remove("default");
-          }
-        });
-        entry.put("default", true);
-      }
-      list.add(entry);
+      JsonObject entry = InstancesFile.add(list, name, url, label, makeDefault);
       return validateAndWrite(options, target, doc, "added instance " + name + " ("
           + ConfigLoader.maskUserInfo(entry.getString("url")) + ")" + (makeDefault ? " as the default" : ""));
     }
@@ -329,47 +284,35 @@ final class InstancesCommand implements Callable<Integer> {
           + "invalid (say, no instance left) nothing is written and the exit code is 78.")
   static final class Remove implements Callable<Integer> {
     @Mixin
-    Main.ConfigOptions options = new Main.ConfigOptions();
-
-    @Mixin
-    FileOption instances = new FileOption();
+    InstancesOptions options = new InstancesOptions();
 
     @Parameters(index = "0", paramLabel = "NAME", description = "Instance name.")
     String name;
 
     @Override
     public Integer call() {
-      Path target = instances.target();
+      Path target = options.target();
       if (!Files.exists(target)) {
         System.err.println("no instances file at " + target + " (name one with --file)");
         return USAGE;
       }
       JsonObject doc = readForEdit(target);
       if (doc == null) {
-        return Main.EXIT_CONFIG;
+        return ConfigOptions.EXIT_CONFIG;
       }
       if (!(doc.getValue("instances") instanceof JsonArray list)) {
         System.err.println(target + ": 'instances' must be an array; fix the file first ('instances validate')");
-        return Main.EXIT_CONFIG;
+        return ConfigOptions.EXIT_CONFIG;
       }
-      int at = -1;
-      List<String> names = new ArrayList<>();
-      for (int i = 0; i < list.size(); i++) {
-        if (list.getValue(i) instanceof JsonObject o && o.getValue("name") instanceof String n) {
-          names.add(n);
-          at = n.equals(name) ? i : at;
-        }
-      }
-      if (at < 0) {
-        System.err.println("no instance named '" + name + "' in " + target + " (instances: " + String.join(", ", names)
-            + ")");
+      InstancesFile.Removal removal = InstancesFile.remove(list, name);
+      if (!removal.removed()) {
+        System.err.println("no instance named '" + name + "' in " + target + " (instances: "
+            + String.join(", ", removal.names()) + ")");
         return USAGE;
       }
-      boolean wasDefault = Boolean.TRUE.equals(list.getJsonObject(at).getValue("default"));
-      list.remove(at);
       String done = "removed instance " + name;
-      if (wasDefault && !list.isEmpty() && list.getValue(0) instanceof JsonObject first) {
-        done += "; it was the default, now the first instance (" + first.getValue("name") + ") is";
+      if (removal.newDefault() != null) {
+        done += "; it was the default, now the first instance (" + removal.newDefault() + ") is";
       }
       return validateAndWrite(options, target, doc, done);
     }
@@ -378,7 +321,7 @@ final class InstancesCommand implements Callable<Integer> {
   // ---- shared
 
   /** The gateway-wide GitLab settings every instance inherits; null after printing the problems. */
-  static GitLabConfig baseOrReport(Main.ConfigOptions options) {
+  static GitLabConfig baseOrReport(ConfigOptions options) {
     // Only the GitLab settings: neither the HTTP listener's checks nor the instances file (the thing
     // these commands inspect and edit) may stand in the way.
     try {
@@ -390,7 +333,7 @@ final class InstancesCommand implements Callable<Integer> {
     }
   }
 
-  static InstancesLoader.Loaded loadOrReport(Main.ConfigOptions options, Path file) {
+  static InstancesLoader.Loaded loadOrReport(ConfigOptions options, Path file) {
     GitLabConfig base = baseOrReport(options);
     if (base == null) {
       return null;
@@ -433,25 +376,23 @@ final class InstancesCommand implements Callable<Integer> {
   }
 
   /** Validates the edited document as the gateway would read it; writes it only when valid. */
-  private static int validateAndWrite(Main.ConfigOptions options, Path target, JsonObject doc, String done) {
+  private static int validateAndWrite(ConfigOptions options, Path target, JsonObject doc, String done) {
     GitLabConfig base = baseOrReport(options);
     if (base == null) {
-      return Main.EXIT_CONFIG;
+      return ConfigOptions.EXIT_CONFIG;
     }
     InstancesLoader.Loaded result = InstancesLoader.fromDocument(doc, base, System.getenv(),
         InstancesLoader.Source.FILE, target.toString());
     if (!result.problems().isEmpty()) {
       System.err.println(target + " not changed: the result would have " + result.problems().size() + " problem(s):");
       result.problems().forEach(p -> System.err.println("  - " + p));
-      return Main.EXIT_CONFIG;
+      return ConfigOptions.EXIT_CONFIG;
     }
-    boolean yaml = isYaml(target);
     try {
-      boolean hadComments = yaml && Files.exists(target) && Files.readString(target).contains("#");
-      writeAtomically(target, yaml ? yaml(doc) : prettyJson(doc) + "\n");
+      boolean droppedComments = InstancesFile.write(target, doc);
       System.out.println(done + " in " + target + "; " + result.instances().size() + " instance(s): "
           + String.join(", ", result.instances().stream().map(GitLabConfig::name).toList()));
-      if (hadComments) {
+      if (droppedComments) {
         System.out.println("note: YAML comments are not kept when the file is rewritten");
       }
       return OK;
@@ -459,95 +400,6 @@ final class InstancesCommand implements Callable<Integer> {
       System.err.println("could not write " + target + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
       return FAILED;
     }
-  }
-
-  /**
-   * A temporary file in the same directory, then a rename: a reader (the gateway's file watcher) sees the old
-   * file or the new one, never half of it. The file keeps its permissions; a new one is world-readable (it
-   * holds no secrets: those come from the environment).
-   */
-  static void writeAtomically(Path target, String text) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-    try {
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      try {
-        Files.setPosixFilePermissions(tmp, Files.exists(target) ? Files.getPosixFilePermissions(target)
-            : PosixFilePermissions.fromString("rw-r--r--"));
-      } catch (UnsupportedOperationException notPosix) {
-        // Windows: the default ACLs of the directory apply.
-      }
-      try {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
-
-  private static boolean isYaml(Path p) {
-    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-    return n.endsWith(".yaml") || n.endsWith(".yml");
-  }
-
-  /** JSON as people write it: 2-space indent, "key": value, short lists of plain values on one line. */
-  static String prettyJson(Object value) {
-    return prettyJson(value, "");
-  }
-
-  private static String prettyJson(Object value, String indent) {
-    String inner = indent + "  ";
-    if (value instanceof JsonObject o) {
-      if (o.isEmpty()) {
-        return "{}";
-      }
-      List<String> fields = new ArrayList<>();
-      for (String k : o.fieldNames()) {
-        fields.add(inner + Json.encode(k) + ": " + prettyJson(o.getValue(k), inner));
-      }
-      return "{\n" + String.join(",\n", fields) + "\n" + indent + "}";
-    }
-    if (value instanceof JsonArray a) {
-      boolean plain = a.stream().noneMatch(v -> v instanceof JsonObject || v instanceof JsonArray
-          || v instanceof Map || v instanceof List);
-      if (plain) {
-        return "[" + String.join(", ", a.stream().map(Json::encode).toList()) + "]";
-      }
-      List<String> items = new ArrayList<>();
-      for (int i = 0; i < a.size(); i++) {
-        items.add(inner + prettyJson(a.getValue(i), inner));
-      }
-      return "[\n" + String.join(",\n", items) + "\n" + indent + "]";
-    }
-    return Json.encode(value);
-  }
-
-  static String yaml(JsonObject doc) {
-    DumperOptions o = new DumperOptions();
-    o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-    o.setIndent(2);
-    o.setIndicatorIndent(2);
-    o.setIndentWithIndicator(true);
-    return new Yaml(o).dump(plain(doc));
-  }
-
-  private static Object plain(Object v) {
-    if (v instanceof JsonObject o) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      o.fieldNames().forEach(k -> m.put(k, plain(o.getValue(k))));
-      return m;
-    }
-    if (v instanceof JsonArray a) {
-      List<Object> l = new ArrayList<>();
-      for (int i = 0; i < a.size(); i++) {
-        l.add(plain(a.getValue(i)));
-      }
-      return l;
-    }
-    return v;
   }
 
   private static void printTable(List<String[]> rows, PrintStream out) {
@@ -590,150 +442,32 @@ final class InstancesCommand implements Callable<Integer> {
     return s.isSet() ? "set" : "not set";
   }
 
-  /**
-   * One `instances test` run against one instance: GET /api/v4/version (and /api/v4/user with a token) over
-   * a client built by the same factory as the gateway's, so TLS, proxy and HTTP/2 behave as in production.
-   */
-  record Probe(int versionStatus, String failure, String httpVersion, String tls, long latencyMs, String gitlab,
-               int userStatus, String username) {
-
-    static Future<Probe> run(Vertx vertx, GitLabConfig c, Secret token) {
-      HttpClientAgent http = GitLabClientFactory.create(vertx, c);
-      long start = System.nanoTime();
-      return get(http, c, "/version", token)
-          .compose(version -> {
-            long latency = (System.nanoTime() - start) / 1_000_000L;
-            Probe p = new Probe(version.status, null, name(version.version), version.tls, latency,
-                gitlabVersion(version), 0, null);
-            if (!token.isSet()) {
-              return Future.succeededFuture(p);
-            }
-            return get(http, c, "/user", token).map(user -> new Probe(p.versionStatus, null, p.httpVersion, p.tls,
-                p.latencyMs, p.gitlab, user.status, user.status == 200 ? json(user.body).getString("username") : null));
-          })
-          .recover(e -> Future.succeededFuture(new Probe(0, describe(e), null, null,
-              (System.nanoTime() - start) / 1_000_000L, null, 0, null)))
-          .eventually(() -> http.close());
+  /** The report of one probe, as {@code instances test} prints it. */
+  static void print(InstanceProbe p, GitLabConfig c, PrintStream out) {
+    out.println(c.name() + " (" + c.baseUrl() + ")");
+    if (p.failure() != null) {
+      out.println("  reachable: no, after " + p.latencyMs() + " ms: " + p.failure());
+      out.println("  result:    FAILED");
+      return;
     }
-
-    /** Reachable, answered as GitLab does, and the token (if any) accepted. */
-    boolean ok() {
-      return failure == null && gitlabAnswered() && (userStatus == 0 || userStatus == 200);
+    out.println("  reachable: yes, HTTP " + p.versionStatus() + " from /api/v4/version in " + p.latencyMs() + " ms");
+    out.println("  tls:       " + (p.tls() == null ? "none (plain http)" : p.tls()
+        + (c.insecureSkipVerify() ? ", certificate NOT verified (insecureSkipVerify)" : ", certificate verified")));
+    out.println("  http:      " + p.httpVersion());
+    if (p.gitlab() != null) {
+      out.println("  gitlab:    " + p.gitlab());
+    } else if (p.versionStatus() == 401 || p.versionStatus() == 403) {
+      out.println("  gitlab:    version not shown (HTTP " + p.versionStatus() + " without a token the instance accepts;"
+          + " try --token)");
+    } else {
+      out.println("  gitlab:    unexpected HTTP " + p.versionStatus() + " from /api/v4/version: is " + c.baseUrl()
+          + " the GitLab URL (with its subpath, if any)?");
     }
-
-    private boolean gitlabAnswered() {
-      return (versionStatus >= 200 && versionStatus < 300) || versionStatus == 401 || versionStatus == 403;
+    if (p.userStatus() == 200) {
+      out.println("  user:      " + p.username());
+    } else if (p.userStatus() != 0) {
+      out.println("  user:      token not accepted (HTTP " + p.userStatus() + " from /api/v4/user)");
     }
-
-    void print(GitLabConfig c, PrintStream out) {
-      out.println(c.name() + " (" + c.baseUrl() + ")");
-      if (failure != null) {
-        out.println("  reachable: no, after " + latencyMs + " ms: " + failure);
-        out.println("  result:    FAILED");
-        return;
-      }
-      out.println("  reachable: yes, HTTP " + versionStatus + " from /api/v4/version in " + latencyMs + " ms");
-      out.println("  tls:       " + (tls == null ? "none (plain http)" : tls
-          + (c.insecureSkipVerify() ? ", certificate NOT verified (insecureSkipVerify)" : ", certificate verified")));
-      out.println("  http:      " + httpVersion);
-      if (gitlab != null) {
-        out.println("  gitlab:    " + gitlab);
-      } else if (versionStatus == 401 || versionStatus == 403) {
-        out.println("  gitlab:    version not shown (HTTP " + versionStatus + " without a token the instance accepts;"
-            + " try --token)");
-      } else {
-        out.println("  gitlab:    unexpected HTTP " + versionStatus + " from /api/v4/version: is " + c.baseUrl()
-            + " the GitLab URL (with its subpath, if any)?");
-      }
-      if (userStatus == 200) {
-        out.println("  user:      " + username);
-      } else if (userStatus != 0) {
-        out.println("  user:      token not accepted (HTTP " + userStatus + " from /api/v4/user)");
-      }
-      out.println("  result:    " + (ok() ? "OK" : "FAILED"));
-    }
-
-    private record Answer(int status, HttpVersion version, String tls, Buffer body) {
-    }
-
-    private static Future<Answer> get(HttpClientAgent http, GitLabConfig c, String path, Secret token) {
-      RequestOptions opts = new RequestOptions().setAbsoluteURI(c.apiBase() + path).setTimeout(c.requestTimeoutMs())
-          .setFollowRedirects(false)
-          .putHeader(HttpHeaders.USER_AGENT, GitLabClient.USER_AGENT)
-          .putHeader(HttpHeaders.ACCEPT, "application/json");
-      if (token.isSet()) {
-        opts.putHeader("PRIVATE-TOKEN", token.reveal());
-      }
-      return http.request(opts).compose(req -> req.send()).compose(resp -> resp.body()
-          .map(body -> new Answer(resp.statusCode(), resp.version(), tls(resp), body)));
-    }
-
-    private static String tls(HttpClientResponse resp) {
-      HttpConnection conn = resp.request().connection();
-      return conn != null && conn.isSsl() && conn.sslSession() != null ? conn.sslSession().getProtocol() : null;
-    }
-
-    private static String name(HttpVersion v) {
-      return switch (v) {
-        case HTTP_2 -> "HTTP/2";
-        case HTTP_1_1 -> "HTTP/1.1";
-        case HTTP_1_0 -> "HTTP/1.0";
-      };
-    }
-
-    private static String gitlabVersion(Answer a) {
-      if (a.status != 200) {
-        return null;
-      }
-      JsonObject v = json(a.body);
-      String version = v.getString("version");
-      if (version == null) {
-        return null;
-      }
-      Object enterprise = v.getValue("enterprise");
-      return version + (Boolean.TRUE.equals(enterprise) || version.endsWith("-ee") ? " (Enterprise Edition)"
-          : Boolean.FALSE.equals(enterprise) ? " (Community Edition)" : "");
-    }
-
-    private static JsonObject json(Buffer b) {
-      try {
-        return b.toJsonObject();
-      } catch (RuntimeException e) {
-        return new JsonObject();
-      }
-    }
-
-    /** One line an operator can act on; the deepest cause says what really happened. */
-    static String describe(Throwable e) {
-      Throwable root = e;
-      while (root.getCause() != null && root.getCause() != root) {
-        root = root.getCause();
-      }
-      String message = firstLine(root.getMessage());
-      if (e instanceof javax.net.ssl.SSLException || root instanceof javax.net.ssl.SSLException
-          || root instanceof java.security.cert.CertificateException
-          || root.getClass().getName().startsWith("sun.security")) {
-        return "TLS handshake failed: " + message + " (is the certificate signed by a CA the JVM trusts? if not, "
-            + "set http.caFile to the PEM of that CA)";
-      }
-      if (root instanceof java.net.UnknownHostException) {
-        return "unknown host: " + message;
-      }
-      if (root instanceof java.util.concurrent.TimeoutException || root.getClass().getSimpleName().contains("Timeout")) {
-        return "timed out: " + message;
-      }
-      if (root instanceof java.net.ConnectException || root.getClass().getSimpleName().contains("Connect")) {
-        return "connection failed: " + message;
-      }
-      return root.getClass().getSimpleName() + ": " + message;
-    }
-
-    private static String firstLine(String s) {
-      if (s == null) {
-        return "(no detail)";
-      }
-      int nl = s.indexOf('\n');
-      return nl < 0 ? s : s.substring(0, nl);
-    }
+    out.println("  result:    " + (p.ok() ? "OK" : "FAILED"));
   }
 }
