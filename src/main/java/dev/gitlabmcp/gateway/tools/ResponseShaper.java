@@ -10,6 +10,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -65,14 +66,14 @@ public final class ResponseShaper {
       return ToolResults.error("GitLab answered " + reply.status() + " but the body is not JSON ("
           + reply.body().length() + " bytes). The instance may be behind a proxy or login page; check GITLAB_API_URL.");
     }
-    parsed = Redactor.redact(parsed);
     List<String> fields = full ? List.of() : tool.response().fields();
     String text;
     JsonObject structured = null;
+    // Projected first, so redaction reads only what can be shown.
     if (parsed instanceof JsonArray arr) {
-      JsonArray items = new JsonArray();
+      JsonArray items = new JsonArray(new ArrayList<>(arr.size()));
       for (Object o : arr) {
-        items.add(o instanceof JsonObject jo ? project(jo, fields) : o);
+        items.add(Redactor.redact(o instanceof JsonObject jo ? project(jo, fields) : o));
       }
       JsonObject out = new JsonObject().put("items", items);
       JsonObject page = pagination(reply);
@@ -82,10 +83,10 @@ public final class ResponseShaper {
       text = fitList(out);
       structured = out;
     } else if (parsed instanceof JsonObject jo) {
-      structured = project(jo, fields);
+      structured = (JsonObject) Redactor.redact(project(jo, fields));
       text = truncate(structured.encode(), "Use narrower arguments.");
     } else {
-      text = truncate(parsed == null ? "null" : Json.encode(parsed), "Use narrower arguments.");
+      text = truncate(parsed == null ? "null" : Json.encode(Redactor.redact(parsed)), "Use narrower arguments.");
     }
     text = tool.response().untrusted() ? frame("GitLab data with user-written text", text) : text;
     if (tool.response().structured() && structured != null) {
@@ -125,7 +126,7 @@ public final class ResponseShaper {
 
   private static final java.util.regex.Pattern ANSI = java.util.regex.Pattern.compile("\u001B\\[[0-9;?]*[A-Za-z]");
   private static final java.util.regex.Pattern SECTION =
-      java.util.regex.Pattern.compile("section_(?:start|end):[0-9]+:[A-Za-z0-9_.-]+(?:\\[[^\\]\n]*])?\r?");
+      java.util.regex.Pattern.compile("section_(?:start|end):[0-9]+:[A-Za-z0-9_.-]+(?:\\[[^\\]\n]{0,256}])?\r?");
 
   /**
    * Log text: colour codes and GitLab's section markers removed, progress-bar rewrites collapsed,
@@ -261,7 +262,9 @@ public final class ResponseShaper {
       int dot = f.indexOf('.');
       if (dot < 0) {
         if (o.containsKey(f)) {
-          out.put(f, o.getValue(f));
+          // Redaction runs on the projection, which may leave out the flag that hides a variable's value.
+          boolean hidden = f.equals("value") && o.getValue(f) != null && Redactor.hidesValue(o);
+          out.put(f, hidden ? Redactor.REDACTED : o.getValue(f));
         }
         continue;
       }
