@@ -629,4 +629,115 @@ class ResponseShaperTest {
     assertFalse(text.contains("bot:"), text);
     assertTrue(text.contains("x".repeat(480) + " https://[REDACTED]"), text);
   }
+
+  // ---- structuredContent within the same budget as the text
+
+  @Test
+  void should_keep_the_structured_content_of_a_huge_object_within_the_text_budget_by_cutting_long_texts() {
+    String description = "d".repeat(5_000_000);
+    String body = new JsonObject().put("id", 9).put("title", "Crash").put("description", description)
+        .put("web_url", "https://gitlab.example.com/g/p/-/issues/9").encode();
+
+    JsonObject r = new ResponseShaper(2000).shape(structuredTool(ResponseSpec.Kind.OBJECT, "id", "title", "description",
+        "web_url"), reply(200, body), false);
+
+    JsonObject structured = r.getJsonObject("structuredContent");
+    assertTrue(structured.encode().length() <= 2000, "structuredContent of " + structured.encode().length());
+    assertEquals(9, structured.getInteger("id"));
+    assertEquals("Crash", structured.getString("title"));
+    assertEquals("https://gitlab.example.com/g/p/-/issues/9", structured.getString("web_url"));
+    String cut = structured.getString("description");
+    assertTrue(cut.matches("d{1000,}\\.\\.\\.\\[cut: \\d+ of 5000000 characters]"), cut.substring(cut.length() - 50));
+    String text = ok(r);
+    assertTrue(text.length() < 2000 + 600, "text of " + text.length());
+    assertTrue(text.contains("[structuredContent is shortened to the same 2000-character budget: 1 long text(s) cut"),
+        text.substring(text.length() - 400));
+  }
+
+  @Test
+  void should_leave_out_the_largest_field_of_structured_content_when_cutting_texts_is_not_enough() {
+    JsonArray labels = new JsonArray();
+    for (int i = 0; i < 50_000; i++) {
+      labels.add(i);
+    }
+    String body = new JsonObject().put("id", 9).put("title", "Crash").put("labels", labels).encode();
+
+    JsonObject r = new ResponseShaper(2000).shape(structuredTool(ResponseSpec.Kind.OBJECT, "id", "title", "labels"),
+        reply(200, body), false);
+
+    JsonObject structured = r.getJsonObject("structuredContent");
+    assertTrue(structured.encode().length() <= 2000, "structuredContent of " + structured.encode().length());
+    assertEquals(new JsonObject().put("id", 9).put("title", "Crash"), structured);
+    String text = ok(r);
+    assertTrue(text.contains("[structuredContent is shortened to the same 2000-character budget: fields left out: "
+        + "labels.]"), text.substring(Math.max(0, text.length() - 400)));
+  }
+
+  @Test
+  void should_cut_the_long_text_and_leave_out_only_the_field_that_cutting_cannot_shrink() {
+    JsonArray notes = new JsonArray();
+    for (int i = 0; i < 20_000; i++) {
+      notes.add(new JsonObject().put("id", i).put("body", "ok"));
+    }
+    String body = new JsonObject().put("id", 9).put("description", "d".repeat(1_000_000)).put("notes", notes)
+        .put("state", "opened").encode();
+
+    JsonObject r = new ResponseShaper(2000).shape(structuredTool(ResponseSpec.Kind.OBJECT, "id", "description",
+        "notes", "state"), reply(200, body), false);
+
+    JsonObject structured = r.getJsonObject("structuredContent");
+    assertTrue(structured.encode().length() <= 2000, "structuredContent of " + structured.encode().length());
+    assertEquals(List.of("id", "description", "state"), List.copyOf(structured.fieldNames()));
+    assertTrue(structured.getString("description").endsWith(" of 1000000 characters]"));
+    assertTrue(structured.getString("description").length() > 1500, "the text keeps what fits");
+    String text = ok(r);
+    assertTrue(text.contains("budget: 1 long text(s) cut, each ending with how long it was; fields left out: notes.]"),
+        text.substring(Math.max(0, text.length() - 400)));
+  }
+
+  @Test
+  void should_keep_a_cut_lists_structured_content_and_its_truncation_note_within_the_budget() {
+    // Items of 42 characters: 23 of them fill {"items":[...]} to exactly 1000 characters.
+    JsonArray items = new JsonArray();
+    for (int i = 0; i < 100; i++) {
+      items.add(new JsonObject().put("t", "a".repeat(34)));
+    }
+    assertEquals(42, items.getJsonObject(0).encode().length());
+
+    JsonObject r = new ResponseShaper(1000).shape(structuredTool(ResponseSpec.Kind.LIST, "t"),
+        reply(200, items.encode()), false);
+
+    JsonObject structured = r.getJsonObject("structuredContent");
+    assertTrue(structured.encode().length() <= 1000, "structuredContent of " + structured.encode().length());
+    int shown = structured.getJsonArray("items").size();
+    assertTrue(shown > 0 && shown < 100, structured.encode());
+    assertEquals(new JsonObject().put("shown", shown).put("of", 100), structured.getJsonObject("truncated"));
+    assertTrue(ok(r).contains(structured.encode()), "the text shows the same JSON");
+  }
+
+  @Test
+  void should_not_change_structured_content_within_the_budget() {
+    String body = "{\"id\": 1, \"title\": \"Short\"}";
+
+    JsonObject r = shaper.shape(structuredTool(ResponseSpec.Kind.OBJECT, "id", "title"), reply(200, body), false);
+
+    assertEquals(new JsonObject(body), r.getJsonObject("structuredContent"));
+    assertFalse(ok(r).contains("structuredContent"), ok(r));
+  }
+
+  @Test
+  void should_cut_a_list_of_huge_items_at_whole_items_in_both_parts() {
+    JsonArray items = new JsonArray();
+    for (int i = 0; i < 5; i++) {
+      items.add(new JsonObject().put("id", i).put("description", "x".repeat(1_000_000)));
+    }
+
+    JsonObject r = new ResponseShaper(2000).shape(structuredTool(ResponseSpec.Kind.LIST, "id", "description"),
+        reply(200, items.encode()), false);
+
+    JsonObject structured = r.getJsonObject("structuredContent");
+    assertTrue(structured.encode().length() <= 2000, "structuredContent of " + structured.encode().length());
+    assertEquals(new JsonObject().put("shown", 0).put("of", 5), structured.getJsonObject("truncated"));
+    assertTrue(ok(r).length() < 2000 + 600, "text of " + ok(r).length());
+  }
 }
