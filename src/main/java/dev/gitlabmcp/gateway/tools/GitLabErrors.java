@@ -75,8 +75,31 @@ public final class GitLabErrors {
       }
       msg = raw;
     }
-    msg = Redactor.redact(msg).toString().replaceAll("\\s+", " ");
-    return msg.length() > MAX_MESSAGE ? msg.substring(0, MAX_MESSAGE) + "..." : msg;
+    return shown(msg);
+  }
+
+  /**
+   * At most {@link #MAX_MESSAGE} characters of a message, whitespace runs made one space, redacted. The cut
+   * comes first, so a huge error body costs no more to redact than what is shown; user info running into the
+   * cut is redacted too.
+   */
+  static String shown(String msg) {
+    StringBuilder b = new StringBuilder(Math.min(msg.length(), MAX_MESSAGE + 1));
+    boolean space = false;
+    for (int i = 0; i < msg.length() && b.length() <= MAX_MESSAGE; i++) {
+      char c = msg.charAt(i);
+      boolean white = c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+      if (!white || !space) {
+        b.append(white ? ' ' : c);
+      }
+      space = white;
+    }
+    boolean cut = b.length() > MAX_MESSAGE;
+    if (cut) {
+      b.setLength(MAX_MESSAGE);
+    }
+    String safe = Redactor.urlCredentials(b, cut);
+    return cut || safe.length() > MAX_MESSAGE ? safe.substring(0, Math.min(safe.length(), MAX_MESSAGE)) + "..." : safe;
   }
 
   /** {"title": ["can't be blank"]} -> "title can't be blank". */

@@ -10,10 +10,12 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Turns a GitLab answer into what the model reads: slim, secret-free, framed, bounded. */
 public final class ResponseShaper {
@@ -65,14 +67,15 @@ public final class ResponseShaper {
       return ToolResults.error("GitLab answered " + reply.status() + " but the body is not JSON ("
           + reply.body().length() + " bytes). The instance may be behind a proxy or login page; check GITLAB_API_URL.");
     }
-    parsed = Redactor.redact(parsed);
     List<String> fields = full ? List.of() : tool.response().fields();
+    boolean structured = tool.response().structured();
     String text;
-    JsonObject structured = null;
+    JsonBudget.Fitted fitted = null;
+    // Projected first, so redaction reads only what can be shown.
     if (parsed instanceof JsonArray arr) {
-      JsonArray items = new JsonArray();
+      JsonArray items = new JsonArray(new ArrayList<>(arr.size()));
       for (Object o : arr) {
-        items.add(o instanceof JsonObject jo ? project(jo, fields) : o);
+        items.add(Redactor.redact(o instanceof JsonObject jo ? project(jo, fields) : o));
       }
       JsonObject out = new JsonObject().put("items", items);
       JsonObject page = pagination(reply);
@@ -80,16 +83,21 @@ public final class ResponseShaper {
         out.put("pagination", page);
       }
       text = fitList(out);
-      structured = out;
+      fitted = structured ? JsonBudget.fit(out, null, maxChars, Set.of("items")) : null;
     } else if (parsed instanceof JsonObject jo) {
-      structured = project(jo, fields);
-      text = truncate(structured.encode(), "Use narrower arguments.");
+      JsonObject slim = (JsonObject) Redactor.redact(project(jo, fields));
+      String encoded = slim.encode();
+      text = truncate(encoded, "Use narrower arguments.");
+      fitted = structured ? JsonBudget.fit(slim, encoded, maxChars, Set.of()) : null;
     } else {
-      text = truncate(parsed == null ? "null" : Json.encode(parsed), "Use narrower arguments.");
+      text = truncate(parsed == null ? "null" : Json.encode(Redactor.redact(parsed)), "Use narrower arguments.");
+    }
+    if (fitted != null) {
+      text += fitted.note(maxChars);
     }
     text = tool.response().untrusted() ? frame("GitLab data with user-written text", text) : text;
-    if (tool.response().structured() && structured != null) {
-      return ToolResults.structured(text, structured);
+    if (fitted != null && fitted.value() != null) {
+      return ToolResults.structured(text, fitted.value());
     }
     return ToolResults.text(text);
   }
@@ -105,27 +113,30 @@ public final class ResponseShaper {
     }
     JsonArray items = out.getJsonArray("items");
     int total = items.size();
-    // Drop roughly the excess share of items, then one at a time until it fits.
-    int keep = (int) Math.max(0, Math.min(total - 1L, (long) total * maxChars / text.length()));
-    while (items.size() > keep) {
-      items.remove(items.size() - 1);
+    // The JSON says what it shows too; room for that is kept ("shown" has no more digits than "of").
+    out.put("items", new JsonArray()).put("truncated", new JsonObject().put("shown", total).put("of", total));
+    long used = out.encode().length();
+    int keep = 0;
+    while (keep < total) {
+      long more = Json.encode(items.getValue(keep)).length() + (keep > 0 ? 1 : 0);
+      if (used + more > maxChars) {
+        break;
+      }
+      used += more;
+      keep++;
     }
-    text = out.encode();
-    while (text.length() > maxChars && !items.isEmpty()) {
-      items.remove(items.size() - 1);
-      text = out.encode();
+    out.put("items", new JsonArray(new ArrayList<>(items.getList().subList(0, keep))));
+    out.put("truncated", new JsonObject().put("shown", keep).put("of", total));
+    if (used > maxChars) {
+      return truncate(out.encode(), "Ask for a smaller per_page.");
     }
-    if (text.length() > maxChars) {
-      return truncate(text, "Ask for a smaller per_page.");
-    }
-    out.put("truncated", new JsonObject().put("shown", items.size()).put("of", total));
-    return out.encode() + "\n[Output truncated: showing " + items.size() + " of " + total + " items on this page. "
-        + "Ask for a smaller per_page (e.g. " + Math.max(1, items.size()) + ") to page through the rest.]";
+    return out.encode() + "\n[Output truncated: showing " + keep + " of " + total + " items on this page. "
+        + "Ask for a smaller per_page (e.g. " + Math.max(1, keep) + ") to page through the rest.]";
   }
 
   private static final java.util.regex.Pattern ANSI = java.util.regex.Pattern.compile("\u001B\\[[0-9;?]*[A-Za-z]");
   private static final java.util.regex.Pattern SECTION =
-      java.util.regex.Pattern.compile("section_(?:start|end):[0-9]+:[A-Za-z0-9_.-]+(?:\\[[^\\]\n]*])?\r?");
+      java.util.regex.Pattern.compile("section_(?:start|end):[0-9]+:[A-Za-z0-9_.-]+(?:\\[[^\\]\n]{0,256}])?\r?");
 
   /**
    * Log text: colour codes and GitLab's section markers removed, progress-bar rewrites collapsed,
@@ -261,7 +272,9 @@ public final class ResponseShaper {
       int dot = f.indexOf('.');
       if (dot < 0) {
         if (o.containsKey(f)) {
-          out.put(f, o.getValue(f));
+          // Redaction runs on the projection, which may leave out the flag that hides a variable's value.
+          boolean hidden = f.equals("value") && o.getValue(f) != null && Redactor.hidesValue(o);
+          out.put(f, hidden ? Redactor.REDACTED : o.getValue(f));
         }
         continue;
       }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Random;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
@@ -136,5 +138,104 @@ class RedactorTest {
   @Test
   void should_redact_url_credentials_in_a_plain_string() {
     assertEquals("see https://[REDACTED]@h.example.com", Redactor.redact("see https://a:b@h.example.com"));
+  }
+
+  // ---- linear time on crafted input (timings: ShapingBenchmark; these count work instead)
+
+  /** A text that fails the test once more than eight times its length in characters have been read from it. */
+  private static final class CountingText implements CharSequence {
+
+    private final String text;
+    private long reads;
+
+    CountingText(String text) {
+      this.text = text;
+    }
+
+    @Override
+    public char charAt(int index) {
+      long limit = 8L * text.length();
+      if (++reads > limit) {
+        throw new AssertionError("read more than " + limit + " characters of a " + text.length() + "-character text");
+      }
+      return text.charAt(index);
+    }
+
+    @Override
+    public int length() {
+      return text.length();
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return new CountingText(text.substring(start, end));
+    }
+
+    @Override
+    public String toString() {
+      return text;
+    }
+  }
+
+  @Test
+  void should_read_each_character_of_a_crafted_200_kb_description_a_bounded_number_of_times() {
+    for (String crafted : new String[] {ShapingBenchmark.craftedSchemeRun(200_000),
+        ShapingBenchmark.craftedUserInfoRun(200_000)}) {
+      // A backtracking pattern reads these about n * n / 4 times; a scan reads each character a few times.
+      CountingText counted = new CountingText(crafted);
+
+      String out = Redactor.urlCredentials(counted, false);
+
+      assertEquals(crafted.replace("bot:s3cr3t@", R + "@"), out);
+      assertTrue(counted.reads > crafted.length(), "the whole text was read");
+    }
+  }
+
+  @Test
+  void should_redact_the_credentials_at_the_end_of_a_crafted_200_kb_issue_description() {
+    String crafted = ShapingBenchmark.craftedSchemeRun(200_000);
+
+    JsonObject o = redacted(new JsonObject().put("iid", 7).put("description", crafted).encode());
+
+    assertTrue(o.getString("description").endsWith(" see https://" + R + "@gitlab.example.com/g/p.git"),
+        o.getString("description").substring(crafted.length() - 60));
+    assertEquals(crafted.length() - "bot:s3cr3t".length() + R.length(), o.getString("description").length());
+    assertFalse(o.encode().contains("s3cr3t"));
+  }
+
+  /** The pattern the scan replaces, kept as its specification. */
+  private static final Pattern OLD_PATTERN = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/@\\s\"]+@");
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a://b@c", "x:y://u:p@h/z", "a://x:y://u:p@h", "_http://u:p@h", "1http://u:p@h",
+      "9.http://u:p@h", "http://@h", "http://u@", "ftp://a b@h", "http://u\"p@h", "http://u/p@h", "s3+ssh://k:v@h",
+      "a.-+://u:p@h", "http:/u:p@h", "http//u:p@h", "https://a:b@c and https://d:e@f", "https://a:b@@c",
+      "://u:p@h", "https://a:b@c@d", "HTTPS://U:P@H", "http://u:p@h\thttp://u:p@h"})
+  void should_redact_url_credentials_exactly_where_the_old_pattern_did(String given) {
+    assertEquals(OLD_PATTERN.matcher(given).replaceAll("$1" + R + "@"), Redactor.urlCredentials(given, false));
+  }
+
+  @Test
+  void should_agree_with_the_old_pattern_on_many_generated_texts() {
+    String alphabet = "aZ1_.+-:/@\" \n";
+    Random random = new Random(42); // fixed: the same texts on every run
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder b = new StringBuilder();
+      for (int i = random.nextInt(24); i > 0; i--) {
+        b.append(random.nextInt(4) == 0 ? "://" : String.valueOf(alphabet.charAt(random.nextInt(alphabet.length()))));
+      }
+      String given = b.toString();
+
+      assertEquals(OLD_PATTERN.matcher(given).replaceAll("$1" + R + "@"), Redactor.urlCredentials(given, false),
+          given);
+    }
+  }
+
+  @Test
+  void should_redact_user_info_that_runs_into_the_end_of_a_cut_text() {
+    assertEquals("clone https://" + R, Redactor.urlCredentials("clone https://bot:s3cr3t-par", true));
+    assertEquals("clone https://" + R + "@h", Redactor.urlCredentials("clone https://bot:s3cr3t@h", true));
+    assertEquals("clone https://h.example.com/", Redactor.urlCredentials("clone https://h.example.com/", true));
+    assertEquals("clone https://", Redactor.urlCredentials("clone https://", true));
   }
 }

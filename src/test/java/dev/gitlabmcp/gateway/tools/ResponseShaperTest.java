@@ -83,6 +83,17 @@ class ResponseShaperTest {
   }
 
   @Test
+  void should_remove_a_200_kb_line_of_section_markers_whose_brackets_never_close() {
+    String line = ShapingBenchmark.craftedLogLine(200_000);
+
+    String text = ok(shaper.shape(tool(new ResponseSpec(ResponseSpec.Kind.TEXT, List.of(), true, true, false)),
+        reply(200, Map.of("content-type", "text/plain"), "before\n" + line + "after\n"), false, new JsonObject()));
+
+    assertTrue(text.contains("\nbefore\n" + "[".repeat(200_000 / 18) + "\nafter\n"), text.substring(0, 300));
+    assertFalse(text.contains("section_"));
+  }
+
+  @Test
   void should_show_the_lines_asked_for_with_start_line_and_max_lines() {
     String text = ok(shaper.shape(tool(new ResponseSpec(ResponseSpec.Kind.TEXT, List.of(), true, true, false)),
         reply(200, Map.of("content-type", "text/plain"), log(50)), false,
@@ -539,5 +550,194 @@ class ResponseShaperTest {
     String text = error(shaper.shape(tool(ResponseSpec.Kind.FILE, true), reply(200, body), false));
 
     assertEquals("GitLab sent file content that is not valid base64.", text);
+  }
+
+  // ---- redaction after projection: only what is shown is read, every kind of secret still goes
+
+  private static ToolDefinition structuredTool(ResponseSpec.Kind kind, String... fields) {
+    return tool(new ResponseSpec(kind, List.of(fields), true, false, true));
+  }
+
+  @Test
+  void should_redact_a_masked_value_even_when_the_slim_fields_leave_out_masked() {
+    String body = "[{\"key\":\"DEPLOY_KEY\",\"value\":\"masked-s3cr3t\",\"masked\":true},"
+        + "{\"key\":\"HIDDEN\",\"value\":\"hidden-s3cr3t\",\"hidden\":true},"
+        + "{\"key\":\"REGION\",\"value\":\"eu-west-1\",\"masked\":false}]";
+
+    String text = ok(shaper.shape(tool(ResponseSpec.Kind.LIST, false, "key", "value"), reply(200, body), false));
+
+    assertEquals(new JsonArray().add(new JsonObject().put("key", "DEPLOY_KEY").put("value", Redactor.REDACTED))
+        .add(new JsonObject().put("key", "HIDDEN").put("value", Redactor.REDACTED))
+        .add(new JsonObject().put("key", "REGION").put("value", "eu-west-1")), new JsonObject(text).getJsonArray("items"));
+  }
+
+  @Test
+  void should_redact_secret_fields_and_url_credentials_that_the_slim_fields_keep() {
+    String text = ok(shaper.shape(tool(ResponseSpec.Kind.OBJECT, false, "id", "runners_token", "import_url",
+        "mirrors.url", "mirrors.token", "settings"), reply(200, """
+        {"id": 1, "runners_token": "GR1348941secret", "import_url": "https://imp:0rtpass@github.com/a/b.git",
+         "mirrors": [{"url": "https://bot:m1rr0r@github.com/a/c.git", "token": "mirror-tok"}],
+         "settings": {"webhook_secret": "deep-s3cr3t", "name": "ok"}}"""), false));
+
+    assertEquals(new JsonObject("""
+        {"id": 1, "runners_token": "[REDACTED]", "import_url": "https://[REDACTED]@github.com/a/b.git",
+         "mirrors": [{"url": "https://[REDACTED]@github.com/a/c.git", "token": "[REDACTED]"}],
+         "settings": {"webhook_secret": "[REDACTED]", "name": "ok"}}"""), new JsonObject(text));
+  }
+
+  @Test
+  void should_redact_url_credentials_in_an_answer_that_is_a_plain_json_string() {
+    String text = ok(shaper.shape(tool(ResponseSpec.Kind.OBJECT, false), reply(200, "\"https://u:pw1@h.example.com\""),
+        false));
+
+    assertEquals("\"https://[REDACTED]@h.example.com\"", text);
+  }
+
+  @Test
+  void should_redact_url_credentials_in_a_crafted_200_kb_description() {
+    String crafted = ShapingBenchmark.craftedSchemeRun(200_000);
+    String body = new JsonObject().put("iid", 1).put("description", crafted).encode();
+
+    JsonObject r = shaper.shape(structuredTool(ResponseSpec.Kind.OBJECT, "iid", "description"), reply(200, body), false);
+
+    String description = r.getJsonObject("structuredContent").getString("description");
+    assertFalse(ok(r).contains("s3cr3t"));
+    assertFalse(r.getJsonObject("structuredContent").encode().contains("s3cr3t"));
+    assertTrue(description.startsWith("a.a.a."), description.substring(0, 20));
+  }
+
+  @Test
+  void should_cut_a_huge_error_body_to_its_display_size_and_redact_what_is_shown() {
+    String body = "Import https://bot:imp0rt-pw@github.com/a/b.git failed:   " + ShapingBenchmark.craftedSchemeRun(5_000_000);
+
+    String text = error(shaper.shape(tool(ResponseSpec.Kind.OBJECT, false),
+        reply(500, Map.of("content-type", "text/plain"), body), false));
+
+    String shown = body.replace("failed:   ", "failed: ").substring(0, 500).replace("bot:imp0rt-pw", "[REDACTED]");
+    assertEquals("GitLab had a server error (500): " + shown + "..." + ". It is not your request; try again later.",
+        text);
+  }
+
+  @Test
+  void should_not_show_the_start_of_credentials_that_the_error_message_limit_cuts() {
+    String message = "x".repeat(480) + " https://bot:pa55word-that-runs-past-the-limit@github.com/a/b.git";
+
+    String text = error(shaper.shape(tool(ResponseSpec.Kind.OBJECT, false),
+        reply(422, new JsonObject().put("message", message).encode()), false));
+
+    assertFalse(text.contains("pa55"), text);
+    assertFalse(text.contains("bot:"), text);
+    assertTrue(text.contains("x".repeat(480) + " https://[REDACTED]"), text);
+  }
+
+  // ---- structuredContent within the same budget as the text
+
+  @Test
+  void should_keep_the_structured_content_of_a_huge_object_within_the_text_budget_by_cutting_long_texts() {
+    String description = "d".repeat(5_000_000);
+    String body = new JsonObject().put("id", 9).put("title", "Crash").put("description", description)
+        .put("web_url", "https://gitlab.example.com/g/p/-/issues/9").encode();
+
+    JsonObject r = new ResponseShaper(2000).shape(structuredTool(ResponseSpec.Kind.OBJECT, "id", "title", "description",
+        "web_url"), reply(200, body), false);
+
+    JsonObject structured = r.getJsonObject("structuredContent");
+    assertTrue(structured.encode().length() <= 2000, "structuredContent of " + structured.encode().length());
+    assertEquals(9, structured.getInteger("id"));
+    assertEquals("Crash", structured.getString("title"));
+    assertEquals("https://gitlab.example.com/g/p/-/issues/9", structured.getString("web_url"));
+    String cut = structured.getString("description");
+    assertTrue(cut.matches("d{1000,}\\.\\.\\.\\[cut: \\d+ of 5000000 characters]"), cut.substring(cut.length() - 50));
+    String text = ok(r);
+    assertTrue(text.length() < 2000 + 600, "text of " + text.length());
+    assertTrue(text.contains("[structuredContent is shortened to the same 2000-character budget: 1 long text(s) cut"),
+        text.substring(text.length() - 400));
+  }
+
+  @Test
+  void should_leave_out_the_largest_field_of_structured_content_when_cutting_texts_is_not_enough() {
+    JsonArray labels = new JsonArray();
+    for (int i = 0; i < 50_000; i++) {
+      labels.add(i);
+    }
+    String body = new JsonObject().put("id", 9).put("title", "Crash").put("labels", labels).encode();
+
+    JsonObject r = new ResponseShaper(2000).shape(structuredTool(ResponseSpec.Kind.OBJECT, "id", "title", "labels"),
+        reply(200, body), false);
+
+    JsonObject structured = r.getJsonObject("structuredContent");
+    assertTrue(structured.encode().length() <= 2000, "structuredContent of " + structured.encode().length());
+    assertEquals(new JsonObject().put("id", 9).put("title", "Crash"), structured);
+    String text = ok(r);
+    assertTrue(text.contains("[structuredContent is shortened to the same 2000-character budget: fields left out: "
+        + "labels.]"), text.substring(Math.max(0, text.length() - 400)));
+  }
+
+  @Test
+  void should_cut_the_long_text_and_leave_out_only_the_field_that_cutting_cannot_shrink() {
+    JsonArray notes = new JsonArray();
+    for (int i = 0; i < 20_000; i++) {
+      notes.add(new JsonObject().put("id", i).put("body", "ok"));
+    }
+    String body = new JsonObject().put("id", 9).put("description", "d".repeat(1_000_000)).put("notes", notes)
+        .put("state", "opened").encode();
+
+    JsonObject r = new ResponseShaper(2000).shape(structuredTool(ResponseSpec.Kind.OBJECT, "id", "description",
+        "notes", "state"), reply(200, body), false);
+
+    JsonObject structured = r.getJsonObject("structuredContent");
+    assertTrue(structured.encode().length() <= 2000, "structuredContent of " + structured.encode().length());
+    assertEquals(List.of("id", "description", "state"), List.copyOf(structured.fieldNames()));
+    assertTrue(structured.getString("description").endsWith(" of 1000000 characters]"));
+    assertTrue(structured.getString("description").length() > 1500, "the text keeps what fits");
+    String text = ok(r);
+    assertTrue(text.contains("budget: 1 long text(s) cut, each ending with how long it was; fields left out: notes.]"),
+        text.substring(Math.max(0, text.length() - 400)));
+  }
+
+  @Test
+  void should_keep_a_cut_lists_structured_content_and_its_truncation_note_within_the_budget() {
+    // Items of 42 characters: 23 of them fill {"items":[...]} to exactly 1000 characters.
+    JsonArray items = new JsonArray();
+    for (int i = 0; i < 100; i++) {
+      items.add(new JsonObject().put("t", "a".repeat(34)));
+    }
+    assertEquals(42, items.getJsonObject(0).encode().length());
+
+    JsonObject r = new ResponseShaper(1000).shape(structuredTool(ResponseSpec.Kind.LIST, "t"),
+        reply(200, items.encode()), false);
+
+    JsonObject structured = r.getJsonObject("structuredContent");
+    assertTrue(structured.encode().length() <= 1000, "structuredContent of " + structured.encode().length());
+    int shown = structured.getJsonArray("items").size();
+    assertTrue(shown > 0 && shown < 100, structured.encode());
+    assertEquals(new JsonObject().put("shown", shown).put("of", 100), structured.getJsonObject("truncated"));
+    assertTrue(ok(r).contains(structured.encode()), "the text shows the same JSON");
+  }
+
+  @Test
+  void should_not_change_structured_content_within_the_budget() {
+    String body = "{\"id\": 1, \"title\": \"Short\"}";
+
+    JsonObject r = shaper.shape(structuredTool(ResponseSpec.Kind.OBJECT, "id", "title"), reply(200, body), false);
+
+    assertEquals(new JsonObject(body), r.getJsonObject("structuredContent"));
+    assertFalse(ok(r).contains("structuredContent"), ok(r));
+  }
+
+  @Test
+  void should_cut_a_list_of_huge_items_at_whole_items_in_both_parts() {
+    JsonArray items = new JsonArray();
+    for (int i = 0; i < 5; i++) {
+      items.add(new JsonObject().put("id", i).put("description", "x".repeat(1_000_000)));
+    }
+
+    JsonObject r = new ResponseShaper(2000).shape(structuredTool(ResponseSpec.Kind.LIST, "id", "description"),
+        reply(200, items.encode()), false);
+
+    JsonObject structured = r.getJsonObject("structuredContent");
+    assertTrue(structured.encode().length() <= 2000, "structuredContent of " + structured.encode().length());
+    assertEquals(new JsonObject().put("shown", 0).put("of", 5), structured.getJsonObject("truncated"));
+    assertTrue(ok(r).length() < 2000 + 600, "text of " + ok(r).length());
   }
 }

@@ -35,7 +35,8 @@ class ToolResponsesTest {
   static void start() {
     gitlab = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
     gitlab.start();
-    gateway = TestGateway.start(gitlab.baseUrl(), Map.of("tools.toolsets", "all", "tools.maxOutputChars", "2000"));
+    gateway = TestGateway.start(gitlab.baseUrl(), Map.of("tools.toolsets", "all", "tools.maxOutputChars", "2000",
+        "gitlab.maxResponseBytes", String.valueOf(8 * 1024 * 1024)));
     mcp = new RawMcp(gateway.mcpUrl());
     session = mcp.initialize();
   }
@@ -105,5 +106,27 @@ class ToolResponsesTest {
         .put("total_pages", 5), structured.getJsonObject("pagination"));
     JsonArray content = result.getJsonArray("content");
     assertTrue(content.getJsonObject(0).getString("text").contains(structured.encode()), "the same JSON as text");
+  }
+
+  @Test
+  void should_keep_the_text_and_the_structured_content_of_a_5_mb_issue_within_the_output_budget() {
+    String description = "Steps to reproduce: " + "x".repeat(5 * 1024 * 1024);
+    gitlab.stubFor(get(urlEqualTo("/api/v4/projects/7/issues/3")).willReturn(aResponse()
+        .withHeader("Content-Type", "application/json").withBody(new JsonObject().put("id", 93).put("iid", 3)
+            .put("title", "Crash on start").put("description", description).put("state", "opened").encode())));
+
+    JsonObject result = mcp.callTool(session, "get_issue", new JsonObject().put("project_id", 7).put("issue_iid", 3))
+        .getJsonObject("result");
+
+    JsonObject structured = result.getJsonObject("structuredContent");
+    String text = result.getJsonArray("content").getJsonObject(0).getString("text");
+    assertTrue(structured.encode().length() <= 2000, "structuredContent of " + structured.encode().length() + " chars");
+    assertTrue(text.length() <= 2000 + 800, "text of " + text.length() + " chars");
+    assertEquals(3, structured.getInteger("iid"));
+    assertEquals("Crash on start", structured.getString("title"));
+    assertTrue(structured.getString("description").startsWith("Steps to reproduce: xxx"));
+    assertTrue(structured.getString("description").endsWith(" of " + description.length() + " characters]"),
+        structured.getString("description"));
+    assertTrue(text.contains("[structuredContent is shortened to the same 2000-character budget"), text);
   }
 }
