@@ -72,7 +72,7 @@ class JsonLogLinesTest {
 
   @Test
   void should_leave_a_library_message_as_it_is_without_guessed_fields() throws Exception {
-    List<String> lines = emitted(false, "io.micrometer.core.instrument.MeterRegistry", log -> log.warn(
+    List<String> lines = emitted(false, "io.vertx.core.impl.ContextBase", log -> log.warn(
         "This Gauge has been already registered (MeterId{name='{}', tags=[]}), the registration will be ignored.",
         "vertx.eventbus.handlers"));
 
