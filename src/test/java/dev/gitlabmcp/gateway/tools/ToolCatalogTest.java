@@ -152,8 +152,15 @@ class ToolCatalogTest {
       if (t.method() == HttpMethod.DELETE) {
         assertTrue(t.destructive(), t.name() + ": a DELETE is destructive");
       }
-      assertEquals(t.readOnly(), annotations.getBoolean("readOnlyHint"), t.name());
       assertFalse(t.readOnly() && t.destructive(), t.name() + ": read-only tools destroy nothing");
+      if (t.graphql() != null && t.graphql().raw()) {
+        // Listed in read-only mode for its queries, but a call may write: the hints say the worst case.
+        assertFalse(annotations.getBoolean("readOnlyHint"), t.name());
+        assertTrue(annotations.getBoolean("destructiveHint"), t.name());
+        assertFalse(annotations.getBoolean("idempotentHint"), t.name());
+        continue;
+      }
+      assertEquals(t.readOnly(), annotations.getBoolean("readOnlyHint"), t.name());
       if (t.readOnly()) {
         assertFalse(annotations.containsKey("destructiveHint"), t.name() + ": meaningless for a read-only tool");
       } else {
@@ -243,6 +250,31 @@ class ToolCatalogTest {
   void should_reject_an_unknown_http_method() {
     assertOneProblem(problemsOf("broken-method"),
         "broken-method/things.yaml: tool 'get_thing'", "'method' must be GET, POST, PUT, PATCH or DELETE");
+  }
+
+  @Test
+  void should_reject_a_graphql_tool_with_a_method_and_an_unreadable_document() {
+    List<String> problems = problemsOf("broken-graphql");
+
+    assertEquals(2, problems.size(), problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.contains("tool 'get_thing'") && p.contains("has no 'method'")),
+        problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.contains("graphql query cannot be read")), problems.toString());
+  }
+
+  @Test
+  void should_post_graphql_tools_to_the_graphql_endpoint_and_derive_read_only_from_the_document() {
+    ToolDefinition query = catalog.get("list_work_items");
+    ToolDefinition mutation = catalog.get("update_dependency_proxy_settings");
+
+    assertEquals(HttpMethod.POST, query.method());
+    assertEquals(List.of("/graphql"), query.paths());
+    assertTrue(query.readOnly());
+    assertTrue(query.idempotent(), "a query is safe to retry");
+    assertFalse(mutation.readOnly());
+    assertFalse(mutation.descriptor().getJsonObject("annotations").getBoolean("readOnlyHint"));
+    ToolDefinition raw = catalog.get("execute_graphql");
+    assertFalse(raw.idempotent(), "a raw document may write: never sent twice");
   }
 
   @Test
