@@ -96,6 +96,11 @@ public final class ToolCatalog {
       });
     }
 
+    Map<String, JsonObject> outputFields = new LinkedHashMap<>();
+    if (index.get("outputFields") instanceof Map<?, ?> of) {
+      of.forEach((k, v) -> outputFields.put(String.valueOf(k), v instanceof Map<?, ?> m ? (JsonObject) toJson(m)
+          : new JsonObject()));
+    }
     Map<String, ToolDefinition> tools = new LinkedHashMap<>();
     Map<String, String> origin = new LinkedHashMap<>();
     Map<String, Toolset> toolsets = new LinkedHashMap<>();
@@ -130,7 +135,7 @@ public final class ToolCatalog {
           problems.add(file + ": every entry of 'tools' must be a mapping");
           continue;
         }
-        ToolDefinition def = parseTool(file, toolset, tm, shared, problems);
+        ToolDefinition def = parseTool(file, toolset, tm, shared, outputFields, problems);
         if (def == null) {
           continue;
         }
@@ -152,7 +157,7 @@ public final class ToolCatalog {
   }
 
   private static ToolDefinition parseTool(String file, String toolset, Map<?, ?> t, Map<String, Map<?, ?>> shared,
-                                          List<String> problems) {
+                                          Map<String, JsonObject> outputFields, List<String> problems) {
     String name = str(t.get("name"));
     String where = file + ": tool '" + (name == null ? "?" : name) + "'";
     int before = problems.size();
@@ -307,7 +312,7 @@ public final class ToolCatalog {
     }
     descriptor.put("description", description.strip()).put("inputSchema", schema);
     if (response.structured()) {
-      descriptor.put("outputSchema", outputSchema(response));
+      descriptor.put("outputSchema", outputSchema(response, outputFields, where, problems));
     }
     descriptor.put("annotations", annotations);
     return new ToolDefinition(name, title, description.strip(), toolset, tier, method, paths, params, response,
@@ -462,12 +467,15 @@ public final class ToolCatalog {
     }
   }
 
-  /** The outputSchema of a structured tool, from its slim projection: every listed top-level field. */
-  private static JsonObject outputSchema(ResponseSpec response) {
+  /**
+   * The outputSchema of a structured tool, from its slim projection: every listed field, typed from the index's
+   * outputFields (author.username: an author object whose username is a string).
+   */
+  private static JsonObject outputSchema(ResponseSpec response, Map<String, JsonObject> types, String where,
+                                         List<String> problems) {
     JsonObject props = new JsonObject();
     for (String f : response.fields()) {
-      int dot = f.indexOf('.');
-      props.put(dot < 0 ? f : f.substring(0, dot), new JsonObject());
+      addField(props, f.split("\\."), 0, types, where + ": response field '" + f + "'", problems);
     }
     JsonObject item = new JsonObject().put("type", "object").put("properties", props);
     if (response.kind() == ResponseSpec.Kind.OBJECT) {
@@ -477,6 +485,32 @@ public final class ToolCatalog {
             .put("items", new JsonObject().put("type", "array").put("items", item))
             .put("pagination", new JsonObject().put("type", "object")))
         .put("required", new JsonArray().add("items"));
+  }
+
+  private static void addField(JsonObject props, String[] path, int i, Map<String, JsonObject> types, String where,
+                               List<String> problems) {
+    String name = path[i];
+    JsonObject schema = props.getJsonObject(name);
+    if (schema == null) {
+      JsonObject known = types.get(name);
+      if (known == null) {
+        problems.add(where + ": '" + name + "' has no type in _index.yaml outputFields");
+        return;
+      }
+      schema = known.copy();
+      props.put(name, schema);
+    }
+    if (i + 1 == path.length) {
+      return;
+    }
+    // A nested field: the object itself, or each item of an array of objects, gets the next property.
+    JsonObject container = schema.getValue("items") instanceof JsonObject items ? items : schema;
+    JsonObject inner = container.getJsonObject("properties");
+    if (inner == null) {
+      inner = new JsonObject();
+      container.put("properties", inner);
+    }
+    addField(inner, path, i + 1, types, where, problems);
   }
 
   private static Map<String, List<String>> destructiveIf(String where, Object raw, List<String> problems) {

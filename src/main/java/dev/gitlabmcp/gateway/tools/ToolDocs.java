@@ -2,15 +2,48 @@ package dev.gitlabmcp.gateway.tools;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /** Renders docs/tools.md from the catalog, so the page can never drift from what the gateway offers. */
 public final class ToolDocs {
 
+  /** Tool names of other GitLab MCP servers that the gateway does not offer, with the reason. */
+  public static final String OTHER_SERVERS = "tools/_other_servers.yaml";
+  /** The heading of the table that lists them in docs/tools.md. */
+  public static final String OTHER_SERVERS_HEADING = "## Names from other servers";
+
+  /** The names of another server that the gateway does not offer: name -> why, and what to use instead. */
+  public record OtherServer(String server, int serverTools, Map<String, String> notOffered) {
+  }
+
   private ToolDocs() {
+  }
+
+  /** Reads {@link #OTHER_SERVERS} from the classpath. */
+  public static OtherServer otherServer() {
+    try (InputStream in = ToolDocs.class.getClassLoader().getResourceAsStream(OTHER_SERVERS)) {
+      if (in == null) {
+        throw new IllegalStateException(OTHER_SERVERS + " is not on the classpath");
+      }
+      Map<?, ?> doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+      Map<String, String> names = new LinkedHashMap<>();
+      ((Map<?, ?>) doc.get("names")).forEach((k, v) -> names.put(String.valueOf(k), String.valueOf(v)));
+      return new OtherServer(String.valueOf(doc.get("server")), ((Number) doc.get("serverTools")).intValue(),
+          Map.copyOf(names));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The tools/list JSON a session gets under {@code policy}, as bytes (discover_tools included). */
@@ -70,7 +103,20 @@ public final class ToolDocs {
     md.append("\n## discover_tools\n\n").append(DiscoverTools.DESCRIPTOR.getString("description"))
         .append(" Without arguments it lists the toolsets; `{\"enable\": [\"pipelines\"]}` adds one. It never adds a ")
         .append("tool the permission mode, denied list or project allowlist refuses.\n");
+    otherServerNames(md, otherServer());
     return md.toString();
+  }
+
+  private static void otherServerNames(StringBuilder md, OtherServer other) {
+    md.append('\n').append(OTHER_SERVERS_HEADING).append("\n\n")
+        .append("Users of `").append(other.server()).append("` know its ").append(other.serverTools())
+        .append(" tool names. The gateway offers each under the same name, with that server's argument names where ")
+        .append("GitLab's API has the same thing, except these ").append(other.notOffered().size())
+        .append(" (listed in `src/main/resources/")
+        .append(OTHER_SERVERS).append("`; a test fails on a name that is neither offered nor listed):\n\n")
+        .append("| Name | Why not, and what to use instead |\n|---|---|\n");
+    other.notOffered().entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .forEach(e -> md.append("| `").append(e.getKey()).append("` | ").append(cell(e.getValue())).append(" |\n"));
   }
 
   private static String access(ToolDefinition t) {

@@ -278,6 +278,41 @@ class ToolCatalogTest {
   }
 
   @Test
+  void should_give_every_output_schema_property_a_type_as_gitlab_returns_it() {
+    List<String> untyped = new java.util.ArrayList<>();
+    int structured = 0;
+    for (ToolDefinition t : catalog.all()) {
+      JsonObject out = t.descriptor().getJsonObject("outputSchema");
+      if (out != null) {
+        structured++;
+        collectUntyped(t.name(), out, untyped);
+      }
+    }
+
+    assertTrue(structured >= 10, structured + " structured tools");
+    assertTrue(untyped.isEmpty(), "output schema properties without a type (Inspector --strict warns): " + untyped);
+    JsonObject mr = catalog.get("get_merge_request").descriptor().getJsonObject("outputSchema")
+        .getJsonObject("properties");
+    assertEquals("integer", mr.getJsonObject("iid").getValue("type"));
+    assertEquals(new io.vertx.core.json.JsonArray().add("string").add("null"), mr.getJsonObject("merged_at").getValue("type"));
+    assertEquals("string", mr.getJsonObject("author").getJsonObject("properties").getJsonObject("username").getValue("type"));
+    assertEquals("string", mr.getJsonObject("assignees").getJsonObject("items").getJsonObject("properties")
+        .getJsonObject("username").getValue("type"));
+  }
+
+  private static void collectUntyped(String where, JsonObject schema, List<String> out) {
+    if (!schema.containsKey("type")) {
+      out.add(where);
+    }
+    if (schema.getValue("properties") instanceof JsonObject props) {
+      props.forEach(e -> collectUntyped(where + "." + e.getKey(), (JsonObject) e.getValue(), out));
+    }
+    if (schema.getValue("items") instanceof JsonObject items) {
+      collectUntyped(where + "[]", items, out);
+    }
+  }
+
+  @Test
   void should_reject_a_tool_without_description() {
     assertOneProblem(problemsOf("broken-description"),
         "broken-description/things.yaml: tool 'get_thing'", "'description' is required");
