@@ -83,7 +83,12 @@ public final class ToolDocs {
         .append("- `GITLAB_DENIED_TOOLS_REGEX`: tools whose name matches never run.\n")
         .append("- `GITLAB_ALLOWED_PROJECT_IDS`: every `project_id` (and `*_project_id`) argument must be one of these ")
         .append("ids or paths, exactly as listed; tools that are not about one project run only when marked ")
-        .append("*no project*.\n\n")
+        .append("*no project*.\n")
+        .append("- `execute_graphql` (toolset `graphql`) sends the caller's GraphQL document, so each call is judged by ")
+        .append("what it holds: a document with a mutation or subscription, or one the gateway cannot read, is a write ")
+        .append("(refused in `readonly`); a mutation selecting a field named like delete, destroy, remove, purge, erase ")
+        .append("or revoke is destructive (refused in `modify`); with `GITLAB_ALLOWED_PROJECT_IDS` set it never runs, ")
+        .append("since a document can name any project. It is never retried.\n\n")
         .append("A refused call is answered with an error that says why, and GitLab never receives it. Tiers: ")
         .append("*Premium* and *Ultimate* tools need that GitLab tier.\n\n")
         .append("| Toolset | Tools | What it covers |\n|---|---:|---|\n");
@@ -120,7 +125,9 @@ public final class ToolDocs {
   }
 
   private static String access(ToolDefinition t) {
-    StringBuilder a = new StringBuilder(t.readOnly() ? "read" : t.destructive() ? "destructive" : "write");
+    boolean raw = t.graphql() != null && t.graphql().raw();
+    StringBuilder a = new StringBuilder(raw ? "read; a mutation is a write" : t.readOnly() ? "read"
+        : t.destructive() ? "destructive" : "write");
     if (!"free".equals(t.tier())) {
       a.append(", ").append(t.tier().substring(0, 1).toUpperCase(Locale.ROOT)).append(t.tier().substring(1));
     }
