@@ -12,8 +12,10 @@ import java.util.Objects;
  * @param required whether the model must give it
  * @param schema the property's JSON Schema
  * @param commaList arrays go to the query as one comma-separated value instead of name[]=a&amp;name[]=b
+ * @param upperCase the value (or each item) is sent in upper case: GraphQL enum values (issue -> ISSUE)
  */
-public record ParamSpec(String name, In in, String upstream, boolean required, JsonObject schema, boolean commaList) {
+public record ParamSpec(String name, In in, String upstream, boolean required, JsonObject schema, boolean commaList,
+                        boolean upperCase) {
 
   public enum In { PATH, QUERY, BODY, LOCAL }
 
@@ -22,6 +24,10 @@ public record ParamSpec(String name, In in, String upstream, boolean required, J
     Objects.requireNonNull(in, "in");
     upstream = upstream == null ? name : upstream;
     Objects.requireNonNull(schema, "schema");
+  }
+
+  public ParamSpec(String name, In in, String upstream, boolean required, JsonObject schema, boolean commaList) {
+    this(name, in, upstream, required, schema, commaList, false);
   }
 
   public Object defaultValue() {

@@ -80,6 +80,9 @@ public final class RequestBuilder {
       if (v == null || p.in() == ParamSpec.In.PATH || p.in() == ParamSpec.In.LOCAL) {
         continue;
       }
+      if (p.upperCase()) {
+        v = upperCase(v);
+      }
       if (p.in() == ParamSpec.In.QUERY) {
         appendQuery(query, p, v);
       } else {
@@ -100,8 +103,26 @@ public final class RequestBuilder {
         body.put(e.getKey(), e.getValue());
       }
     }
+    if (tool.graphql() != null && !tool.graphql().raw()) {
+      // A GraphQL tool's params are the variables of its fixed document.
+      body = new JsonObject().put("query", tool.graphql().document())
+          .put("variables", body == null ? new JsonObject() : body);
+    }
     String pq = query.length() == 0 ? path.toString() : path + "?" + query;
     return new Built(pq, body == null ? null : body.toBuffer(), null);
+  }
+
+  /** GraphQL enum values: issue -> ISSUE, [task, epic] -> [TASK, EPIC]. */
+  private static Object upperCase(Object v) {
+    if (v instanceof String str) {
+      return str.toUpperCase(java.util.Locale.ROOT);
+    }
+    if (v instanceof JsonArray arr) {
+      JsonArray out = new JsonArray();
+      arr.forEach(x -> out.add(upperCase(x)));
+      return out;
+    }
+    return v;
   }
 
   /** Fills the declared defaults of object items' properties ({action: create} for a pushed file). */

@@ -1,5 +1,6 @@
 package dev.gitlabmcp.gateway.tools;
 
+import dev.gitlabmcp.gateway.gitlab.InstanceIntrospector;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -37,9 +38,10 @@ public final class ToolCatalog {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\+?([a-z_][a-z0-9_]*)}");
   private static final Set<String> TOOLSET_KEYS = Set.of("toolset", "description", "tools");
   private static final Set<String> TOOL_KEYS = Set.of("name", "title", "description", "tier", "method", "path",
-      "params", "response", "destructive", "readOnly", "idempotent", "core", "projectFree", "fixed", "fallback", "minVersion", "destructiveIf");
+      "params", "response", "destructive", "readOnly", "idempotent", "core", "projectFree", "fixed", "fallback", "minVersion", "destructiveIf", "graphql");
+  private static final Set<String> GRAPHQL_KEYS = Set.of("query", "data", "raw");
   private static final Set<String> FALLBACK_KEYS = Set.of("status", "contains", "method");
-  private static final Set<String> PARAM_META = Set.of("in", "as", "required", "commaList");
+  private static final Set<String> PARAM_META = Set.of("in", "as", "required", "commaList", "upperCase");
   private static final Set<String> SCHEMA_KEYS = Set.of("type", "description", "enum", "items", "default", "minimum",
       "maximum", "minLength", "maxLength", "pattern", "format", "properties", "additionalProperties", "minItems",
       "maxItems", "const", "examples");
@@ -94,6 +96,11 @@ public final class ToolCatalog {
       });
     }
 
+    Map<String, JsonObject> outputFields = new LinkedHashMap<>();
+    if (index.get("outputFields") instanceof Map<?, ?> of) {
+      of.forEach((k, v) -> outputFields.put(String.valueOf(k), v instanceof Map<?, ?> m ? (JsonObject) toJson(m)
+          : new JsonObject()));
+    }
     Map<String, ToolDefinition> tools = new LinkedHashMap<>();
     Map<String, String> origin = new LinkedHashMap<>();
     Map<String, Toolset> toolsets = new LinkedHashMap<>();
@@ -128,7 +135,7 @@ public final class ToolCatalog {
           problems.add(file + ": every entry of 'tools' must be a mapping");
           continue;
         }
-        ToolDefinition def = parseTool(file, toolset, tm, shared, problems);
+        ToolDefinition def = parseTool(file, toolset, tm, shared, outputFields, problems);
         if (def == null) {
           continue;
         }
@@ -150,7 +157,7 @@ public final class ToolCatalog {
   }
 
   private static ToolDefinition parseTool(String file, String toolset, Map<?, ?> t, Map<String, Map<?, ?>> shared,
-                                          List<String> problems) {
+                                          Map<String, JsonObject> outputFields, List<String> problems) {
     String name = str(t.get("name"));
     String where = file + ": tool '" + (name == null ? "?" : name) + "'";
     int before = problems.size();
@@ -167,8 +174,12 @@ public final class ToolCatalog {
     if (!TIERS.contains(tier)) {
       problems.add(where + ": 'tier' must be one of " + TIERS);
     }
+    ToolDefinition.GraphQl graphql = parseGraphql(where, t, problems);
     HttpMethod method;
     try {
+      if (graphql != null) {
+        t = withGraphqlRequest(t);
+      }
       method = HttpMethod.valueOf(String.valueOf(t.get("method")).toUpperCase());
       if (!Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.PATCH)
           .contains(method)) {
@@ -266,10 +277,14 @@ public final class ToolCatalog {
     if (problems.size() > before) {
       return null;
     }
-    boolean readOnly = flag(t, "readOnly", method == HttpMethod.GET);
+    boolean readOnly = graphql != null ? graphql.raw() || GraphQlDocument.operations(graphql.document())
+        == GraphQlDocument.Kind.QUERY : flag(t, "readOnly", method == HttpMethod.GET);
+    // The raw GraphQL tool is listed as read-only and judged per call (ToolDefinition.readOnly(args)); a call
+    // that writes must never be sent twice, so it is never retried.
+    boolean raw = graphql != null && graphql.raw();
     ToolDefinition.Traits traits = new ToolDefinition.Traits(readOnly,
         !readOnly && flag(t, "destructive", method == HttpMethod.DELETE),
-        readOnly || flag(t, "idempotent", method != HttpMethod.POST && method != HttpMethod.PATCH),
+        !raw && (readOnly || flag(t, "idempotent", method != HttpMethod.POST && method != HttpMethod.PATCH)),
         flag(t, "core", false), flag(t, "projectFree", false), minVersion(where, t.get("minVersion"), problems),
         destructiveIf(where, t.get("destructiveIf"), problems));
     if (problems.size() > before) {
@@ -285,9 +300,10 @@ public final class ToolCatalog {
     String title = str(t.get("title"));
     // The title lives on the tool itself (MCP 2025-06-18); repeating it in annotations only costs context.
     // destructiveHint and idempotentHint mean something only when readOnlyHint is false (MCP spec).
-    JsonObject annotations = new JsonObject().put("readOnlyHint", traits.readOnly());
-    if (!traits.readOnly()) {
-      annotations.put("destructiveHint", traits.destructive()).put("idempotentHint", traits.idempotent());
+    // The raw GraphQL tool may write: its hints say so, although read-only mode lists it (for queries).
+    JsonObject annotations = new JsonObject().put("readOnlyHint", traits.readOnly() && !raw);
+    if (!traits.readOnly() || raw) {
+      annotations.put("destructiveHint", traits.destructive() || raw).put("idempotentHint", traits.idempotent());
     }
     annotations.put("openWorldHint", true);
     JsonObject descriptor = new JsonObject().put("name", name);
@@ -296,11 +312,51 @@ public final class ToolCatalog {
     }
     descriptor.put("description", description.strip()).put("inputSchema", schema);
     if (response.structured()) {
-      descriptor.put("outputSchema", outputSchema(response));
+      descriptor.put("outputSchema", outputSchema(response, outputFields, where, problems));
     }
     descriptor.put("annotations", annotations);
     return new ToolDefinition(name, title, description.strip(), toolset, tier, method, paths, params, response,
-        traits, fixed, fallback, schema, descriptor, validator);
+        traits, fixed, fallback, schema, descriptor, validator, graphql);
+  }
+
+  /**
+   * {@code graphql: {query: "query($fullPath: ID!) {...}", data: project.workItems}}: a GraphQL tool whose params
+   * are the operation's variables; {@code graphql: {raw: true}} is the escape hatch whose caller writes the
+   * document. Read-only follows from the document (a query), so the tool gives no method, path or readOnly.
+   */
+  private static ToolDefinition.GraphQl parseGraphql(String where, Map<?, ?> t, List<String> problems) {
+    Object raw = t.get("graphql");
+    if (raw == null) {
+      return null;
+    }
+    if (!(raw instanceof Map<?, ?> g)) {
+      problems.add(where + ": 'graphql' must be a mapping with query and data (or raw: true)");
+      return null;
+    }
+    unknownKeys(g, GRAPHQL_KEYS, where + " graphql", problems);
+    for (String key : List.of("method", "path", "readOnly", "fixed", "fallback")) {
+      if (t.get(key) != null) {
+        problems.add(where + ": a graphql tool has no '" + key + "' (it is POSTed to /api/graphql; a query is read-only)");
+      }
+    }
+    boolean rawTool = Boolean.TRUE.equals(g.get("raw"));
+    String document = str(g.get("query"));
+    if (rawTool == (document != null)) {
+      problems.add(where + ": 'graphql' needs either a query document or raw: true");
+      return null;
+    }
+    if (document != null && !GraphQlDocument.readable(document)) {
+      problems.add(where + ": the graphql query cannot be read (unbalanced braces or an unterminated string)");
+    }
+    return new ToolDefinition.GraphQl(document, str(g.get("data")));
+  }
+
+  /** The tool as a POST to the GraphQL endpoint, so the REST checks (params, placeholders) apply unchanged. */
+  private static Map<?, ?> withGraphqlRequest(Map<?, ?> t) {
+    Map<Object, Object> copy = new LinkedHashMap<>(t);
+    copy.put("method", "POST");
+    copy.put("path", InstanceIntrospector.GRAPHQL_PATH);
+    return copy;
   }
 
   private static ParamSpec parseParam(String where, String argName, Map<?, ?> ps, boolean inPathTemplate,
@@ -352,7 +408,7 @@ public final class ToolCatalog {
       problems.add(pw + ": 'required' must be true or false");
     }
     return new ParamSpec(argName, in, str(ps.get("as")), Boolean.TRUE.equals(req), schema,
-        Boolean.TRUE.equals(ps.get("commaList")));
+        Boolean.TRUE.equals(ps.get("commaList")), Boolean.TRUE.equals(ps.get("upperCase")));
   }
 
   private static ResponseSpec parseResponse(String where, Object raw, List<String> problems) {
@@ -411,12 +467,15 @@ public final class ToolCatalog {
     }
   }
 
-  /** The outputSchema of a structured tool, from its slim projection: every listed top-level field. */
-  private static JsonObject outputSchema(ResponseSpec response) {
+  /**
+   * The outputSchema of a structured tool, from its slim projection: every listed field, typed from the index's
+   * outputFields (author.username: an author object whose username is a string).
+   */
+  private static JsonObject outputSchema(ResponseSpec response, Map<String, JsonObject> types, String where,
+                                         List<String> problems) {
     JsonObject props = new JsonObject();
     for (String f : response.fields()) {
-      int dot = f.indexOf('.');
-      props.put(dot < 0 ? f : f.substring(0, dot), new JsonObject());
+      addField(props, f.split("\\."), 0, types, where + ": response field '" + f + "'", problems);
     }
     JsonObject item = new JsonObject().put("type", "object").put("properties", props);
     if (response.kind() == ResponseSpec.Kind.OBJECT) {
@@ -426,6 +485,32 @@ public final class ToolCatalog {
             .put("items", new JsonObject().put("type", "array").put("items", item))
             .put("pagination", new JsonObject().put("type", "object")))
         .put("required", new JsonArray().add("items"));
+  }
+
+  private static void addField(JsonObject props, String[] path, int i, Map<String, JsonObject> types, String where,
+                               List<String> problems) {
+    String name = path[i];
+    JsonObject schema = props.getJsonObject(name);
+    if (schema == null) {
+      JsonObject known = types.get(name);
+      if (known == null) {
+        problems.add(where + ": '" + name + "' has no type in _index.yaml outputFields");
+        return;
+      }
+      schema = known.copy();
+      props.put(name, schema);
+    }
+    if (i + 1 == path.length) {
+      return;
+    }
+    // A nested field: the object itself, or each item of an array of objects, gets the next property.
+    JsonObject container = schema.getValue("items") instanceof JsonObject items ? items : schema;
+    JsonObject inner = container.getJsonObject("properties");
+    if (inner == null) {
+      inner = new JsonObject();
+      container.put("properties", inner);
+    }
+    addField(inner, path, i + 1, types, where, problems);
   }
 
   private static Map<String, List<String>> destructiveIf(String where, Object raw, List<String> problems) {

@@ -14,11 +14,30 @@ import java.util.Objects;
  * @param traits flags from the catalog that decide who may call the tool and how it is retried
  * @param fixed constant request values (query for GET/DELETE, body otherwise), never shown to the model
  * @param fallback a second method to try when GitLab's answer says the first did not apply, or null
+ * @param graphql the GraphQL operation this tool sends instead of a REST request, or null for REST tools
  */
 public record ToolDefinition(String name, String title, String description, String toolset, String tier,
                              HttpMethod method, List<String> paths, List<ParamSpec> params, ResponseSpec response,
                              Traits traits, JsonObject fixed, Fallback fallback, JsonObject inputSchema,
-                             JsonObject descriptor, SchemaValidator validator) {
+                             JsonObject descriptor, SchemaValidator validator, GraphQl graphql) {
+
+  /**
+   * A GraphQL tool: POSTed to /api/graphql with the params as variables.
+   *
+   * @param document the query or mutation document; null for the raw tool, whose caller gives it (argument query)
+   * @param data the dotted path inside {@code data} that is the tool's answer (project.workItems), or "" for all
+   */
+  public record GraphQl(String document, String data) {
+
+    public GraphQl {
+      data = data == null ? "" : data;
+    }
+
+    /** The raw escape hatch: the model writes the document, so each call is judged by what it holds. */
+    public boolean raw() {
+      return document == null;
+    }
+  }
 
   /**
    * @param readOnly changes nothing in GitLab
@@ -46,6 +65,15 @@ public record ToolDefinition(String name, String title, String description, Stri
   public record Fallback(int status, String contains, HttpMethod method) {
   }
 
+  /** A REST tool. */
+  public ToolDefinition(String name, String title, String description, String toolset, String tier, HttpMethod method,
+                        List<String> paths, List<ParamSpec> params, ResponseSpec response, Traits traits,
+                        JsonObject fixed, Fallback fallback, JsonObject inputSchema, JsonObject descriptor,
+                        SchemaValidator validator) {
+    this(name, title, description, toolset, tier, method, paths, params, response, traits, fixed, fallback,
+        inputSchema, descriptor, validator, null);
+  }
+
   public ToolDefinition {
     Objects.requireNonNull(name, "name");
     paths = List.copyOf(paths);
@@ -68,6 +96,26 @@ public record ToolDefinition(String name, String title, String description, Stri
 
   public boolean destructive() {
     return traits.destructive();
+  }
+
+  /**
+   * Whether this call changes nothing. Equal to {@link #readOnly()} except for the raw GraphQL tool, which is
+   * listed as read-only but whose call is a write when its document holds a mutation or subscription (or
+   * cannot be read: fail closed).
+   */
+  public boolean readOnly(JsonObject args) {
+    if (graphql == null || !graphql.raw()) {
+      return readOnly();
+    }
+    return GraphQlDocument.operations(args == null ? null : args.getValue("query")) == GraphQlDocument.Kind.QUERY;
+  }
+
+  /** Whether this call loses data: for the raw GraphQL tool, a write whose document names a deleting field. */
+  public boolean destructive(JsonObject args) {
+    if (graphql == null || !graphql.raw()) {
+      return destructive();
+    }
+    return !readOnly(args) && GraphQlDocument.mayDelete(String.valueOf(args.getValue("query")));
   }
 
   /** Whether repeating the call does no more harm than making it once (safe to retry). */

@@ -2,15 +2,48 @@ package dev.gitlabmcp.gateway.tools;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /** Renders docs/tools.md from the catalog, so the page can never drift from what the gateway offers. */
 public final class ToolDocs {
 
+  /** Tool names of other GitLab MCP servers that the gateway does not offer, with the reason. */
+  public static final String OTHER_SERVERS = "tools/_other_servers.yaml";
+  /** The heading of the table that lists them in docs/tools.md. */
+  public static final String OTHER_SERVERS_HEADING = "## Names from other servers";
+
+  /** The names of another server that the gateway does not offer: name -> why, and what to use instead. */
+  public record OtherServer(String server, int serverTools, Map<String, String> notOffered) {
+  }
+
   private ToolDocs() {
+  }
+
+  /** Reads {@link #OTHER_SERVERS} from the classpath. */
+  public static OtherServer otherServer() {
+    try (InputStream in = ToolDocs.class.getClassLoader().getResourceAsStream(OTHER_SERVERS)) {
+      if (in == null) {
+        throw new IllegalStateException(OTHER_SERVERS + " is not on the classpath");
+      }
+      Map<?, ?> doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+      Map<String, String> names = new LinkedHashMap<>();
+      ((Map<?, ?>) doc.get("names")).forEach((k, v) -> names.put(String.valueOf(k), String.valueOf(v)));
+      return new OtherServer(String.valueOf(doc.get("server")), ((Number) doc.get("serverTools")).intValue(),
+          Map.copyOf(names));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The tools/list JSON a session gets under {@code policy}, as bytes (discover_tools included). */
@@ -50,7 +83,12 @@ public final class ToolDocs {
         .append("- `GITLAB_DENIED_TOOLS_REGEX`: tools whose name matches never run.\n")
         .append("- `GITLAB_ALLOWED_PROJECT_IDS`: every `project_id` (and `*_project_id`) argument must be one of these ")
         .append("ids or paths, exactly as listed; tools that are not about one project run only when marked ")
-        .append("*no project*.\n\n")
+        .append("*no project*.\n")
+        .append("- `execute_graphql` (toolset `graphql`) sends the caller's GraphQL document, so each call is judged by ")
+        .append("what it holds: a document with a mutation or subscription, or one the gateway cannot read, is a write ")
+        .append("(refused in `readonly`); a mutation selecting a field named like delete, destroy, remove, purge, erase ")
+        .append("or revoke is destructive (refused in `modify`); with `GITLAB_ALLOWED_PROJECT_IDS` set it never runs, ")
+        .append("since a document can name any project. It is never retried.\n\n")
         .append("A refused call is answered with an error that says why, and GitLab never receives it. Tiers: ")
         .append("*Premium* and *Ultimate* tools need that GitLab tier.\n\n")
         .append("| Toolset | Tools | What it covers |\n|---|---:|---|\n");
@@ -70,11 +108,26 @@ public final class ToolDocs {
     md.append("\n## discover_tools\n\n").append(DiscoverTools.DESCRIPTOR.getString("description"))
         .append(" Without arguments it lists the toolsets; `{\"enable\": [\"pipelines\"]}` adds one. It never adds a ")
         .append("tool the permission mode, denied list or project allowlist refuses.\n");
+    otherServerNames(md, otherServer());
     return md.toString();
   }
 
+  private static void otherServerNames(StringBuilder md, OtherServer other) {
+    md.append('\n').append(OTHER_SERVERS_HEADING).append("\n\n")
+        .append("Users of `").append(other.server()).append("` know its ").append(other.serverTools())
+        .append(" tool names. The gateway offers each under the same name, with that server's argument names where ")
+        .append("GitLab's API has the same thing, except these ").append(other.notOffered().size())
+        .append(" (listed in `src/main/resources/")
+        .append(OTHER_SERVERS).append("`; a test fails on a name that is neither offered nor listed):\n\n")
+        .append("| Name | Why not, and what to use instead |\n|---|---|\n");
+    other.notOffered().entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .forEach(e -> md.append("| `").append(e.getKey()).append("` | ").append(cell(e.getValue())).append(" |\n"));
+  }
+
   private static String access(ToolDefinition t) {
-    StringBuilder a = new StringBuilder(t.readOnly() ? "read" : t.destructive() ? "destructive" : "write");
+    boolean raw = t.graphql() != null && t.graphql().raw();
+    StringBuilder a = new StringBuilder(raw ? "read; a mutation is a write" : t.readOnly() ? "read"
+        : t.destructive() ? "destructive" : "write");
     if (!"free".equals(t.tier())) {
       a.append(", ").append(t.tier().substring(0, 1).toUpperCase(Locale.ROOT)).append(t.tier().substring(1));
     }

@@ -73,7 +73,8 @@ public final class ToolExecutor {
    */
   public Future<Outcome> call(ToolDefinition tool, JsonObject arguments, Principal principal, String callId,
                               Set<String> sessionToolsets) {
-    String forbidden = policy.forbidden(tool.name(), tool.readOnly(), tool.destructive());
+    // Per call: the raw GraphQL tool is a write when its document holds a mutation.
+    String forbidden = policy.forbidden(tool.name(), tool.readOnly(arguments), tool.destructive(arguments));
     if (forbidden != null) {
       return refused(forbidden);
     }
@@ -108,8 +109,17 @@ public final class ToolExecutor {
     return send(tool, tool.method(), built, principal, callId)
         .compose(reply -> fallbackNeeded(tool, reply) ? send(tool, tool.fallback().method(), built, principal, callId)
             : Future.succeededFuture(reply))
-        .map(reply -> new Outcome(tier.explains(reply) ? ToolResults.error(TierGate.explanation(tool, tier, reply))
-            : shaper.shape(tool, reply, full, args), reply.status(), reply.elapsedMs()));
+        .map(reply -> new Outcome(result(tool, GraphQlReplies.unwrap(tool, reply), tier, full, args), reply.status(),
+            reply.elapsedMs()));
+  }
+
+  private JsonObject result(ToolDefinition tool, GraphQlReplies.Unwrapped g, TierGate.Check tier, boolean full,
+                            JsonObject args) {
+    if (g.error() != null) {
+      return ToolResults.error(g.error());
+    }
+    return tier.explains(g.reply()) ? ToolResults.error(TierGate.explanation(tool, tier, g.reply()))
+        : shaper.shape(tool, g.reply(), full, args);
   }
 
   private static Future<Outcome> refused(String message) {

@@ -15,6 +15,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.gitlabmcp.gateway.gitlab.InstanceIntrospector;
 import dev.gitlabmcp.gateway.testing.RawMcp;
 import dev.gitlabmcp.gateway.testing.TestGateway;
 import io.vertx.core.Vertx;
@@ -159,7 +160,8 @@ class CatalogContractTest {
       assertEquals(c.method(), req.getMethod().getName());
       String url = req.getUrl();
       int q = url.indexOf('?');
-      assertEquals("/api/v4" + c.path(), q < 0 ? url : url.substring(0, q));
+      String expected = c.path().equals(InstanceIntrospector.GRAPHQL_PATH) ? "/api/graphql" : "/api/v4" + c.path();
+      assertEquals(expected, q < 0 ? url : url.substring(0, q));
       assertEquals(c.query(), queryPairs(q < 0 ? "" : url.substring(q + 1)));
       if (c.body() == null) {
         assertEquals(0, req.getBody().length, "no body expected for " + c.label());
@@ -231,7 +233,7 @@ class CatalogContractTest {
         if (!(o instanceof Map<?, ?> m)) {
           throw new IllegalStateException(resource + ": every case must be a mapping");
         }
-        Set<String> known = Set.of("tool", "args", "request", "body", "reply");
+        Set<String> known = Set.of("tool", "args", "request", "body", "variables", "reply");
         for (Object k : m.keySet()) {
           if (!known.contains(String.valueOf(k))) {
             fail(resource + ": unknown key '" + k + "' in case " + m);
@@ -247,6 +249,15 @@ class CatalogContractTest {
         JsonObject args = m.get("args") == null ? new JsonObject() : new JsonObject(Json.encode(plain(m.get("args"))));
         JsonObject body = m.get("body") == null ? null : new JsonObject(Json.encode(plain(m.get("body"))));
         Object reply = m.get("reply");
+        ToolDefinition tool = catalog.get(String.valueOf(m.get("tool")));
+        if (m.get("variables") != null) {
+          // A GraphQL tool: GitLab receives the tool's own document and these variables.
+          if (tool == null || tool.graphql() == null || tool.graphql().raw() || reply == null) {
+            fail(resource + ": 'variables' is for GraphQL tools with a fixed document, with a reply holding data: " + m);
+          }
+          body = new JsonObject().put("query", tool.graphql().document())
+              .put("variables", new JsonObject(Json.encode(plain(m.get("variables")))));
+        }
         out.add(new Case(resource, String.valueOf(m.get("tool")), args, request.substring(0, sp).trim(),
             q < 0 ? target : target.substring(0, q), queryPairs(q < 0 ? "" : target.substring(q + 1)), body,
             reply == null ? null : reply instanceof String s ? s : Json.encode(plain(reply))));

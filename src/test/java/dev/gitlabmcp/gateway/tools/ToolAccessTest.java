@@ -161,8 +161,9 @@ class ToolAccessTest {
       String s = mcp.initialize();
       JsonArray tools = mcp.request(s, "tools/list", null, 1).getJsonObject("result").getJsonArray("tools");
       assertTrue(tools.size() > 100, "read tools of every toolset: " + tools.size());
-      tools.forEach(t -> assertTrue(((JsonObject) t).getJsonObject("annotations").getBoolean("readOnlyHint"),
-          ((JsonObject) t).getString("name")));
+      // execute_graphql is listed for its queries, but its hint stays "may write": clients auto-approve read tools.
+      tools.stream().map(JsonObject.class::cast).filter(t -> !t.getString("name").equals("execute_graphql"))
+          .forEach(t -> assertTrue(t.getJsonObject("annotations").getBoolean("readOnlyHint"), t.getString("name")));
 
       assertRefused(mcp.callTool(s, "create_branch", new JsonObject().put("project_id", "a/b").put("branch", "x")
           .put("ref", "main")), "read-only");
@@ -294,5 +295,95 @@ class ToolAccessTest {
       assertRefused(r, "400", "only create or edit files when you are on a branch");
     }
     gitlab.verify(1, anyRequestedFor(anyUrl()));
+  }
+  private static JsonObject graphql(String document) {
+    return new JsonObject().put("query", document);
+  }
+
+  private static void graphqlAnswers(String body) {
+    gitlab.stubFor(post(urlPathEqualTo("/api/graphql")).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/json").withBody(body)));
+  }
+
+  @Test
+  void should_run_a_graphql_query_in_readonly_mode_but_refuse_a_mutation_before_gitlab_hears_of_it() {
+    graphqlAnswers("{\"data\":{\"currentUser\":{\"username\":\"jane\"}}}");
+    try (TestGateway gw = gateway("tools.toolsets", "all", "tools.permissionMode", "readonly")) {
+      RawMcp mcp = new RawMcp(gw.mcpUrl());
+      String s = mcp.initialize();
+      assertTrue(toolNames(mcp, s).contains("execute_graphql"));
+
+      JsonObject query = mcp.callTool(s, "execute_graphql", graphql("query { currentUser { username } }"));
+      assertFalse(RawMcp.isError(query), query.encode());
+      assertTrue(RawMcp.text(query).contains("jane"), RawMcp.text(query));
+      gitlab.verify(1, postRequestedFor(urlPathEqualTo("/api/graphql")));
+
+      gitlab.resetRequests();
+      assertRefused(mcp.callTool(s, "execute_graphql",
+          graphql("# only a comment says query\nmutation { awardEmojiAdd(input: {awardableId: \"gid://gitlab/Issue/1\", name: \"x\"}) { errors } }")),
+          "read-only");
+      assertRefused(mcp.callTool(s, "execute_graphql", graphql("query { a } mutation { b }")), "read-only");
+      assertRefused(mcp.callTool(s, "execute_graphql", graphql("query { unbalanced ")), "read-only");
+    }
+    gitlab.verify(0, anyRequestedFor(anyUrl()));
+  }
+
+  @Test
+  void should_refuse_a_deleting_graphql_mutation_in_modify_mode_and_send_others() {
+    graphqlAnswers("{\"data\":{\"awardEmojiAdd\":{\"errors\":[]}}}");
+    try (TestGateway gw = gateway("tools.toolsets", "all", "tools.permissionMode", "modify")) {
+      RawMcp mcp = new RawMcp(gw.mcpUrl());
+      String s = mcp.initialize();
+
+      assertRefused(mcp.callTool(s, "execute_graphql",
+          graphql("mutation { destroyNote(input: {id: \"gid://gitlab/Note/1\"}) { errors } }")), "modify");
+      gitlab.verify(0, anyRequestedFor(anyUrl()));
+
+      JsonObject add = mcp.callTool(s, "execute_graphql",
+          graphql("mutation { awardEmojiAdd(input: {awardableId: \"gid://gitlab/Issue/1\", name: \"x\"}) { errors } }"));
+      assertFalse(RawMcp.isError(add), add.encode());
+    }
+    gitlab.verify(1, postRequestedFor(urlPathEqualTo("/api/graphql")));
+  }
+
+  @Test
+  void should_refuse_raw_graphql_under_a_project_allowlist_because_it_can_reach_any_project() {
+    try (TestGateway gw = gateway("tools.toolsets", "all", "tools.allowedProjectIds", "42")) {
+      RawMcp mcp = new RawMcp(gw.mcpUrl());
+      String s = mcp.initialize();
+
+      assertFalse(toolNames(mcp, s).contains("execute_graphql"));
+      assertRefused(mcp.callTool(s, "execute_graphql", graphql("query { project(fullPath: \"other/secret\") { id } }")),
+          "not limited to one project");
+    }
+    gitlab.verify(0, anyRequestedFor(anyUrl()));
+  }
+
+  @Test
+  void should_answer_graphql_errors_as_a_tool_error_not_as_data() {
+    graphqlAnswers("{\"data\":null,\"errors\":[{\"message\":\"Field 'nope' doesn't exist on type 'Query'\"}]}");
+    try (TestGateway gw = gateway("tools.toolsets", "all")) {
+      RawMcp mcp = new RawMcp(gw.mcpUrl());
+      String s = mcp.initialize();
+
+      assertRefused(mcp.callTool(s, "execute_graphql", graphql("{ nope }")), "GraphQL API refused execute_graphql",
+          "Field 'nope' doesn't exist");
+      assertRefused(mcp.callTool(s, "get_work_item", new JsonObject().put("project_id", "group/project").put("iid", 7)),
+          "doesn't exist");
+    }
+  }
+
+  @Test
+  void should_say_a_graphql_tool_found_nothing_when_the_project_is_unknown() {
+    graphqlAnswers("{\"data\":{\"project\":null}}");
+    try (TestGateway gw = gateway("tools.toolsets", "all")) {
+      RawMcp mcp = new RawMcp(gw.mcpUrl());
+      String s = mcp.initialize();
+
+      assertRefused(mcp.callTool(s, "get_work_item", new JsonObject().put("project_id", "group/gone").put("iid", 7)),
+          "found nothing for get_work_item", "full path");
+      assertRefused(mcp.callTool(s, "list_work_items", new JsonObject().put("project_id", "42")), "project_id");
+    }
+    gitlab.verify(1, postRequestedFor(urlPathEqualTo("/api/graphql")));
   }
 }

@@ -152,8 +152,15 @@ class ToolCatalogTest {
       if (t.method() == HttpMethod.DELETE) {
         assertTrue(t.destructive(), t.name() + ": a DELETE is destructive");
       }
-      assertEquals(t.readOnly(), annotations.getBoolean("readOnlyHint"), t.name());
       assertFalse(t.readOnly() && t.destructive(), t.name() + ": read-only tools destroy nothing");
+      if (t.graphql() != null && t.graphql().raw()) {
+        // Listed in read-only mode for its queries, but a call may write: the hints say the worst case.
+        assertFalse(annotations.getBoolean("readOnlyHint"), t.name());
+        assertTrue(annotations.getBoolean("destructiveHint"), t.name());
+        assertFalse(annotations.getBoolean("idempotentHint"), t.name());
+        continue;
+      }
+      assertEquals(t.readOnly(), annotations.getBoolean("readOnlyHint"), t.name());
       if (t.readOnly()) {
         assertFalse(annotations.containsKey("destructiveHint"), t.name() + ": meaningless for a read-only tool");
       } else {
@@ -243,6 +250,66 @@ class ToolCatalogTest {
   void should_reject_an_unknown_http_method() {
     assertOneProblem(problemsOf("broken-method"),
         "broken-method/things.yaml: tool 'get_thing'", "'method' must be GET, POST, PUT, PATCH or DELETE");
+  }
+
+  @Test
+  void should_reject_a_graphql_tool_with_a_method_and_an_unreadable_document() {
+    List<String> problems = problemsOf("broken-graphql");
+
+    assertEquals(2, problems.size(), problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.contains("tool 'get_thing'") && p.contains("has no 'method'")),
+        problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.contains("graphql query cannot be read")), problems.toString());
+  }
+
+  @Test
+  void should_post_graphql_tools_to_the_graphql_endpoint_and_derive_read_only_from_the_document() {
+    ToolDefinition query = catalog.get("list_work_items");
+    ToolDefinition mutation = catalog.get("update_dependency_proxy_settings");
+
+    assertEquals(HttpMethod.POST, query.method());
+    assertEquals(List.of("/graphql"), query.paths());
+    assertTrue(query.readOnly());
+    assertTrue(query.idempotent(), "a query is safe to retry");
+    assertFalse(mutation.readOnly());
+    assertFalse(mutation.descriptor().getJsonObject("annotations").getBoolean("readOnlyHint"));
+    ToolDefinition raw = catalog.get("execute_graphql");
+    assertFalse(raw.idempotent(), "a raw document may write: never sent twice");
+  }
+
+  @Test
+  void should_give_every_output_schema_property_a_type_as_gitlab_returns_it() {
+    List<String> untyped = new java.util.ArrayList<>();
+    int structured = 0;
+    for (ToolDefinition t : catalog.all()) {
+      JsonObject out = t.descriptor().getJsonObject("outputSchema");
+      if (out != null) {
+        structured++;
+        collectUntyped(t.name(), out, untyped);
+      }
+    }
+
+    assertTrue(structured >= 10, structured + " structured tools");
+    assertTrue(untyped.isEmpty(), "output schema properties without a type (Inspector --strict warns): " + untyped);
+    JsonObject mr = catalog.get("get_merge_request").descriptor().getJsonObject("outputSchema")
+        .getJsonObject("properties");
+    assertEquals("integer", mr.getJsonObject("iid").getValue("type"));
+    assertEquals(new io.vertx.core.json.JsonArray().add("string").add("null"), mr.getJsonObject("merged_at").getValue("type"));
+    assertEquals("string", mr.getJsonObject("author").getJsonObject("properties").getJsonObject("username").getValue("type"));
+    assertEquals("string", mr.getJsonObject("assignees").getJsonObject("items").getJsonObject("properties")
+        .getJsonObject("username").getValue("type"));
+  }
+
+  private static void collectUntyped(String where, JsonObject schema, List<String> out) {
+    if (!schema.containsKey("type")) {
+      out.add(where);
+    }
+    if (schema.getValue("properties") instanceof JsonObject props) {
+      props.forEach(e -> collectUntyped(where + "." + e.getKey(), (JsonObject) e.getValue(), out));
+    }
+    if (schema.getValue("items") instanceof JsonObject items) {
+      collectUntyped(where + "[]", items, out);
+    }
   }
 
   @Test

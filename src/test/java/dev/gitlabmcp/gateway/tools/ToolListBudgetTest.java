@@ -16,13 +16,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What tools/list costs a model's context, measured on the wire: the default set must stay under
- * 40 KB and the whole catalog under 200 KB, in one page.
+ * 40 KB and the whole catalog under 256 KB, in one page.
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class ToolListBudgetTest {
 
   static final int DEFAULT_BUDGET = 40 * 1024;
-  static final int ALL_BUDGET = 200 * 1024;
+  /** Raised from 200 KB when the catalog grew to the names users know from @zereight/mcp-gitlab (about 330 tools;
+   * that server lists its 262 in 327 KB). Still one page: a client that asks for everything gets everything. */
+  static final int ALL_BUDGET = 256 * 1024;
 
   private static JsonObject listResult(Map<String, String> settings, int[] bytes) {
     // Nothing is called: the GitLab URL is never contacted.
@@ -51,7 +53,7 @@ class ToolListBudgetTest {
   }
 
   @Test
-  void should_keep_the_whole_catalog_under_200_kb_in_one_page() {
+  void should_keep_the_whole_catalog_under_256_kb_in_one_page() {
     int[] bytes = new int[1];
     JsonObject result = listResult(Map.of("tools.toolsets", "all"), bytes);
     int tools = result.getJsonArray("tools").size();
