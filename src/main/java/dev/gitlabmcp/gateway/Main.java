@@ -2,8 +2,8 @@ package dev.gitlabmcp.gateway;
 
 import dev.gitlabmcp.gateway.config.ConfigException;
 import dev.gitlabmcp.gateway.config.ConfigLoader;
+import dev.gitlabmcp.gateway.config.ConfigReport;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
-import dev.gitlabmcp.gateway.config.Setting;
 import dev.gitlabmcp.gateway.config.Settings;
 import dev.gitlabmcp.gateway.tools.ToolCatalog;
 import dev.gitlabmcp.gateway.tools.ToolDefinition;
@@ -12,7 +12,6 @@ import dev.gitlabmcp.gateway.tools.ToolPolicy;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -33,7 +32,7 @@ public final class Main implements Callable<Integer> {
   static final int EXIT_CONFIG = 78;
 
   @Mixin
-  ConfigOptions options = new ConfigOptions();
+  RunOptions options = new RunOptions();
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -49,7 +48,7 @@ public final class Main implements Callable<Integer> {
   }
 
   /** Options shared by every command that reads configuration. */
-  static final class ConfigOptions {
+  static class ConfigOptions {
     @Option(names = "--config", paramLabel = "FILE", description = "gateway.yaml to read (default: conf/gateway.yaml if present, or GATEWAY_CONFIG).")
     Path config;
 
@@ -76,18 +75,37 @@ public final class Main implements Callable<Integer> {
       if (gitlabUrl != null) {
         f.put(Settings.GITLAB_URL.key(), gitlabUrl);
       }
+      if (instancesFile() != null) {
+        f.put(Settings.INSTANCES_FILE.key(), instancesFile().toString());
+      }
       return f;
     }
 
     ConfigLoader loader() {
       return new ConfigLoader(flags(), System.getenv(), config);
     }
+
+    Path instancesFile() {
+      return null; // the instances subcommands have their own --instances
+    }
+  }
+
+  /** The shared options plus --instances, for the commands that run or check the gateway. */
+  static final class RunOptions extends ConfigOptions {
+    @Option(names = "--instances", paramLabel = "FILE",
+        description = "GitLab instances file, JSON or YAML (GITLAB_INSTANCES_FILE; default: conf/instances.json if present).")
+    Path instances;
+
+    @Override
+    Path instancesFile() {
+      return instances;
+    }
   }
 
   @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve MCP over Streamable HTTP (default).")
   static final class Serve implements Callable<Integer> {
     @Mixin
-    ConfigOptions options = new ConfigOptions();
+    RunOptions options = new RunOptions();
 
     @Override
     public Integer call() {
@@ -99,7 +117,7 @@ public final class Main implements Callable<Integer> {
       description = "Speak MCP over stdin/stdout (newline-delimited JSON-RPC) for desktop hosts; logs go to stderr.")
   static final class Stdio implements Callable<Integer> {
     @Mixin
-    ConfigOptions options = new ConfigOptions();
+    RunOptions options = new RunOptions();
 
     @Override
     public Integer call() throws InterruptedException {
@@ -140,45 +158,17 @@ public final class Main implements Callable<Integer> {
       description = "Print the effective configuration (secrets masked) and every problem; exit 78 when invalid.")
   static final class ConfigCheck implements Callable<Integer> {
     @Mixin
-    ConfigOptions options = new ConfigOptions();
+    RunOptions options = new RunOptions();
 
     @Option(names = "--stdio", description = "Check for the stdio transport instead of HTTP.")
     boolean stdio;
 
     @Override
     public Integer call() {
-      PrintStream out = System.out;
-      ConfigLoader loader = options.loader();
       GatewayConfig.Mode mode = stdio ? GatewayConfig.Mode.STDIO : GatewayConfig.Mode.HTTP;
-      List<ConfigLoader.Entry> entries = loader.entries();
-      out.println("Effective configuration (" + (loader.file() == null ? "no file" : "file " + loader.file())
-          + "; precedence: flag > environment > file > default):");
-      int width = entries.stream().mapToInt(e -> e.setting().key().length()).max().orElse(10);
-      int envWidth = entries.stream().mapToInt(e -> e.setting().envNames().get(0).length()).max().orElse(10);
-      for (ConfigLoader.Entry e : entries) {
-        Setting s = e.setting();
-        out.printf("  %-" + width + "s  %-" + envWidth + "s  %-30s  (%s)%n", s.key(), s.envNames().get(0),
-            e.shown().isEmpty() ? "\"\"" : e.shown(), e.origin());
-      }
-      try {
-        GatewayConfig cfg = loader.load(mode).config();
-        out.println("GitLab instances (from " + cfg.instances().origin() + "):");
-        for (dev.gitlabmcp.gateway.config.GitLabConfig c : cfg.instances().list()) {
-          out.printf("  %-20s %-40s %s%s%n", c.name(), ConfigLoader.maskUserInfo(c.baseUrl().toString()),
-              c.isDefault() ? "default" : "", c.token().isSet() ? ", token set" : "");
-        }
-        List<String> unknown = withCatalog(catalog -> ToolPolicy.unknownNames(catalog, cfg.tools().toolsets(),
-            cfg.tools().tools()));
-        if (!unknown.isEmpty()) {
-          throw new ConfigException(unknown);
-        }
-        out.println("Configuration is valid.");
-        return 0;
-      } catch (ConfigException e) {
-        out.println(e.problems().size() + " problem(s):");
-        e.problems().forEach(p -> out.println("  - " + p));
-        return EXIT_CONFIG;
-      }
+      boolean valid = ConfigReport.print(options.loader(), mode, System.out,
+          cfg -> withCatalog(catalog -> ToolPolicy.unknownNames(catalog, cfg.tools().toolsets(), cfg.tools().tools())));
+      return valid ? 0 : EXIT_CONFIG;
     }
   }
 
@@ -311,11 +301,22 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  /** Set before the first logger is created: logback.xml reads these properties. */
+  /**
+   * logback.xml reads these properties. Loading the configuration may already have started logback with
+   * its defaults (parsing an instances file with Vert.x JSON creates a Vert.x logger), so read it again.
+   */
   static void configureLogging(GatewayConfig cfg, boolean stdio) {
     System.setProperty("gateway.log.target", stdio ? "System.err" : "System.out");
     System.setProperty("gateway.log.appender", cfg.logFormat().toUpperCase());
     System.setProperty("gateway.log.level", cfg.logLevel().toUpperCase());
+    if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
+      logback.reset();
+      try {
+        new ch.qos.logback.classic.util.ContextInitializer(logback).autoConfig();
+      } catch (ch.qos.logback.core.joran.spi.JoranException e) {
+        System.err.println("gitlab-mcp-gateway: logback.xml could not be read again: " + e.getMessage());
+      }
+    }
   }
 
   static final class VersionProvider implements CommandLine.IVersionProvider {
