@@ -28,6 +28,7 @@ import dev.gitlabmcp.gateway.tier.TierDetectorVerticle;
 import dev.gitlabmcp.gateway.tier.TierQuery;
 import dev.gitlabmcp.gateway.tools.ResponseShaper;
 import dev.gitlabmcp.gateway.tools.ToolCatalog;
+import dev.gitlabmcp.gateway.tools.ProjectDefault;
 import dev.gitlabmcp.gateway.tools.ToolExecutor;
 import dev.gitlabmcp.gateway.tools.ToolPolicy;
 import io.vertx.core.DeploymentOptions;
@@ -107,7 +108,7 @@ public final class GatewayApp {
     }
     long callTimeout = (long) cfg.gitlab().requestTimeoutMs() + 5_000L;
     ToolExecutor executor = new ToolExecutor(vertx, catalog, policy(cfg), new ResponseShaper(cfg.maxOutputChars()),
-        callTimeout);
+        callTimeout, ProjectDefault.of(cfg.tools()));
     InstanceDirectory directory = new InstanceDirectory(cfg.instances().list());
     McpServer server = new McpServer(vertx, executor, directory, cfg.remoteAuthorization());
     SessionStore sessions = new MemorySessionStore();

@@ -36,8 +36,15 @@ public final class ToolExecutor {
   private final ResponseShaper shaper;
   private final DeliveryOptions delivery;
   private final TierGate tiers;
+  private final ProjectDefault projectDefault;
 
   public ToolExecutor(Vertx vertx, ToolCatalog catalog, ToolPolicy policy, ResponseShaper shaper, long callTimeoutMs) {
+    this(vertx, catalog, policy, shaper, callTimeoutMs, ProjectDefault.NONE);
+  }
+
+  public ToolExecutor(Vertx vertx, ToolCatalog catalog, ToolPolicy policy, ResponseShaper shaper, long callTimeoutMs,
+                      ProjectDefault projectDefault) {
+    this.projectDefault = projectDefault;
     this.vertx = vertx;
     this.catalog = catalog;
     this.policy = policy;
@@ -78,6 +85,7 @@ public final class ToolExecutor {
     JsonObject args = arguments == null ? new JsonObject() : arguments.copy();
     boolean full = Boolean.TRUE.equals(args.remove(FULL_RESPONSE)) && !tool.response().fields().isEmpty();
     coerce(tool, args);
+    projectDefault.fill(tool, args);
     String invalid = validate(tool, args, arguments);
     if (invalid != null) {
       return refused(invalid);
