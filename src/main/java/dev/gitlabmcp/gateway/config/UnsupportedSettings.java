@@ -138,8 +138,8 @@ public final class UnsupportedSettings {
       new Name("DOWNLOAD_TOKEN_SECRET", When.SET, false, "there are no /downloads links; remove it instead"),
       new Name("DOWNLOAD_TOKEN_TTL", When.SET, false, "there are no /downloads links; remove it instead"),
       new Name("DEFAULT_NULL", When.TRUE, false, "optional arguments are simply left out; remove it instead"),
-      new Name("NODE_TLS_REJECT_UNAUTHORIZED", When.ZERO, true, "certificates are always verified; trust your "
-          + "GitLab's CA with GITLAB_CA_CERT_PATH instead (an instances file also has http.caFile)"));
+      new Name("NODE_TLS_REJECT_UNAUTHORIZED", When.ZERO, true, "certificates are verified; trust your GitLab's CA "
+          + "with GITLAB_CA_CERT_PATH instead (an instances file has http.caFile, and http.insecureSkipVerify for labs)"));
 
   private UnsupportedSettings() {
   }

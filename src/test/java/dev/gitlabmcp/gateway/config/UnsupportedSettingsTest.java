@@ -74,6 +74,15 @@ class UnsupportedSettingsTest {
     assertEquals(79, OTHER_SERVER_NAMES.size());
   }
 
+  @Test
+  void should_map_every_name_of_the_other_server_in_docs_migrating_md() throws java.io.IOException {
+    String doc = java.nio.file.Files.readString(java.nio.file.Path.of("docs", "migrating.md"));
+    List<String> missing = OTHER_SERVER_NAMES.stream().filter(n -> !doc.contains("`" + n + "`")
+        && !doc.contains("`" + n + "=")).toList();
+
+    assertEquals(List.of(), missing, "names docs/migrating.md does not map");
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "GITLAB_JOB_TOKEN|job-token-value-123|use GITLAB_PERSONAL_ACCESS_TOKEN",
