@@ -36,7 +36,7 @@ public final class ConfigLoader {
       if (setting.secret()) {
         return new Secret(value).masked();
       }
-      return setting.type() == Setting.Type.URL ? maskUserInfo(value) : value;
+      return maskUserInfo(value); // a proxy URL may carry a password too
     }
   }
 
@@ -305,19 +305,50 @@ public final class ConfigLoader {
    */
   private static GitLabConfig network(GitLabConfig only, Map<Setting, Object> t, List<String> problems) {
     Setting proxySetting = only.tls() ? Settings.HTTPS_PROXY : Settings.HTTP_PROXY;
-    String proxy = (String) t.get(proxySetting);
-    if (!proxy.isEmpty() && !proxy.toLowerCase(Locale.ROOT).startsWith("http://")) {
-      problems.add(proxySetting.displayName() + " must be an http://host:port proxy URL (a TLS or SOCKS proxy is "
-          + "not supported): " + maskUserInfo(proxy));
-    }
+    // NO_PROXY entries may carry a port (host:443); the gateway decides per host.
+    List<String> noProxy = list(t, Settings.NO_PROXY).stream()
+        .map(e -> e.matches("[^:\\[\\]]+:\\d+") ? e.substring(0, e.indexOf(':')) : e).toList();
+    // A proxy GitLab does not go through is none of the gateway's business, however it is written.
+    String proxy = direct(only.baseUrl().getHost(), noProxy) ? ""
+        : proxy(proxySetting, ((String) t.get(proxySetting)).trim(), problems);
     String ca = ((String) t.get(Settings.CA_FILE)).trim();
     if (!ca.isEmpty() && !Files.isReadable(Path.of(ca))) {
       problems.add(Settings.CA_FILE.displayName() + " " + ca + " cannot be read");
     }
-    // NO_PROXY entries may carry a port (host:443); the gateway decides per host.
-    List<String> noProxy = list(t, Settings.NO_PROXY).stream()
-        .map(e -> e.matches("[^:\\[\\]]+:\\d+") ? e.substring(0, e.indexOf(':')) : e).toList();
     return only.withNetwork(ca, proxy, noProxy);
+  }
+
+  /** NO_PROXY as curl reads it: "*", the host itself, or a ".suffix" (also written "*.suffix") of it. */
+  private static boolean direct(String host, List<String> noProxy) {
+    String h = host.toLowerCase(Locale.ROOT);
+    return noProxy.stream().map(e -> e.trim().toLowerCase(Locale.ROOT).replaceFirst("^\\*\\.", "."))
+        .anyMatch(e -> e.equals("*") || e.equals(h)
+            || (e.startsWith(".") && (h.endsWith(e) || h.equals(e.substring(1)))));
+  }
+
+  /** The proxy URL normalized, or "" after reporting why it cannot be used. */
+  private static String proxy(Setting s, String raw, List<String> problems) {
+    if (raw.isEmpty()) {
+      return "";
+    }
+    java.net.URI uri = null;
+    try {
+      uri = new java.net.URI(raw);
+    } catch (java.net.URISyntaxException e) {
+      // reported below
+    }
+    if (uri != null && uri.getRawUserInfo() != null) {
+      problems.add(s.displayName() + " " + maskUserInfo(raw) + ": a proxy that asks for a user name and password is "
+          + "not supported here; let the proxy admit the gateway's host instead, or list GitLab in NO_PROXY");
+      return "";
+    }
+    java.net.URI url = GitLabConfig.normalizeUrl(raw);
+    if (url == null || !"http".equalsIgnoreCase(url.getScheme())) {
+      problems.add(s.displayName() + " must be an http://host:port proxy URL (a TLS or SOCKS proxy is not "
+          + "supported): " + maskUserInfo(raw));
+      return "";
+    }
+    return url.toString();
   }
 
   /**

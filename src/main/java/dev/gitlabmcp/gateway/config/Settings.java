@@ -69,9 +69,10 @@ public final class Settings {
       "Learn each instance's version and edition, and probe its health, in the background.");
   public static final Setting GITLAB_TOKEN = Setting.secret("gitlab.token", "GITLAB_PERSONAL_ACCESS_TOKEN",
       "Server-side GitLab token of the default instance (others: GITLAB_PERSONAL_ACCESS_TOKEN_<NAME>). Empty: anonymous.");
-  public static final Setting HTTPS_PROXY = Setting.url("gitlab.httpsProxy", "HTTPS_PROXY", "",
+  // Strings, checked only when used: a proxy variable meant for other programs must not stop the gateway.
+  public static final Setting HTTPS_PROXY = Setting.string("gitlab.httpsProxy", "HTTPS_PROXY", "",
       "HTTP proxy (http://host:port) for an https GitLab URL when there is one instance; an instances file sets http.proxy.");
-  public static final Setting HTTP_PROXY = Setting.url("gitlab.httpProxy", "HTTP_PROXY", "",
+  public static final Setting HTTP_PROXY = Setting.string("gitlab.httpProxy", "HTTP_PROXY", "",
       "HTTP proxy (http://host:port) for a plain-http GitLab URL when there is one instance.");
   public static final Setting NO_PROXY = Setting.list("gitlab.noProxy", "NO_PROXY",
       "Hosts reached without the proxy (comma separated; .example.com for subdomains, * for all).");
