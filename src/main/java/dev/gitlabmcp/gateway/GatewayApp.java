@@ -36,6 +36,7 @@ import dev.gitlabmcp.gateway.tier.TierQuery;
 import dev.gitlabmcp.gateway.tools.ResponseShaper;
 import dev.gitlabmcp.gateway.tools.ToolCatalog;
 import dev.gitlabmcp.gateway.tools.ToolAvailability;
+import dev.gitlabmcp.gateway.tools.ProjectDefault;
 import dev.gitlabmcp.gateway.tools.ToolExecutor;
 import dev.gitlabmcp.gateway.tools.ToolPolicy;
 import io.vertx.core.DeploymentOptions;
@@ -119,7 +120,7 @@ public final class GatewayApp {
     RegistryClient registryClient = new RegistryClient(vertx, callTimeout);
     ActingClient gitlab = new ActingClient(new CredentialSource(directory), registryClient);
     ToolExecutor executor = new ToolExecutor(vertx, catalog, new ToolAvailability(policy(cfg), directory),
-        new ResponseShaper(cfg.maxOutputChars()), gitlab);
+        new ResponseShaper(cfg.maxOutputChars()), gitlab, ProjectDefault.of(cfg.tools()));
     InFlightCalls inFlight = new InFlightCalls(registryClient);
     SharedState shared = SharedState.create(vertx, cfg, inFlight);
     SessionEvents events = shared.events();

@@ -4,8 +4,8 @@ import dev.gitlabmcp.gateway.config.Settings;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** {@link ConfigOptions} plus the HTTP listener's address: for serving HTTP and checking that configuration. */
-public class ServerOptions extends ConfigOptions {
+/** {@link RunOptions} plus the HTTP listener's address: for serving HTTP and checking that configuration. */
+public class ServerOptions extends RunOptions {
 
   @Option(names = "--host", description = "Listen address (HOST).")
   String host;

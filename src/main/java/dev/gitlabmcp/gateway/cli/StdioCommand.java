@@ -15,7 +15,7 @@ import picocli.CommandLine.Mixin;
 public final class StdioCommand implements Callable<Integer> {
 
   @Mixin
-  ConfigOptions options = new ConfigOptions();
+  RunOptions options = new RunOptions();
 
   @Override
   public Integer call() throws InterruptedException {

@@ -36,7 +36,7 @@ public final class ConfigLoader {
       if (setting.secret()) {
         return new Secret(value).masked();
       }
-      return setting.type() == Setting.Type.URL ? maskUserInfo(value) : value;
+      return maskUserInfo(value); // a proxy URL may carry a password too
     }
   }
 
@@ -128,7 +128,7 @@ public final class ConfigLoader {
       typed.put(e.setting(), parse(e.setting(), e, problems));
     }
     if (problems.isEmpty()) {
-      GatewayConfig config = build(typed, env, problems);
+      GatewayConfig config = build(typed, entries, env, problems);
       if (config == null) {
         throw new ConfigException(problems);
       }
@@ -219,6 +219,12 @@ public final class ConfigLoader {
         if (raw.isEmpty()) {
           return "";
         }
+        if (s == Settings.GITLAB_URL && raw.contains(",")) {
+          problems.add(where + ": several URLs are not supported here; name each instance in GITLAB_INSTANCES "
+              + "instead (e.g. GITLAB_INSTANCES=\"com=https://gitlab.com corp=https://gitlab.corp\"), the first is the "
+              + "default");
+          return null;
+        }
         var uri = GitLabConfig.normalizeUrl(raw);
         if (uri == null) {
           problems.add(where + ": '" + maskUserInfo(raw) + "' is not an absolute http(s) URL without query or credentials");
@@ -249,7 +255,8 @@ public final class ConfigLoader {
     return s.secret() ? "******" : raw;
   }
 
-  private static GatewayConfig build(Map<Setting, Object> t, Map<String, String> env, List<String> problems) {
+  private static GatewayConfig build(Map<Setting, Object> t, List<Entry> entries, Map<String, String> env,
+                                     List<String> problems) {
     GitLabConfig base = base(t);
     InstancesLoader.Loaded loaded = InstancesLoader.load(base, (String) t.get(Settings.INSTANCES_FILE),
         (String) t.get(Settings.INSTANCES), env);
@@ -257,7 +264,14 @@ public final class ConfigLoader {
       loaded.problems().forEach(p -> problems.add("GitLab instances (" + loaded.origin() + "): " + p));
       return null;
     }
-    InstancesConfig instances = new InstancesConfig(loaded.instances(), loaded.source(), loaded.origin(),
+    UnsupportedSettings.Findings unsupported = UnsupportedSettings.check(env);
+    problems.addAll(unsupported.problems());
+    List<String> notices = new ArrayList<>(unsupported.warnings());
+    boolean single = loaded.source() == InstancesLoader.Source.LEGACY_URL;
+    List<GitLabConfig> list = single ? List.of(network(loaded.instances().get(0), t, problems))
+        : loaded.instances();
+    notices.addAll(overridden(loaded, entries));
+    InstancesConfig instances = new InstancesConfig(list, loaded.source(), loaded.origin(),
         loaded.source() == InstancesLoader.Source.FILE ? Path.of(loaded.origin()) : null,
         i(t, Settings.INSTANCES_RELOAD), base, env);
     GitLabConfig gitlab = instances.defaultInstance();
@@ -277,7 +291,117 @@ public final class ConfigLoader {
         (String) t.get(Settings.LOG_FORMAT), (String) t.get(Settings.LOG_LEVEL),
         i(t, Settings.MAX_SESSIONS_PER_USER), i(t, Settings.TRUSTED_PROXY_HOPS), i(t, Settings.BODY_TIMEOUT),
         new Secret(((String) t.get(Settings.REDIS_URL)).trim()), (String) t.get(Settings.REDIS_KEY_PREFIX),
-        i(t, Settings.TIER_TIMEOUT_MS));
+        i(t, Settings.TIER_TIMEOUT_MS), notices);
+  }
+
+  /**
+   * Settings only the single-instance setup reads, with the field an instances file has instead (empty:
+   * none, the file names the instances itself).
+   */
+  private static final Map<Setting, String> SINGLE_INSTANCE_ONLY = Map.of(Settings.GITLAB_URL, "",
+      Settings.INSTANCES, "", Settings.HTTPS_PROXY, "http.proxy", Settings.HTTP_PROXY, "http.proxy",
+      Settings.NO_PROXY, "http.noProxy", Settings.CA_FILE, "http.caFile");
+
+  /**
+   * The lone instance of the single-instance setup with the proxy and CA of the environment, as other
+   * GitLab clients read them: HTTPS_PROXY for an https GitLab, HTTP_PROXY for a plain-http one, NO_PROXY
+   * for hosts reached directly.
+   */
+  private static GitLabConfig network(GitLabConfig only, Map<Setting, Object> t, List<String> problems) {
+    Setting proxySetting = only.tls() ? Settings.HTTPS_PROXY : Settings.HTTP_PROXY;
+    // NO_PROXY entries may carry a port (host:443); the gateway decides per host.
+    List<String> noProxy = list(t, Settings.NO_PROXY).stream()
+        .map(e -> e.matches("[^:\\[\\]]+:\\d+") ? e.substring(0, e.indexOf(':')) : e).toList();
+    // A proxy GitLab does not go through is none of the gateway's business, however it is written.
+    String proxy = direct(only.baseUrl().getHost(), noProxy) ? ""
+        : proxy(proxySetting, ((String) t.get(proxySetting)).trim(), problems);
+    String ca = ((String) t.get(Settings.CA_FILE)).trim();
+    if (!ca.isEmpty() && !Files.isReadable(Path.of(ca))) {
+      problems.add(Settings.CA_FILE.displayName() + " " + ca + " cannot be read");
+    }
+    return only.withNetwork(ca, proxy, noProxy);
+  }
+
+  /** NO_PROXY as curl reads it: "*", the host itself, or a ".suffix" (also written "*.suffix") of it. */
+  private static boolean direct(String host, List<String> noProxy) {
+    String h = host.toLowerCase(Locale.ROOT);
+    return noProxy.stream().map(e -> e.trim().toLowerCase(Locale.ROOT).replaceFirst("^\\*\\.", "."))
+        .anyMatch(e -> e.equals("*") || e.equals(h)
+            || (e.startsWith(".") && (h.endsWith(e) || h.equals(e.substring(1)))));
+  }
+
+  /** The proxy URL normalized, or "" after reporting why it cannot be used. */
+  private static String proxy(Setting s, String raw, List<String> problems) {
+    if (raw.isEmpty()) {
+      return "";
+    }
+    java.net.URI uri = null;
+    try {
+      uri = new java.net.URI(raw);
+    } catch (java.net.URISyntaxException e) {
+      // reported below
+    }
+    if (uri != null && uri.getRawUserInfo() != null) {
+      problems.add(s.displayName() + " " + maskUserInfo(raw) + ": a proxy that asks for a user name and password is "
+          + "not supported here; let the proxy admit the gateway's host instead, or list GitLab in NO_PROXY");
+      return "";
+    }
+    java.net.URI url = GitLabConfig.normalizeUrl(raw);
+    if (url == null || !"http".equalsIgnoreCase(url.getScheme())) {
+      problems.add(s.displayName() + " must be an http://host:port proxy URL (a TLS or SOCKS proxy is not "
+          + "supported): " + maskUserInfo(raw));
+      return "";
+    }
+    return url.toString();
+  }
+
+  /**
+   * Which source of instances lost to another, said plainly: the instances file wins over GITLAB_INSTANCES,
+   * which wins over GITLAB_API_URL; the proxy and CA settings apply to the single-instance setup only.
+   */
+  private static List<String> overridden(InstancesLoader.Loaded loaded, List<Entry> entries) {
+    if (loaded.source() == InstancesLoader.Source.LEGACY_URL) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    String winner = loaded.source() == InstancesLoader.Source.FILE ? "the instances file " + loaded.origin()
+        : "GITLAB_INSTANCES";
+    for (Entry e : entries) {
+      String instead = SINGLE_INSTANCE_ONLY.get(e.setting());
+      if (unused(e, loaded.source())) {
+        out.add(e.setting().displayName() + " from " + e.origin() + " is not used: " + winner + " defines the "
+            + "instances (instances file > GITLAB_INSTANCES > GITLAB_API_URL)"
+            + (instead.isEmpty() ? "." : "; set " + instead + " for each instance there instead."));
+      }
+    }
+    return out;
+  }
+
+  /** Whether a setting was given but another source of instances decides (it only serves the single-instance setup). */
+  static boolean unused(Entry e, InstancesLoader.Source instancesFrom) {
+    if (instancesFrom == InstancesLoader.Source.LEGACY_URL || !SINGLE_INSTANCE_ONLY.containsKey(e.setting())
+        || e.source() == Source.DEFAULT || e.value() == null || e.value().isBlank()) {
+      return false;
+    }
+    return e.setting() != Settings.INSTANCES || instancesFrom == InstancesLoader.Source.FILE;
+  }
+
+  /** What the environment names of other GitLab MCP servers ask for that this gateway does not do. */
+  UnsupportedSettings.Findings unsupported() {
+    return UnsupportedSettings.check(env);
+  }
+
+  /** For `config check`: where the single instance's URL came from, never a variable that is not set. */
+  static String urlOrigin(Entry url) {
+    return switch (url.source()) {
+      case DEFAULT -> "the built-in default of GITLAB_API_URL";
+      case FILE -> url.origin() + " (gitlab.url)";
+      case ENV, FLAG -> url.origin();
+    };
+  }
+
+  static Entry entry(List<Entry> entries, Setting s) {
+    return entries.stream().filter(e -> e.setting() == s).findFirst().orElseThrow();
   }
 
   private static ToolsConfig tools(Map<Setting, Object> t) {
@@ -296,7 +420,7 @@ public final class ConfigLoader {
     }
     return new ToolsConfig((String) t.get(Settings.PERMISSION_MODE), toolsets,
         new java.util.LinkedHashSet<>(list(t, Settings.EXTRA_TOOLS)), ((String) t.get(Settings.DENIED_TOOLS_REGEX)).trim(),
-        list(t, Settings.ALLOWED_PROJECT_IDS));
+        list(t, Settings.ALLOWED_PROJECT_IDS), (String) t.get(Settings.DEFAULT_PROJECT));
   }
 
   private static int i(Map<Setting, Object> t, Setting s) {

@@ -5,7 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** The effective gateway configuration: immutable, validated once at start. */
+/**
+ * The effective gateway configuration: immutable, validated once at start.
+ *
+ * @param notices what loading found worth a warning (settings of other servers not supported here, a source
+ *     that another one overrides): printed by config check and logged at start
+ */
 public record GatewayConfig(
     String host, int port, String publicUrl, List<String> allowedOrigins, List<String> allowedHosts,
     long maxBodyBytes, int idleTimeoutSeconds, int sseHeartbeatSeconds, boolean trustProxy, int httpVerticles,
@@ -14,7 +19,7 @@ public record GatewayConfig(
     GitLabConfig gitlab, InstancesConfig instances, boolean backgroundChecks,
     boolean readOnly, int maxOutputChars, ToolsConfig tools, int tierCacheSeconds,
     String logFormat, String logLevel, int maxSessionsPerUser, int trustedProxyHops, int requestBodyTimeoutSeconds,
-    Secret redisUrl, String redisKeyPrefix, int tierTimeoutMs) {
+    Secret redisUrl, String redisKeyPrefix, int tierTimeoutMs, List<String> notices) {
 
   /** How the process runs: problems differ (stdio has no HTTP listener to protect). */
   public enum Mode { HTTP, STDIO }
@@ -30,6 +35,7 @@ public record GatewayConfig(
     Objects.requireNonNull(gitlab, "gitlab");
     Objects.requireNonNull(instances, "instances");
     Objects.requireNonNull(tools, "tools");
+    notices = notices == null ? List.of() : List.copyOf(notices);
   }
 
   /** The token of the health and metrics detail views: HEALTH_DETAIL_TOKEN, else MCP_AUTH_TOKEN (maybe none). */
@@ -54,10 +60,15 @@ public record GatewayConfig(
           + "own GitLab tokens in the Authorization header. Unset MCP_AUTH_TOKEN.");
     }
     boolean anyToken = instances.list().stream().anyMatch(i -> i.token().isSet());
-    if (mode == Mode.HTTP && !remoteAuthorization && anyToken && !mcpAuthToken.isSet() && !isLoopback(host)) {
-      problems.add("HOST is " + host + " (not loopback) and GITLAB_PERSONAL_ACCESS_TOKEN is set: anyone who reaches "
-          + "the port would act as that token's owner. Set MCP_AUTH_TOKEN (clients then send "
-          + "'Authorization: Bearer <it>'), or bind HOST=127.0.0.1.");
+    if (mode == Mode.HTTP && !remoteAuthorization && anyToken && !mcpAuthToken.isSet()) {
+      List<String> reachable = publicReach();
+      if (!reachable.isEmpty()) {
+        problems.add("A server-side GitLab token (GITLAB_PERSONAL_ACCESS_TOKEN) is set and the gateway is reachable "
+            + "beyond this machine (" + String.join("; ", reachable) + "): anyone who reaches it would act as that "
+            + "token's owner. Set MCP_AUTH_TOKEN (clients then send 'Authorization: Bearer <it>'), or use "
+            + "REMOTE_AUTHORIZATION=true so each caller brings its own token, or serve loopback only (HOST=127.0.0.1 "
+            + "and no public MCP_SERVER_URL, MCP_ALLOWED_HOSTS or TRUST_PROXY).");
+      }
     }
     if (redisUrl.isSet() && !redisUrl.reveal().matches("(?i)(redis|rediss|unix)://.*")) {
       problems.add("REDIS_URL (store.redisUrl) must be a redis://, rediss:// or unix:// URL.");
@@ -71,9 +82,44 @@ public record GatewayConfig(
     return problems;
   }
 
+  /**
+   * Why clients beyond this machine can reach the gateway, one reason per setting; empty when only loopback
+   * can. A reverse proxy in front of a loopback listener makes it public too: its public name shows in
+   * MCP_SERVER_URL or MCP_ALLOWED_HOSTS, and TRUST_PROXY says one is there.
+   */
+  public List<String> publicReach() {
+    List<String> why = new ArrayList<>();
+    if (!isLoopback(host)) {
+      why.add("HOST is " + host);
+    }
+    String publicHost = publicUrl == null || publicUrl.isBlank() ? null : java.net.URI.create(publicUrl).getHost();
+    if (publicHost != null && !isLoopback(publicHost)) {
+      why.add("MCP_SERVER_URL is " + publicUrl);
+    }
+    List<String> hosts = allowedHosts.stream().filter(h -> !isLoopback(withoutPort(h))).toList();
+    if (!hosts.isEmpty()) {
+      why.add("MCP_ALLOWED_HOSTS has " + String.join(", ", hosts));
+    }
+    if (trustProxy) {
+      why.add("TRUST_PROXY is true");
+    }
+    return why;
+  }
+
+  /** host, host:port, [v6]:port or a bare v6 address, without the port. */
+  private static String withoutPort(String hostAndPort) {
+    String h = hostAndPort.trim();
+    if (h.startsWith("[")) {
+      int end = h.indexOf(']');
+      return end < 0 ? h : h.substring(0, end + 1);
+    }
+    int colon = h.indexOf(':');
+    return colon >= 0 && colon == h.lastIndexOf(':') ? h.substring(0, colon) : h;
+  }
+
   /** Settings that are accepted but have no effect, worth a warning at start. */
   public List<String> warnings() {
-    List<String> w = new ArrayList<>();
+    List<String> w = new ArrayList<>(notices);
     if (remoteAuthorization && gitlab.token().isSet()) {
       w.add("GITLAB_PERSONAL_ACCESS_TOKEN is ignored: REMOTE_AUTHORIZATION=true uses each caller's own token");
     }

@@ -48,6 +48,13 @@ public record GitLabConfig(String name, URI baseUrl, Secret token, boolean http2
         oauth, rateLimit);
   }
 
+  /** The same instance with another CA file, proxy and proxy exceptions. */
+  public GitLabConfig withNetwork(String ca, String viaProxy, List<String> direct) {
+    return new GitLabConfig(name, baseUrl, token, http2, h2c, maxConnections, keepAliveSeconds, connectTimeoutMs,
+        requestTimeoutMs, maxResponseBytes, maxRetries, label, isDefault, ca, insecureSkipVerify, viaProxy, direct,
+        oauth, rateLimit);
+  }
+
   public boolean tls() {
     return "https".equalsIgnoreCase(baseUrl.getScheme());
   }

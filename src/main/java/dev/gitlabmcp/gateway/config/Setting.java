@@ -29,6 +29,10 @@ public record Setting(String key, List<String> envNames, String defaultValue, Ty
     return new Setting(key, List.of(env), "", Type.STRING, true, doc, 0, 0, null);
   }
 
+  static Setting secret(String key, List<String> envs, String doc) {
+    return new Setting(key, envs, "", Type.STRING, true, doc, 0, 0, null);
+  }
+
   static Setting integer(String key, String env, long def, long min, long max, String doc) {
     return new Setting(key, List.of(env), Long.toString(def), Type.INT, false, doc, min, max, null);
   }

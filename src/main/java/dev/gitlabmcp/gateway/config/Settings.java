@@ -11,7 +11,7 @@ import java.util.Map;
 public final class Settings {
 
   public static final Setting HOST = Setting.string("server.host", "HOST", "127.0.0.1",
-      "Address to listen on. A non-loopback address with a server-side token needs MCP_AUTH_TOKEN.");
+      "Address to listen on. With a server-side token, a non-loopback address (or a public URL, or TRUST_PROXY) needs MCP_AUTH_TOKEN.");
   public static final Setting PORT = Setting.integer("server.port", "PORT", 3002, 0, 65535,
       "TCP port for /mcp and /health (0 picks a free port).");
   public static final Setting PUBLIC_URL = Setting.url("server.publicUrl", "MCP_SERVER_URL", "",
@@ -26,8 +26,8 @@ public final class Settings {
       60, 5, 3600, "A client connection that sends nothing for this long is closed (also ends stalled bodies).");
   public static final Setting SSE_HEARTBEAT = Setting.integer("server.sseHeartbeatSeconds", "MCP_SSE_HEARTBEAT_SECONDS",
       20, 1, 3600, "Comment line sent on idle SSE streams so proxies and the idle timeout keep them open.");
-  public static final Setting TRUST_PROXY = Setting.bool("server.trustProxy", List.of("TRUST_PROXY"), false,
-      "Take the client address from X-Forwarded-For (only behind a proxy you run; else clients could forge it).");
+  public static final Setting TRUST_PROXY = Setting.bool("server.trustProxy", List.of("TRUST_PROXY", "MCP_TRUST_PROXY"),
+      false, "Take the client address from X-Forwarded-For (only behind a proxy you run; else clients could forge it).");
   public static final Setting TRUSTED_PROXY_HOPS = Setting.integer("server.trustedProxyHops", "TRUSTED_PROXY_HOPS",
       1, 1, 10, "With TRUST_PROXY: how many proxies in front of the gateway append to X-Forwarded-For; the client "
       + "address is that many entries from the right (entries further left are written by the client).");
@@ -55,8 +55,10 @@ public final class Settings {
   public static final Setting STREAMABLE_HTTP = Setting.bool("mcp.streamableHttp", List.of("STREAMABLE_HTTP"), true,
       "Accepted for compatibility with other GitLab MCP servers; Streamable HTTP is always on.");
 
-  public static final Setting MCP_AUTH_TOKEN = Setting.secret("auth.mcpToken", "MCP_AUTH_TOKEN",
-      "Bearer token MCP clients must send (Authorization: Bearer ...). Required with a server-side GitLab token on a non-loopback host.");
+  public static final Setting MCP_AUTH_TOKEN = Setting.secret("auth.mcpToken",
+      List.of("MCP_AUTH_TOKEN", "STREAMABLE_HTTP_AUTH_TOKEN"),
+      "Bearer token MCP clients must send (Authorization: Bearer ...). Required with a server-side GitLab token "
+          + "unless the gateway is reachable only on loopback.");
 
   public static final Setting HEALTH_DETAIL_TOKEN = Setting.secret("auth.healthDetailToken", "HEALTH_DETAIL_TOKEN",
       "Bearer token that opens /health?detail=true and the GitLab URLs of /metrics.json; empty: MCP_AUTH_TOKEN, and without either those views are off.");
@@ -81,6 +83,15 @@ public final class Settings {
       "Learn each instance's version and edition, and probe its health, in the background.");
   public static final Setting GITLAB_TOKEN = Setting.secret("gitlab.token", "GITLAB_PERSONAL_ACCESS_TOKEN",
       "Server-side GitLab token of the default instance (others: GITLAB_PERSONAL_ACCESS_TOKEN_<NAME>). Empty: anonymous.");
+  // Strings, checked only when used: a proxy variable meant for other programs must not stop the gateway.
+  public static final Setting HTTPS_PROXY = Setting.string("gitlab.httpsProxy", "HTTPS_PROXY", "",
+      "HTTP proxy (http://host:port) for an https GitLab URL when there is one instance; an instances file sets http.proxy.");
+  public static final Setting HTTP_PROXY = Setting.string("gitlab.httpProxy", "HTTP_PROXY", "",
+      "HTTP proxy (http://host:port) for a plain-http GitLab URL when there is one instance.");
+  public static final Setting NO_PROXY = Setting.list("gitlab.noProxy", "NO_PROXY",
+      "Hosts reached without the proxy (comma separated; .example.com for subdomains, * for all).");
+  public static final Setting CA_FILE = Setting.string("gitlab.caFile", "GITLAB_CA_CERT_PATH", "",
+      "PEM file of extra CA certificates to trust for GitLab when there is one instance; an instances file sets http.caFile.");
   public static final Setting GITLAB_HTTP2 = Setting.bool("gitlab.http2", List.of("GITLAB_HTTP2"), true,
       "Use HTTP/2 via ALPN for https GitLab URLs (falls back to HTTP/1.1 when the server does not offer it).");
   public static final Setting GITLAB_H2C = Setting.bool("gitlab.h2c", List.of("GITLAB_H2C"), false,
@@ -117,6 +128,8 @@ public final class Settings {
       "", "Tools whose name matches this regular expression are neither offered nor run (e.g. ^delete_ refuses every delete tool).");
   public static final Setting ALLOWED_PROJECT_IDS = Setting.list("tools.allowedProjectIds", "GITLAB_ALLOWED_PROJECT_IDS",
       "Only these projects (ids or full paths, comma separated) can be read or changed; empty means no restriction.");
+  public static final Setting DEFAULT_PROJECT = Setting.string("tools.defaultProject", "GITLAB_PROJECT_ID", "",
+      "Project (id or full path) used when a tool that needs a project is called without project_id.");
   public static final Setting MAX_OUTPUT_CHARS = Setting.integer("tools.maxOutputChars", "GITLAB_MAX_OUTPUT_CHARS",
       60_000, 1000, 10_000_000, "Longest tool result text; longer results are cut with a note on how to get the rest.");
 
@@ -140,10 +153,11 @@ public final class Settings {
       TRUSTED_PROXY_HOPS, BODY_TIMEOUT, HTTP_VERTICLES,
       SESSION_TIMEOUT, MAX_SESSIONS, MAX_SESSIONS_PER_USER, MAX_REQUESTS_PER_MINUTE, IP_REQUESTS_PER_MINUTE, STREAMABLE_HTTP,
       MCP_AUTH_TOKEN, HEALTH_DETAIL_TOKEN, REMOTE_AUTHORIZATION, TOKEN_CACHE_SECONDS,
-      GITLAB_URL, INSTANCES_FILE, INSTANCES, INSTANCES_RELOAD, BACKGROUND_CHECKS, GITLAB_TOKEN, GITLAB_HTTP2, GITLAB_H2C, GITLAB_MAX_CONNECTIONS, GITLAB_KEEPALIVE,
+      GITLAB_URL, INSTANCES_FILE, INSTANCES, INSTANCES_RELOAD, BACKGROUND_CHECKS, GITLAB_TOKEN,
+      HTTPS_PROXY, HTTP_PROXY, NO_PROXY, CA_FILE, GITLAB_HTTP2, GITLAB_H2C, GITLAB_MAX_CONNECTIONS, GITLAB_KEEPALIVE,
       GITLAB_CONNECT_TIMEOUT, GITLAB_REQUEST_TIMEOUT, GITLAB_MAX_RESPONSE_BYTES, GITLAB_MAX_RETRIES,
       READ_ONLY, PERMISSION_MODE, TOOLSETS, EXTRA_TOOLS, USE_PIPELINE, USE_MILESTONE, USE_WIKI, DENIED_TOOLS_REGEX,
-      ALLOWED_PROJECT_IDS, MAX_OUTPUT_CHARS,
+      ALLOWED_PROJECT_IDS, DEFAULT_PROJECT, MAX_OUTPUT_CHARS,
       TIER_CACHE_SECONDS, TIER_TIMEOUT_MS,
       REDIS_URL, REDIS_KEY_PREFIX,
       LOG_FORMAT, LOG_LEVEL);

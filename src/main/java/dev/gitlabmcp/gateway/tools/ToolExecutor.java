@@ -33,9 +33,16 @@ public final class ToolExecutor {
   private final ResponseShaper shaper;
   private final ActingClient gitlab;
   private final TierGate tiers;
+  private final ProjectDefault projectDefault;
 
   public ToolExecutor(Vertx vertx, ToolCatalog catalog, ToolAvailability availability, ResponseShaper shaper,
                       ActingClient gitlab) {
+    this(vertx, catalog, availability, shaper, gitlab, ProjectDefault.NONE);
+  }
+
+  public ToolExecutor(Vertx vertx, ToolCatalog catalog, ToolAvailability availability, ResponseShaper shaper,
+                      ActingClient gitlab, ProjectDefault projectDefault) {
+    this.projectDefault = projectDefault;
     this.catalog = catalog;
     this.availability = availability;
     this.policy = availability.policy();
@@ -85,6 +92,7 @@ public final class ToolExecutor {
     JsonObject args = arguments == null ? new JsonObject() : arguments.copy();
     boolean full = Boolean.TRUE.equals(args.remove(FULL_RESPONSE)) && !tool.response().fields().isEmpty();
     coerce(tool, args);
+    projectDefault.fill(tool, args);
     String invalid = validate(tool, args, arguments);
     if (invalid != null) {
       return refused(invalid);
