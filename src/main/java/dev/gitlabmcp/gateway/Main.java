@@ -6,7 +6,7 @@ import dev.gitlabmcp.gateway.cli.ServeCommand;
 import dev.gitlabmcp.gateway.cli.ServerOptions;
 import dev.gitlabmcp.gateway.cli.StdioCommand;
 import dev.gitlabmcp.gateway.cli.ToolsCommand;
-import dev.gitlabmcp.gateway.config.GatewayConfig;
+import dev.gitlabmcp.gateway.core.Version;
 import dev.gitlabmcp.gateway.ops.log.LogSetup;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -37,21 +37,6 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() {
     return ServeCommand.serve(options);
-  }
-
-  /** Set before the first logger is created: logback.xml reads these properties. */
-  public static void configureLogging(GatewayConfig cfg, boolean stdio) {
-    LogSetup.properties(cfg.logFormat(), cfg.logLevel(), stdio).forEach(System::setProperty);
-    // Loading the configuration may already have started logback with its defaults (parsing an instances
-    // file with Vert.x JSON creates a Vert.x logger): read logback.xml again with the properties set.
-    if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
-      logback.reset();
-      try {
-        new ch.qos.logback.classic.util.ContextInitializer(logback).autoConfig();
-      } catch (ch.qos.logback.core.joran.spi.JoranException e) {
-        System.err.println("gitlab-mcp-gateway: logback.xml could not be read again: " + e.getMessage());
-      }
-    }
   }
 
   static final class VersionProvider implements CommandLine.IVersionProvider {

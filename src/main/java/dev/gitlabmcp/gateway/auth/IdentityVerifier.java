@@ -1,6 +1,6 @@
 package dev.gitlabmcp.gateway.auth;
 
-import dev.gitlabmcp.gateway.CallerContext;
+import dev.gitlabmcp.gateway.core.CallerContext;
 import dev.gitlabmcp.gateway.gitlab.Credential;
 import dev.gitlabmcp.gateway.gitlab.GitLabCall;
 import dev.gitlabmcp.gateway.gitlab.GitLabReply;

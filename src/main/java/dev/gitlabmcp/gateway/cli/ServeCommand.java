@@ -1,7 +1,6 @@
 package dev.gitlabmcp.gateway.cli;
 
-import dev.gitlabmcp.gateway.GatewayApp;
-import dev.gitlabmcp.gateway.Main;
+import dev.gitlabmcp.gateway.app.GatewayApp;
 import dev.gitlabmcp.gateway.config.ConfigException;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
 import java.net.BindException;
@@ -29,7 +28,7 @@ public final class ServeCommand implements Callable<Integer> {
     if (cfg == null) {
       return ConfigOptions.EXIT_CONFIG;
     }
-    Main.configureLogging(cfg, false);
+    Logging.configure(cfg, false);
     CountDownLatch started = new CountDownLatch(1);
     GatewayApp.Running[] running = new GatewayApp.Running[1];
     Throwable[] failure = new Throwable[1];

@@ -1,7 +1,6 @@
 package dev.gitlabmcp.gateway.cli;
 
-import dev.gitlabmcp.gateway.GatewayApp;
-import dev.gitlabmcp.gateway.Main;
+import dev.gitlabmcp.gateway.app.GatewayApp;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
@@ -25,7 +24,7 @@ public final class StdioCommand implements Callable<Integer> {
     if (cfg == null) {
       return ConfigOptions.EXIT_CONFIG;
     }
-    Main.configureLogging(cfg, true);
+    Logging.configure(cfg, true);
     CountDownLatch done = new CountDownLatch(1);
     int[] code = {0};
     GatewayApp.startStdio(cfg, System.in, protocolOut).onComplete(ar -> {

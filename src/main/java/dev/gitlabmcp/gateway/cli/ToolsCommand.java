@@ -1,6 +1,6 @@
 package dev.gitlabmcp.gateway.cli;
 
-import dev.gitlabmcp.gateway.GatewayApp;
+import dev.gitlabmcp.gateway.app.GatewayApp;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
 import dev.gitlabmcp.gateway.tools.ToolCatalog;
 import dev.gitlabmcp.gateway.tools.ToolDefinition;

@@ -1,6 +1,6 @@
 package dev.gitlabmcp.gateway.gitlab;
 
-import dev.gitlabmcp.gateway.Version;
+import dev.gitlabmcp.gateway.core.Version;
 import dev.gitlabmcp.gateway.config.GitLabConfig;
 import io.netty.handler.codec.http2.Http2Error;
 import io.vertx.core.Future;

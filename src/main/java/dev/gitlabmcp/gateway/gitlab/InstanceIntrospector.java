@@ -1,6 +1,6 @@
 package dev.gitlabmcp.gateway.gitlab;
 
-import dev.gitlabmcp.gateway.CallerContext;
+import dev.gitlabmcp.gateway.core.CallerContext;
 import dev.gitlabmcp.gateway.config.GitLabConfig;
 import dev.gitlabmcp.gateway.gitlab.InstanceDirectory.Info;
 import io.vertx.core.Future;

@@ -1,6 +1,6 @@
 package dev.gitlabmcp.gateway.gitlab;
 
-import dev.gitlabmcp.gateway.Addresses;
+import dev.gitlabmcp.gateway.core.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

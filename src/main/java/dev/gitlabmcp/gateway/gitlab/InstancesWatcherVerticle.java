@@ -1,6 +1,6 @@
 package dev.gitlabmcp.gateway.gitlab;
 
-import dev.gitlabmcp.gateway.Addresses;
+import dev.gitlabmcp.gateway.core.Addresses;
 import dev.gitlabmcp.gateway.config.GitLabConfig;
 import dev.gitlabmcp.gateway.config.InstancesConfig;
 import dev.gitlabmcp.gateway.config.InstancesLoader;

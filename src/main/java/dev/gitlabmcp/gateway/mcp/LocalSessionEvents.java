@@ -1,6 +1,6 @@
 package dev.gitlabmcp.gateway.mcp;
 
-import dev.gitlabmcp.gateway.Addresses;
+import dev.gitlabmcp.gateway.core.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package dev.gitlabmcp.gateway.mcp;
 
-import dev.gitlabmcp.gateway.Version;
+import dev.gitlabmcp.gateway.core.Version;
 import dev.gitlabmcp.gateway.gitlab.InstanceDirectory;
 import dev.gitlabmcp.gateway.ops.GatewayMetrics;
 import dev.gitlabmcp.gateway.tools.DiscoverTools;

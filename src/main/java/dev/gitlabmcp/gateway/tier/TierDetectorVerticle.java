@@ -1,6 +1,6 @@
 package dev.gitlabmcp.gateway.tier;
 
-import dev.gitlabmcp.gateway.Addresses;
+import dev.gitlabmcp.gateway.core.Addresses;
 import dev.gitlabmcp.gateway.gitlab.Credential;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

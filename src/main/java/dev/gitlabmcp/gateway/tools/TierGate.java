@@ -1,6 +1,6 @@
 package dev.gitlabmcp.gateway.tools;
 
-import dev.gitlabmcp.gateway.Addresses;
+import dev.gitlabmcp.gateway.core.Addresses;
 import dev.gitlabmcp.gateway.auth.CredentialSource;
 import dev.gitlabmcp.gateway.auth.Principal;
 import dev.gitlabmcp.gateway.gitlab.GitLabReply;

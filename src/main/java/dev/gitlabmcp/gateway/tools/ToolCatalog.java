@@ -32,22 +32,22 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 public final class ToolCatalog {
 
   public static final String INDEX = "tools/_index.yaml";
-  private static final String META_SCHEMA = "https://json-schema.org/draft/2020-12/schema";
-  private static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9_]{1,63}$");
+  static final String META_SCHEMA = "https://json-schema.org/draft/2020-12/schema";
+  static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9_]{1,63}$");
   /** {name} is encoded whole (a/b -> a%2Fb); {+name} keeps its slashes for GitLab's wildcard routes. */
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\+?([a-z_][a-z0-9_]*)}");
-  private static final Set<String> TOOLSET_KEYS = Set.of("toolset", "description", "tools");
-  private static final Set<String> TOOL_KEYS = Set.of("name", "title", "description", "tier", "method", "path",
+  static final Pattern PLACEHOLDER = Pattern.compile("\\{\\+?([a-z_][a-z0-9_]*)}");
+  static final Set<String> TOOLSET_KEYS = Set.of("toolset", "description", "tools");
+  static final Set<String> TOOL_KEYS = Set.of("name", "title", "description", "tier", "method", "path",
       "params", "response", "destructive", "readOnly", "idempotent", "core", "projectFree", "fixed", "fallback", "minVersion", "destructiveIf", "graphql");
-  private static final Set<String> GRAPHQL_KEYS = Set.of("query", "data", "raw");
-  private static final Set<String> FALLBACK_KEYS = Set.of("status", "contains", "method");
-  private static final Set<String> PARAM_META = Set.of("in", "as", "required", "commaList", "upperCase");
-  private static final Set<String> SCHEMA_KEYS = Set.of("type", "description", "enum", "items", "default", "minimum",
+  static final Set<String> GRAPHQL_KEYS = Set.of("query", "data", "raw");
+  static final Set<String> FALLBACK_KEYS = Set.of("status", "contains", "method");
+  static final Set<String> PARAM_META = Set.of("in", "as", "required", "commaList", "upperCase");
+  static final Set<String> SCHEMA_KEYS = Set.of("type", "description", "enum", "items", "default", "minimum",
       "maximum", "minLength", "maxLength", "pattern", "format", "properties", "additionalProperties", "minItems",
       "maxItems", "const", "examples");
-  private static final Set<String> RESPONSE_KEYS = Set.of("kind", "fields", "untrusted", "tail", "outputSchema");
-  private static final Set<String> TIERS = Set.of("free", "premium", "ultimate");
-  private static final Set<String> TYPES = Set.of("string", "integer", "number", "boolean", "array", "object");
+  static final Set<String> RESPONSE_KEYS = Set.of("kind", "fields", "untrusted", "tail", "outputSchema");
+  static final Set<String> TIERS = Set.of("free", "premium", "ultimate");
+  static final Set<String> TYPES = Set.of("string", "integer", "number", "boolean", "array", "object");
 
   /** A toolset: its name, description and tools (the default set is the tools marked core, across toolsets). */
   public record Toolset(String name, String description, List<String> tools) {
@@ -98,7 +98,7 @@ public final class ToolCatalog {
 
     Map<String, JsonObject> outputFields = new LinkedHashMap<>();
     if (index.get("outputFields") instanceof Map<?, ?> of) {
-      of.forEach((k, v) -> outputFields.put(String.valueOf(k), v instanceof Map<?, ?> m ? (JsonObject) toJson(m)
+      of.forEach((k, v) -> outputFields.put(String.valueOf(k), v instanceof Map<?, ?> m ? (JsonObject) CatalogFields.toJson(m)
           : new JsonObject()));
     }
     Map<String, ToolDefinition> tools = new LinkedHashMap<>();
@@ -115,8 +115,8 @@ public final class ToolCatalog {
       if (doc == null) {
         continue;
       }
-      unknownKeys(doc, TOOLSET_KEYS, file, problems);
-      String toolset = str(doc.get("toolset"));
+      CatalogFields.unknownKeys(doc, TOOLSET_KEYS, file, problems);
+      String toolset = CatalogFields.str(doc.get("toolset"));
       if (toolset == null || !NAME.matcher(toolset).matches()) {
         problems.add(file + ": 'toolset' must be a lower_snake_case name");
         continue;
@@ -147,7 +147,7 @@ public final class ToolCatalog {
         tools.put(def.name(), def);
         names.add(def.name());
       }
-      toolsets.put(toolset, new Toolset(toolset, str(doc.get("description")), List.copyOf(names)));
+      toolsets.put(toolset, new Toolset(toolset, CatalogFields.str(doc.get("description")), List.copyOf(names)));
     }
     if (!problems.isEmpty()) {
       throw new CatalogException(problems);
@@ -158,27 +158,27 @@ public final class ToolCatalog {
 
   private static ToolDefinition parseTool(String file, String toolset, Map<?, ?> t, Map<String, Map<?, ?>> shared,
                                           Map<String, JsonObject> outputFields, List<String> problems) {
-    String name = str(t.get("name"));
+    String name = CatalogFields.str(t.get("name"));
     String where = file + ": tool '" + (name == null ? "?" : name) + "'";
     int before = problems.size();
     if (name == null || !NAME.matcher(name).matches()) {
       problems.add(where + ": 'name' must be lower_snake_case, 2..64 characters");
       return null;
     }
-    unknownKeys(t, TOOL_KEYS, where, problems);
-    String description = str(t.get("description"));
+    CatalogFields.unknownKeys(t, TOOL_KEYS, where, problems);
+    String description = CatalogFields.str(t.get("description"));
     if (description == null || description.isBlank()) {
       problems.add(where + ": 'description' is required");
     }
-    String tier = t.get("tier") == null ? "free" : str(t.get("tier"));
+    String tier = t.get("tier") == null ? "free" : CatalogFields.str(t.get("tier"));
     if (!TIERS.contains(tier)) {
       problems.add(where + ": 'tier' must be one of " + TIERS);
     }
-    ToolDefinition.GraphQl graphql = parseGraphql(where, t, problems);
+    ToolDefinition.GraphQl graphql = CatalogFields.parseGraphql(where, t, problems);
     HttpMethod method;
     try {
       if (graphql != null) {
-        t = withGraphqlRequest(t);
+        t = CatalogFields.withGraphqlRequest(t);
       }
       method = HttpMethod.valueOf(String.valueOf(t.get("method")).toUpperCase());
       if (!Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.PATCH)
@@ -214,7 +214,7 @@ public final class ToolCatalog {
         alwaysInPath.retainAll(inThis);
       }
     }
-    ResponseSpec response = parseResponse(where, t.get("response"), problems);
+    ResponseSpec response = CatalogFields.parseResponse(where, t.get("response"), problems);
     for (String flag : List.of("destructive", "readOnly", "idempotent", "core", "projectFree")) {
       if (t.get(flag) != null && !(t.get(flag) instanceof Boolean)) {
         problems.add(where + ": '" + flag + "' must be true or false");
@@ -222,11 +222,11 @@ public final class ToolCatalog {
     }
     JsonObject fixed = null;
     if (t.get("fixed") instanceof Map<?, ?> fm) {
-      fixed = (JsonObject) toJson(fm);
+      fixed = (JsonObject) CatalogFields.toJson(fm);
     } else if (t.get("fixed") != null) {
       problems.add(where + ": 'fixed' must be a mapping of GitLab parameter names to values");
     }
-    ToolDefinition.Fallback fallback = parseFallback(where, t.get("fallback"), problems);
+    ToolDefinition.Fallback fallback = CatalogFields.parseFallback(where, t.get("fallback"), problems);
 
     List<ParamSpec> params = new ArrayList<>();
     Map<?, ?> rawParams = t.get("params") == null ? Map.of() : t.get("params") instanceof Map<?, ?> m ? m : null;
@@ -254,7 +254,7 @@ public final class ToolCatalog {
         problems.add(where + ": param '" + argName + "' must be a mapping or the name of a shared param");
         continue;
       }
-      ParamSpec param = parseParam(where, argName, ps, placeholders.contains(argName), bodyDefault, problems);
+      ParamSpec param = CatalogFields.parseParam(where, argName, ps, placeholders.contains(argName), bodyDefault, problems);
       if (param != null) {
         params.add(param);
       }
@@ -278,26 +278,26 @@ public final class ToolCatalog {
       return null;
     }
     boolean readOnly = graphql != null ? graphql.raw() || GraphQlDocument.operations(graphql.document())
-        == GraphQlDocument.Kind.QUERY : flag(t, "readOnly", method == HttpMethod.GET);
+        == GraphQlDocument.Kind.QUERY : CatalogFields.flag(t, "readOnly", method == HttpMethod.GET);
     // The raw GraphQL tool is listed as read-only and judged per call (ToolDefinition.readOnly(args)); a call
     // that writes must never be sent twice, so it is never retried.
     boolean raw = graphql != null && graphql.raw();
     ToolDefinition.Traits traits = new ToolDefinition.Traits(readOnly,
-        !readOnly && flag(t, "destructive", method == HttpMethod.DELETE),
-        !raw && (readOnly || flag(t, "idempotent", method != HttpMethod.POST && method != HttpMethod.PATCH)),
-        flag(t, "core", false), flag(t, "projectFree", false), minVersion(where, t.get("minVersion"), problems),
-        destructiveIf(where, t.get("destructiveIf"), problems));
+        !readOnly && CatalogFields.flag(t, "destructive", method == HttpMethod.DELETE),
+        !raw && (readOnly || CatalogFields.flag(t, "idempotent", method != HttpMethod.POST && method != HttpMethod.PATCH)),
+        CatalogFields.flag(t, "core", false), CatalogFields.flag(t, "projectFree", false), CatalogFields.minVersion(where, t.get("minVersion"), problems),
+        CatalogFields.destructiveIf(where, t.get("destructiveIf"), problems));
     if (problems.size() > before) {
       return null;
     }
-    JsonObject schema = inputSchema(params, !response.fields().isEmpty());
+    JsonObject schema = CatalogFields.inputSchema(params, !response.fields().isEmpty());
     List<String> schemaProblems = SchemaCheck.problems(schema);
     if (!schemaProblems.isEmpty()) {
       problems.add(where + ": input schema is not valid JSON Schema 2020-12: " + String.join("; ", schemaProblems));
       return null;
     }
     SchemaValidator validator = new SchemaValidator(schema);
-    String title = str(t.get("title"));
+    String title = CatalogFields.str(t.get("title"));
     // The title lives on the tool itself (MCP 2025-06-18); repeating it in annotations only costs context.
     // destructiveHint and idempotentHint mean something only when readOnlyHint is false (MCP spec).
     // The raw GraphQL tool may write: its hints say so, although read-only mode lists it (for queries).
@@ -312,286 +312,11 @@ public final class ToolCatalog {
     }
     descriptor.put("description", description.strip()).put("inputSchema", schema);
     if (response.structured()) {
-      descriptor.put("outputSchema", outputSchema(response, outputFields, where, problems));
+      descriptor.put("outputSchema", CatalogFields.outputSchema(response, outputFields, where, problems));
     }
     descriptor.put("annotations", annotations);
     return new ToolDefinition(name, title, description.strip(), toolset, tier, method, paths, params, response,
         traits, fixed, fallback, schema, descriptor, validator, graphql);
-  }
-
-  /**
-   * {@code graphql: {query: "query($fullPath: ID!) {...}", data: project.workItems}}: a GraphQL tool whose params
-   * are the operation's variables; {@code graphql: {raw: true}} is the escape hatch whose caller writes the
-   * document. Read-only follows from the document (a query), so the tool gives no method, path or readOnly.
-   */
-  private static ToolDefinition.GraphQl parseGraphql(String where, Map<?, ?> t, List<String> problems) {
-    Object raw = t.get("graphql");
-    if (raw == null) {
-      return null;
-    }
-    if (!(raw instanceof Map<?, ?> g)) {
-      problems.add(where + ": 'graphql' must be a mapping with query and data (or raw: true)");
-      return null;
-    }
-    unknownKeys(g, GRAPHQL_KEYS, where + " graphql", problems);
-    for (String key : List.of("method", "path", "readOnly", "fixed", "fallback")) {
-      if (t.get(key) != null) {
-        problems.add(where + ": a graphql tool has no '" + key + "' (it is POSTed to /api/graphql; a query is read-only)");
-      }
-    }
-    boolean rawTool = Boolean.TRUE.equals(g.get("raw"));
-    String document = str(g.get("query"));
-    if (rawTool == (document != null)) {
-      problems.add(where + ": 'graphql' needs either a query document or raw: true");
-      return null;
-    }
-    if (document != null && !GraphQlDocument.readable(document)) {
-      problems.add(where + ": the graphql query cannot be read (unbalanced braces or an unterminated string)");
-    }
-    return new ToolDefinition.GraphQl(document, str(g.get("data")));
-  }
-
-  /** The tool as a POST to the GraphQL endpoint, so the REST checks (params, placeholders) apply unchanged. */
-  private static Map<?, ?> withGraphqlRequest(Map<?, ?> t) {
-    Map<Object, Object> copy = new LinkedHashMap<>(t);
-    copy.put("method", "POST");
-    copy.put("path", InstanceIntrospector.GRAPHQL_PATH);
-    return copy;
-  }
-
-  private static ParamSpec parseParam(String where, String argName, Map<?, ?> ps, boolean inPathTemplate,
-                                      boolean bodyDefault, List<String> problems) {
-    String pw = where + ": param '" + argName + "'";
-    if (!NAME.matcher(argName).matches()) {
-      problems.add(pw + ": names are lower_snake_case");
-      return null;
-    }
-    JsonObject schema = new JsonObject();
-    for (Map.Entry<?, ?> e : ps.entrySet()) {
-      String k = String.valueOf(e.getKey());
-      if (PARAM_META.contains(k)) {
-        continue;
-      }
-      if (!SCHEMA_KEYS.contains(k)) {
-        problems.add(pw + ": unknown key '" + k + "'");
-        continue;
-      }
-      schema.put(k, toJson(e.getValue()));
-    }
-    String type = schema.getValue("type") instanceof String s ? s : null;
-    if (type == null || !TYPES.contains(type)) {
-      problems.add(pw + ": 'type' must be one of " + TYPES);
-    }
-    if ("array".equals(type) && !(schema.getValue("items") instanceof JsonObject)) {
-      problems.add(pw + ": an array needs 'items'");
-    }
-    ParamSpec.In in;
-    String rawIn = str(ps.get("in"));
-    if (rawIn == null) {
-      in = inPathTemplate ? ParamSpec.In.PATH : bodyDefault ? ParamSpec.In.BODY : ParamSpec.In.QUERY;
-    } else {
-      try {
-        in = ParamSpec.In.valueOf(rawIn.toUpperCase());
-      } catch (IllegalArgumentException e) {
-        problems.add(pw + ": 'in' must be path, query, body or local");
-        return null;
-      }
-    }
-    if (in == ParamSpec.In.PATH && !inPathTemplate) {
-      problems.add(pw + ": declared in the path but the path template has no {" + argName + "}");
-    }
-    if (in != ParamSpec.In.PATH && inPathTemplate) {
-      problems.add(pw + ": the path template uses {" + argName + "} but the param is not in the path");
-    }
-    Object req = ps.get("required");
-    if (req != null && !(req instanceof Boolean)) {
-      problems.add(pw + ": 'required' must be true or false");
-    }
-    return new ParamSpec(argName, in, str(ps.get("as")), Boolean.TRUE.equals(req), schema,
-        Boolean.TRUE.equals(ps.get("commaList")), Boolean.TRUE.equals(ps.get("upperCase")));
-  }
-
-  private static ResponseSpec parseResponse(String where, Object raw, List<String> problems) {
-    if (raw == null) {
-      return new ResponseSpec(ResponseSpec.Kind.OBJECT, List.of(), false);
-    }
-    if (!(raw instanceof Map<?, ?> m)) {
-      problems.add(where + ": 'response' must be a mapping");
-      return new ResponseSpec(ResponseSpec.Kind.OBJECT, List.of(), false);
-    }
-    unknownKeys(m, RESPONSE_KEYS, where + " response", problems);
-    ResponseSpec.Kind kind = ResponseSpec.Kind.OBJECT;
-    if (m.get("kind") != null) {
-      try {
-        kind = ResponseSpec.Kind.valueOf(String.valueOf(m.get("kind")).toUpperCase());
-      } catch (IllegalArgumentException e) {
-        problems.add(where + ": response 'kind' must be object, list, file, text or empty");
-      }
-    }
-    List<String> fields = new ArrayList<>();
-    if (m.get("fields") instanceof List<?> l) {
-      l.forEach(x -> fields.add(String.valueOf(x)));
-    } else if (m.get("fields") != null) {
-      problems.add(where + ": response 'fields' must be a list");
-    }
-    boolean tail = Boolean.TRUE.equals(m.get("tail"));
-    if (tail && kind != ResponseSpec.Kind.TEXT) {
-      problems.add(where + ": response 'tail' applies to kind text only");
-    }
-    boolean structured = Boolean.TRUE.equals(m.get("outputSchema"));
-    if (structured && (fields.isEmpty() || (kind != ResponseSpec.Kind.OBJECT && kind != ResponseSpec.Kind.LIST))) {
-      problems.add(where + ": response 'outputSchema' needs kind object or list and a 'fields' projection");
-    }
-    return new ResponseSpec(kind, fields, Boolean.TRUE.equals(m.get("untrusted")), tail, structured);
-  }
-
-  private static ToolDefinition.Fallback parseFallback(String where, Object raw, List<String> problems) {
-    if (raw == null) {
-      return null;
-    }
-    if (!(raw instanceof Map<?, ?> m)) {
-      problems.add(where + ": 'fallback' must be a mapping with status, contains and method");
-      return null;
-    }
-    unknownKeys(m, FALLBACK_KEYS, where + " fallback", problems);
-    if (!(m.get("status") instanceof Integer status) || status < 400 || status > 499
-        || !(m.get("contains") instanceof String contains) || contains.isBlank()) {
-      problems.add(where + ": 'fallback' needs status (a 4xx code) and contains (text of GitLab's message)");
-      return null;
-    }
-    try {
-      return new ToolDefinition.Fallback(status, contains, HttpMethod.valueOf(String.valueOf(m.get("method"))));
-    } catch (RuntimeException e) {
-      problems.add(where + ": fallback 'method' must be GET, POST, PUT, PATCH or DELETE");
-      return null;
-    }
-  }
-
-  /**
-   * The outputSchema of a structured tool, from its slim projection: every listed field, typed from the index's
-   * outputFields (author.username: an author object whose username is a string).
-   */
-  private static JsonObject outputSchema(ResponseSpec response, Map<String, JsonObject> types, String where,
-                                         List<String> problems) {
-    JsonObject props = new JsonObject();
-    for (String f : response.fields()) {
-      addField(props, f.split("\\."), 0, types, where + ": response field '" + f + "'", problems);
-    }
-    JsonObject item = new JsonObject().put("type", "object").put("properties", props);
-    if (response.kind() == ResponseSpec.Kind.OBJECT) {
-      return item;
-    }
-    return new JsonObject().put("type", "object").put("properties", new JsonObject()
-            .put("items", new JsonObject().put("type", "array").put("items", item))
-            .put("pagination", new JsonObject().put("type", "object")))
-        .put("required", new JsonArray().add("items"));
-  }
-
-  private static void addField(JsonObject props, String[] path, int i, Map<String, JsonObject> types, String where,
-                               List<String> problems) {
-    String name = path[i];
-    JsonObject schema = props.getJsonObject(name);
-    if (schema == null) {
-      JsonObject known = types.get(name);
-      if (known == null) {
-        problems.add(where + ": '" + name + "' has no type in _index.yaml outputFields");
-        return;
-      }
-      schema = known.copy();
-      props.put(name, schema);
-    }
-    if (i + 1 == path.length) {
-      return;
-    }
-    // A nested field: the object itself, or each item of an array of objects, gets the next property.
-    JsonObject container = schema.getValue("items") instanceof JsonObject items ? items : schema;
-    JsonObject inner = container.getJsonObject("properties");
-    if (inner == null) {
-      inner = new JsonObject();
-      container.put("properties", inner);
-    }
-    addField(inner, path, i + 1, types, where, problems);
-  }
-
-  private static Map<String, List<String>> destructiveIf(String where, Object raw, List<String> problems) {
-    if (raw == null) {
-      return Map.of();
-    }
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    if (raw instanceof Map<?, ?> m) {
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        if (e.getValue() instanceof List<?> l && !l.isEmpty()) {
-          out.put(String.valueOf(e.getKey()), l.stream().map(String::valueOf).toList());
-        } else {
-          problems.add(where + ": 'destructiveIf' maps an argument path to a list of values");
-        }
-      }
-      return out;
-    }
-    problems.add(where + ": 'destructiveIf' must map argument paths (files[].action) to lists of values");
-    return Map.of();
-  }
-
-  private static String minVersion(String where, Object raw, List<String> problems) {
-    if (raw == null) {
-      return null;
-    }
-    String v = String.valueOf(raw).trim();
-    if (!v.matches("\\d{1,3}\\.\\d{1,3}")) {
-      problems.add(where + ": 'minVersion' must be major.minor, e.g. \"15.7\" (quote it in YAML)");
-      return null;
-    }
-    return v;
-  }
-
-  private static boolean flag(Map<?, ?> t, String key, boolean otherwise) {
-    return t.get(key) instanceof Boolean b ? b : otherwise;
-  }
-
-  private static JsonObject inputSchema(List<ParamSpec> params, boolean slim) {
-    JsonObject props = new JsonObject();
-    JsonArray required = new JsonArray();
-    for (ParamSpec p : params) {
-      props.put(p.name(), p.schema());
-      if (p.required()) {
-        required.add(p.name());
-      }
-    }
-    if (slim) {
-      props.put(ToolExecutor.FULL_RESPONSE, new JsonObject().put("type", "boolean")
-          .put("description", "All fields, not the slim set."));
-    }
-    JsonObject schema = new JsonObject().put("type", "object").put("properties", props);
-    if (!required.isEmpty()) {
-      schema.put("required", required);
-    }
-    return schema.put("additionalProperties", false);
-  }
-
-  private static Object toJson(Object v) {
-    if (v instanceof Map<?, ?> m) {
-      JsonObject o = new JsonObject();
-      m.forEach((k, x) -> o.put(String.valueOf(k), toJson(x)));
-      return o;
-    }
-    if (v instanceof List<?> l) {
-      JsonArray a = new JsonArray();
-      l.forEach(x -> a.add(toJson(x)));
-      return a;
-    }
-    return v;
-  }
-
-  private static void unknownKeys(Map<?, ?> m, Set<String> known, String where, List<String> problems) {
-    for (Object k : m.keySet()) {
-      if (!known.contains(String.valueOf(k))) {
-        problems.add(where + ": unknown key '" + k + "'");
-      }
-    }
-  }
-
-  private static String str(Object o) {
-    return o == null ? null : String.valueOf(o);
   }
 
   /**

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gitlabmcp.gateway.Addresses;
-import dev.gitlabmcp.gateway.LocalCodec;
+import dev.gitlabmcp.gateway.core.Addresses;
+import dev.gitlabmcp.gateway.core.LocalCodec;
 import dev.gitlabmcp.gateway.auth.IdentityVerifier.Outcome;
 import dev.gitlabmcp.gateway.auth.IdentityVerifier.Verdict;
 import dev.gitlabmcp.gateway.config.Secret;

@@ -1,7 +1,7 @@
 package dev.gitlabmcp.gateway.gitlab;
 
-import dev.gitlabmcp.gateway.Addresses;
-import dev.gitlabmcp.gateway.LocalCodec;
+import dev.gitlabmcp.gateway.core.Addresses;
+import dev.gitlabmcp.gateway.core.LocalCodec;
 import dev.gitlabmcp.gateway.config.GitLabConfig;
 import dev.gitlabmcp.gateway.config.OAuthClientConfig;
 import dev.gitlabmcp.gateway.config.RateLimitConfig;

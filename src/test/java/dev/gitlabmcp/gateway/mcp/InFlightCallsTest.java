@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gitlabmcp.gateway.Addresses;
+import dev.gitlabmcp.gateway.core.Addresses;
 import dev.gitlabmcp.gateway.gitlab.RegistryClient;
 import io.vertx.core.Vertx;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gitlabmcp.gateway.LocalCodec;
+import dev.gitlabmcp.gateway.core.LocalCodec;
 import dev.gitlabmcp.gateway.gitlab.RegistryClient;
 import dev.gitlabmcp.gateway.limit.MemoryRateLimiter;
 import dev.gitlabmcp.gateway.ops.GatewayMetrics;

@@ -1,6 +1,6 @@
 package dev.gitlabmcp.gateway.testing;
 
-import dev.gitlabmcp.gateway.GatewayApp;
+import dev.gitlabmcp.gateway.app.GatewayApp;
 import dev.gitlabmcp.gateway.config.ConfigLoader;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.gitlabmcp.gateway;
+package dev.gitlabmcp.gateway.core;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

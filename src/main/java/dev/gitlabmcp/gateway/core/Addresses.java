@@ -1,4 +1,4 @@
-package dev.gitlabmcp.gateway;
+package dev.gitlabmcp.gateway.core;
 
 /** Every event-bus address the gateway uses, in one place. */
 public final class Addresses {

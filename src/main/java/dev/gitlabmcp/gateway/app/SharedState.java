@@ -1,4 +1,4 @@
-package dev.gitlabmcp.gateway;
+package dev.gitlabmcp.gateway.app;
 
 import dev.gitlabmcp.gateway.config.GatewayConfig;
 import dev.gitlabmcp.gateway.limit.MemoryRateLimiter;

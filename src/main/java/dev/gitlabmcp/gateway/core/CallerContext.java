@@ -1,4 +1,4 @@
-package dev.gitlabmcp.gateway;
+package dev.gitlabmcp.gateway.core;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;

@@ -1,5 +1,6 @@
-package dev.gitlabmcp.gateway;
+package dev.gitlabmcp.gateway.app;
 
+import dev.gitlabmcp.gateway.core.LocalCodec;
 import dev.gitlabmcp.gateway.auth.ActingClient;
 import dev.gitlabmcp.gateway.auth.Authenticators;
 import dev.gitlabmcp.gateway.auth.CredentialSource;

@@ -1,4 +1,4 @@
-package dev.gitlabmcp.gateway;
+package dev.gitlabmcp.gateway.core;
 
 /** The gateway's version, from the jar manifest when packaged. */
 public final class Version {
