@@ -119,7 +119,9 @@ class MultiReplicaTest {
     }
     Path file = Files.createTempFile("haproxy", ".cfg");
     Files.writeString(file, cfg.toString());
-    return new ProcessBuilder("haproxy", "-f", file.toString()).redirectErrorStream(true)
+    // Debian puts it in /usr/sbin, which a non-root PATH may lack.
+    String binary = Files.isExecutable(Path.of("/usr/sbin/haproxy")) ? "/usr/sbin/haproxy" : "haproxy";
+    return new ProcessBuilder(binary, "-f", file.toString()).redirectErrorStream(true)
         .redirectOutput(Files.createTempFile("haproxy", ".log").toFile()).start();
   }
 
