@@ -116,7 +116,8 @@ final class StatelessHandler {
           + (method.equals("initialize") ? " (protocol " + ProtocolVersions.V2026_07_28 + " has no initialize: "
           + "send requests directly, or server/discover)" : "")));
     }
-    return gate.authenticate(ctx, null).compose(principal -> dispatch(ctx, m, meta, principal));
+    return gate.authenticate(ctx, null).compose(principal -> gate.chargeCaller(ctx, principal)
+        .compose(v -> dispatch(ctx, m, meta, principal)));
   }
 
   /** The request's {@code _meta}, checked: a protocol version, the client's capabilities, a valid log level. */

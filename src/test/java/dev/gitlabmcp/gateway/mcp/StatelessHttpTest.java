@@ -275,6 +275,20 @@ class StatelessHttpTest {
   }
 
   @Test
+  void should_answer_on_a_replica_that_never_saw_the_client_and_hold_the_per_minute_limit_per_caller() {
+    try (TestGateway shared = TestGateway.start(GITLAB.getRuntimeInfo().getHttpBaseUrl(),
+        Map.of("server.publicUrl", "https://mcp.example.com", "mcp.maxRequestsPerMinute", "2"))) {
+      RawMcp other = new RawMcp(shared.mcpUrl());
+      JsonObject params = new JsonObject().put("_meta", meta());
+      assertEquals(200, other.post(headers("tools/list"), body(1, "tools/list", params)).statusCode());
+      assertEquals(200, other.post(headers("prompts/list"), body(2, "prompts/list", params)).statusCode());
+      HttpResponse<String> refused = other.post(headers("tools/list"), body(3, "tools/list", params));
+      assertEquals(429, refused.statusCode(), "2 a minute on a shared gateway, though no session counts them");
+      assertEquals("0", refused.headers().firstValue("RateLimit-Remaining").orElse(""));
+    }
+  }
+
+  @Test
   void should_never_negotiate_the_stateless_revision_in_initialize() {
     HttpResponse<String> r = mcp.post(RawMcp.postHeaders(), RawMcp.initializeBody(V));
     assertEquals(200, r.statusCode());
