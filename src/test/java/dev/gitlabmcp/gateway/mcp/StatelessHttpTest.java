@@ -2,6 +2,7 @@ package dev.gitlabmcp.gateway.mcp;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,15 +11,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.gitlabmcp.gateway.testing.Poll;
 import dev.gitlabmcp.gateway.testing.RawMcp;
 import dev.gitlabmcp.gateway.testing.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -286,6 +292,27 @@ class StatelessHttpTest {
       assertEquals(429, refused.statusCode(), "2 a minute on a shared gateway, though no session counts them");
       assertEquals("0", refused.headers().firstValue("RateLimit-Remaining").orElse(""));
     }
+  }
+
+  @Test
+  void should_cancel_the_gitlab_call_when_the_client_closes_the_response_stream() throws Exception {
+    GITLAB.stubFor(get(urlPathEqualTo("/api/v4/projects/9")).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/json").withBody("{\"id\":9}").withFixedDelay(10_000)));
+    Map<String, String> h = headers("tools/call");
+    h.put("Mcp-Name", "get_project");
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.mcpUrl()))
+        .POST(HttpRequest.BodyPublishers.ofString(body(11, "tools/call", new JsonObject().put("name", "get_project")
+            .put("arguments", new JsonObject().put("project_id", 9)).put("_meta", meta()))));
+    h.forEach(request::header);
+    CompletableFuture<HttpResponse<String>> call = HttpClient.newHttpClient()
+        .sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+    Poll.until(() -> !GITLAB.findAll(getRequestedFor(urlPathEqualTo("/api/v4/projects/9"))).isEmpty(),
+        "GitLab heard of the call");
+    call.cancel(true); // the client goes away: its connection closes
+    RawMcp metrics = new RawMcp(gateway.baseUrl() + "/metrics");
+    Poll.until(() -> metrics.send("GET", Map.of(), null).body()
+        .contains("gitlab_requests_total{gitlab_instance=\"default\",status=\"cancelled\"} 1.0"),
+        "the read was cancelled, not left to run for 10 s");
   }
 
   @Test
