@@ -10,6 +10,10 @@
 #   CONFORMANCE_SCENARIO  run just this one scenario
 #   CONFORMANCE_OUT       results dir, one checks.json per scenario (default: $CONFORMANCE_DIR/results)
 #   CONFORMANCE_TIMEOUT   overall timeout in seconds           (default: 900)
+#   CONFORMANCE_VERSION   the suite's npm version              (default: 0.1.16)
+#   CONFORMANCE_REQUIREMENTS  run a revision's frozen requirement set (e.g. 2026-07-28) instead of a suite
+#   CONFORMANCE_REQUIRED  scenarios the baseline may never list, space-separated (default: the 2025 set below)
+# The 2025 run uses the defaults; .ci/run's 2026-07-28 step sets the last three, its own directory and baseline.
 #
 # Exit 0 when every failing scenario is listed in the baseline and every listed one still fails.
 # The suite also fails the run for a listed scenario that now passes ("stale baseline"): prune it.
@@ -18,7 +22,7 @@ set -euo pipefail
 PORT="${1:-${PORT:-}}"
 [ -n "$PORT" ] || { echo "usage: PORT=<port> $0  (or $0 <port>)" >&2; exit 2; }
 
-CONF_VERSION=0.1.16
+CONF_VERSION="${CONFORMANCE_VERSION:-0.1.16}"
 NODE_VERSION=22.23.3   # the suite needs Node 22 (fs.globSync); the npm package "node" brings it
 SDK_VERSION=1.32.2     # the suite depends on ^1.27.1 and ships no lockfile: pin the client it drives
 DIR="${CONFORMANCE_DIR:-.ci/.conformance}"
@@ -29,6 +33,7 @@ URL="http://127.0.0.1:${PORT}/mcp"   # dns-rebinding-protection only runs agains
 
 # Scenarios the gateway must pass: listing one in the baseline would hide a regression.
 REQUIRED=(server-initialize ping tools-list server-sse-multiple-streams dns-rebinding-protection logging-set-level)
+if [ -n "${CONFORMANCE_REQUIRED:-}" ]; then read -r -a REQUIRED <<<"$CONFORMANCE_REQUIRED"; fi
 
 NODE="$DIR/node_modules/node/bin/node"
 CLI="$DIR/node_modules/@modelcontextprotocol/conformance/dist/index.js"
@@ -79,7 +84,9 @@ done
 
 # ---- run ----------------------------------------------------------------------------------------
 args=(server --url "$URL" -o "$OUT")
-if [ -n "${CONFORMANCE_SCENARIO:-}" ]; then args+=(--scenario "$CONFORMANCE_SCENARIO"); else args+=(--suite "$SUITE"); fi
+if [ -n "${CONFORMANCE_SCENARIO:-}" ]; then args+=(--scenario "$CONFORMANCE_SCENARIO")
+elif [ -n "${CONFORMANCE_REQUIREMENTS:-}" ]; then args+=(--requirements "$CONFORMANCE_REQUIREMENTS")
+else args+=(--suite "$SUITE"); fi
 if [ -f "$BASELINE" ]; then
   args+=(--expected-failures "$BASELINE")
 else

@@ -18,7 +18,8 @@ final class HttpGuard implements Handler<RoutingContext> {
   private static final String EXPOSED = McpHttpVerticle.SESSION_HEADER + ", " + McpHttpVerticle.VERSION_HEADER;
   private static final String ALLOWED_HEADERS = "Content-Type, Accept, Authorization, Private-Token, Job-Token, "
       + InstanceSelector.INSTANCE_HEADER + ", " + McpHttpVerticle.SESSION_HEADER + ", "
-      + McpHttpVerticle.VERSION_HEADER + ", Last-Event-ID";
+      + McpHttpVerticle.VERSION_HEADER + ", Last-Event-ID, " + StatelessHandler.METHOD_HEADER + ", "
+      + StatelessHandler.NAME_HEADER;
 
   private final OriginGuard origins;
 

@@ -13,6 +13,10 @@ public final class JsonRpc {
   /** Transport-level problems (no session, unknown session, ...), as the reference SDKs send them. */
   public static final int SERVER_ERROR = -32000;
   public static final int REQUEST_CANCELLED = -32800;
+  /** 2026-07-28: an HTTP header (MCP-Protocol-Version, Mcp-Method, Mcp-Name) is missing or disagrees with the body. */
+  public static final int HEADER_MISMATCH = -32020;
+  /** 2026-07-28: the requested protocol version is not served; data lists the supported ones. */
+  public static final int UNSUPPORTED_PROTOCOL_VERSION = -32022;
 
   private JsonRpc() {
   }
@@ -28,6 +32,13 @@ public final class JsonRpc {
     String m = message != null && message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "..." : message;
     return new JsonObject().put("jsonrpc", "2.0").put("id", id)
         .put("error", new JsonObject().put("code", code).put("message", m));
+  }
+
+  /** An error response with a {@code data} member. */
+  public static JsonObject error(Object id, int code, String message, JsonObject data) {
+    JsonObject e = error(id, code, message);
+    e.getJsonObject("error").put("data", data);
+    return e;
   }
 
   public static JsonObject notification(String method, JsonObject params) {

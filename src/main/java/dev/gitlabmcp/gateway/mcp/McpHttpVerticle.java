@@ -11,6 +11,7 @@ import dev.gitlabmcp.gateway.ops.MetricsHandler;
 import dev.gitlabmcp.gateway.ops.OpsRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonArray;
@@ -79,6 +80,7 @@ public final class McpHttpVerticle extends VerticleBase {
   private void mountMcp(Router router) {
     RequestGate gate = new RequestGate(rt);
     PostHandler post = new PostHandler(rt, gate);
+    StatelessHandler stateless = new StatelessHandler(rt, gate);
     StreamHandler streams = new StreamHandler(vertx, rt, gate);
     for (String path : new String[] {"/mcp", "/mcp/:instance"}) {
       router.route(path).handler(this::checkVersion).handler(gate::selectInstance);
@@ -90,7 +92,7 @@ public final class McpHttpVerticle extends VerticleBase {
             if (timer != null) {
               vertx.cancelTimer(timer);
             }
-            post.handle(ctx);
+            byEra(ctx, post, stateless);
           });
       router.get(path).handler(streams::get);
       router.delete(path).handler(streams::delete);
@@ -112,14 +114,43 @@ public final class McpHttpVerticle extends VerticleBase {
     return new JsonObject().put("gitlabUrl", rt.instances().defaultInstance().baseUrl().toString());
   }
 
+  /**
+   * The era is decided here, before any session logic: a stateless request goes to {@link StatelessHandler}
+   * and never looks at Mcp-Session-Id; everything else is the 2025 session path.
+   */
+  private static void byEra(RoutingContext ctx, PostHandler post, StatelessHandler stateless) {
+    String version = ctx.request().getHeader(VERSION_HEADER);
+    if (StatelessHandler.applies(ctx)) {
+      stateless.handle(ctx);
+    } else if (version != null && !ProtocolVersions.supported(version)) {
+      Replies.problem(ctx, unsupportedVersion(version));
+    } else {
+      post.handle(ctx);
+    }
+  }
+
+  /**
+   * A 2026-07-28 header is POST only (its GET and DELETE answer 405). An unknown version on POST waits for
+   * the body: a stateless body gets that era's error (-32022 listing the versions), any other the 2025 one.
+   */
   private void checkVersion(RoutingContext ctx) {
     String version = ctx.request().getHeader(VERSION_HEADER);
-    if (version != null && !ProtocolVersions.supported(version)) {
-      Replies.problem(ctx, HttpProblem.rpc(400, JsonRpc.SERVER_ERROR, "Bad Request: unsupported " + VERSION_HEADER
-          + " '" + HttpText.clip(version) + "'; supported: " + String.join(", ", ProtocolVersions.SUPPORTED)));
+    boolean post = ctx.request().method() == HttpMethod.POST;
+    if (ProtocolVersions.modern(version) && !post) {
+      Replies.problem(ctx, HttpProblem.rpc(405, JsonRpc.INVALID_REQUEST, "Method Not Allowed: protocol " + version
+          + " is served on POST only (no sessions, no GET stream, no DELETE)").header("Allow", "POST"));
+      return;
+    }
+    if (version != null && !post && !ProtocolVersions.supported(version) && !ProtocolVersions.modern(version)) {
+      Replies.problem(ctx, unsupportedVersion(version));
       return;
     }
     ctx.next();
+  }
+
+  private static HttpProblem unsupportedVersion(String version) {
+    return HttpProblem.rpc(400, JsonRpc.SERVER_ERROR, "Bad Request: unsupported " + VERSION_HEADER
+        + " '" + HttpText.clip(version) + "'; supported: " + String.join(", ", ProtocolVersions.SUPPORTED));
   }
 
   /**

@@ -105,10 +105,15 @@ public final class McpServer {
             .put("tools", new JsonObject().put("listChanged", true))
             .put("prompts", new JsonObject().put("listChanged", false))
             .put("logging", new JsonObject()))
-        .put("serverInfo", new JsonObject().put("name", "gitlab-mcp-gateway").put("title", "GitLab MCP Gateway")
-            .put("version", Version.VERSION))
+        .put("serverInfo", serverInfo())
         .put("instructions", INSTRUCTIONS);
     return JsonRpc.result(id, result);
+  }
+
+  /** Who answers: the initialize result's serverInfo, and 2026-07-28's {@code _meta} serverInfo. */
+  static JsonObject serverInfo() {
+    return new JsonObject().put("name", "gitlab-mcp-gateway").put("title", "GitLab MCP Gateway")
+        .put("version", Version.VERSION);
   }
 
   public static String clientName(JsonObject initializeRequest) {

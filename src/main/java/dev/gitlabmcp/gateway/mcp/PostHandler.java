@@ -74,7 +74,7 @@ final class PostHandler {
   }
 
   /** The body as a JSON value; a parse problem is a 400 with the JSON-RPC parse error. */
-  private static Object parse(Buffer raw) {
+  static Object parse(Buffer raw) {
     if (raw == null || raw.length() == 0) {
       throw HttpProblem.rpc(400, JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: the body is empty"));
     }

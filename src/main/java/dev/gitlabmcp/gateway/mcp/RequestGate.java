@@ -105,19 +105,28 @@ final class RequestGate {
       return Future.failedFuture(HttpProblem.plain(403, "Forbidden", "This session belongs to another GitLab user. "
           + "Start your own session with initialize."));
     }
-    return charge(ctx, s, cost).map(v -> {
+    return charge(ctx, "s:" + s.id(), cost).map(v -> {
       rt.metrics().requestProcessed();
       rt.sessions().touch(s.id());
       return s;
     });
   }
 
-  /** Takes cost units of the session's window on a shared gateway; 429 when they do not fit. */
-  private Future<Void> charge(RoutingContext ctx, SessionState s, int cost) {
+  /**
+   * A stateless (2026-07-28) request has no session window: on a shared gateway one request is charged to
+   * its caller's instead, the GitLab user when tokens are per user, else the client's address.
+   */
+  Future<Void> chargeCaller(RoutingContext ctx, Principal principal) {
+    return charge(ctx, principal.perUser() ? "u:" + principal.instance() + ":" + principal.subject()
+        : "a:" + rt.clientAddress().of(ctx.request()), 1);
+  }
+
+  /** Takes cost units of a window (a session's, a caller's) on a shared gateway; 429 when they do not fit. */
+  private Future<Void> charge(RoutingContext ctx, String key, int cost) {
     if (cost == 0 || !cfg.shared()) {
       return Future.succeededFuture();
     }
-    return rt.sessionLimiter().acquire("s:" + s.id(), cfg.maxRequestsPerMinute(), cost).compose(d -> {
+    return rt.sessionLimiter().acquire(key, cfg.maxRequestsPerMinute(), cost).compose(d -> {
       rateLimitHeaders(ctx, d);
       if (d.allowed()) {
         return Future.succeededFuture();
