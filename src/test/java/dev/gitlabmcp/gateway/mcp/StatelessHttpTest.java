@@ -61,6 +61,12 @@ class StatelessHttpTest {
   }
 
   /** The headers a conforming modern client sends for this method. */
+  /** A public gateway with a server token requires MCP_AUTH_TOKEN (clients send it as a bearer token). */
+  private static Map<String, String> bearer(Map<String, String> h) {
+    h.put("Authorization", "Bearer mcp-shared-secret-0123456789");
+    return h;
+  }
+
   private static Map<String, String> headers(String method) {
     Map<String, String> h = new LinkedHashMap<>(RawMcp.postHeaders());
     h.put("MCP-Protocol-Version", V);
@@ -283,12 +289,13 @@ class StatelessHttpTest {
   @Test
   void should_answer_on_a_replica_that_never_saw_the_client_and_hold_the_per_minute_limit_per_caller() {
     try (TestGateway shared = TestGateway.start(GITLAB.getRuntimeInfo().getHttpBaseUrl(),
-        Map.of("server.publicUrl", "https://mcp.example.com", "mcp.maxRequestsPerMinute", "2"))) {
+        Map.of("server.publicUrl", "https://mcp.example.com", "mcp.maxRequestsPerMinute", "2",
+            "auth.mcpToken", "mcp-shared-secret-0123456789"))) {
       RawMcp other = new RawMcp(shared.mcpUrl());
       JsonObject params = new JsonObject().put("_meta", meta());
-      assertEquals(200, other.post(headers("tools/list"), body(1, "tools/list", params)).statusCode());
-      assertEquals(200, other.post(headers("prompts/list"), body(2, "prompts/list", params)).statusCode());
-      HttpResponse<String> refused = other.post(headers("tools/list"), body(3, "tools/list", params));
+      assertEquals(200, other.post(bearer(headers("tools/list")), body(1, "tools/list", params)).statusCode());
+      assertEquals(200, other.post(bearer(headers("prompts/list")), body(2, "prompts/list", params)).statusCode());
+      HttpResponse<String> refused = other.post(bearer(headers("tools/list")), body(3, "tools/list", params));
       assertEquals(429, refused.statusCode(), "2 a minute on a shared gateway, though no session counts them");
       assertEquals("0", refused.headers().firstValue("RateLimit-Remaining").orElse(""));
     }
