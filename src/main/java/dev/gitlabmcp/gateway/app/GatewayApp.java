@@ -125,7 +125,8 @@ public final class GatewayApp {
     InFlightCalls inFlight = new InFlightCalls(registryClient);
     SharedState shared = SharedState.create(vertx, cfg, inFlight);
     SessionEvents events = shared.events();
-    McpServer server = new McpServer(executor, directory, cfg.remoteAuthorization(), inFlight, events, metrics);
+    McpServer server = new McpServer(executor, directory, cfg.remoteAuthorization(), inFlight, events, metrics,
+        cfg.tools().compact());
     metrics.bindTools(catalog.all().stream().map(t -> t.name()).toList());
     SessionStore sessions = shared.sessions();
     IdentityVerifier verifier = cfg.remoteAuthorization()

@@ -420,7 +420,8 @@ public final class ConfigLoader {
     }
     return new ToolsConfig((String) t.get(Settings.PERMISSION_MODE), toolsets,
         new java.util.LinkedHashSet<>(list(t, Settings.EXTRA_TOOLS)), ((String) t.get(Settings.DENIED_TOOLS_REGEX)).trim(),
-        list(t, Settings.ALLOWED_PROJECT_IDS), (String) t.get(Settings.DEFAULT_PROJECT));
+        list(t, Settings.ALLOWED_PROJECT_IDS), (String) t.get(Settings.DEFAULT_PROJECT),
+        "compact".equals(t.get(Settings.TOOL_LIST_MODE)));
   }
 
   private static int i(Map<Setting, Object> t, Setting s) {

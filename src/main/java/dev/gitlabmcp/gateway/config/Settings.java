@@ -130,6 +130,9 @@ public final class Settings {
       "Only these projects (ids or full paths, comma separated) can be read or changed; empty means no restriction.");
   public static final Setting DEFAULT_PROJECT = Setting.string("tools.defaultProject", "GITLAB_PROJECT_ID", "",
       "Project (id or full path) used when a tool that needs a project is called without project_id.");
+  public static final Setting TOOL_LIST_MODE = Setting.choice("tools.listMode", "GITLAB_TOOL_LIST_MODE", "full",
+      List.of("full", "compact"), "full: tools/list holds every enabled tool; compact: three meta-tools (find_tools, "
+      + "describe_tool, call_tool) reach the same tools with the same checks, for clients with a small context.");
   public static final Setting MAX_OUTPUT_CHARS = Setting.integer("tools.maxOutputChars", "GITLAB_MAX_OUTPUT_CHARS",
       60_000, 1000, 10_000_000, "Longest tool result text; longer results are cut with a note on how to get the rest.");
 
@@ -157,7 +160,7 @@ public final class Settings {
       HTTPS_PROXY, HTTP_PROXY, NO_PROXY, CA_FILE, GITLAB_HTTP2, GITLAB_H2C, GITLAB_MAX_CONNECTIONS, GITLAB_KEEPALIVE,
       GITLAB_CONNECT_TIMEOUT, GITLAB_REQUEST_TIMEOUT, GITLAB_MAX_RESPONSE_BYTES, GITLAB_MAX_RETRIES,
       READ_ONLY, PERMISSION_MODE, TOOLSETS, EXTRA_TOOLS, USE_PIPELINE, USE_MILESTONE, USE_WIKI, DENIED_TOOLS_REGEX,
-      ALLOWED_PROJECT_IDS, DEFAULT_PROJECT, MAX_OUTPUT_CHARS,
+      ALLOWED_PROJECT_IDS, DEFAULT_PROJECT, TOOL_LIST_MODE, MAX_OUTPUT_CHARS,
       TIER_CACHE_SECONDS, TIER_TIMEOUT_MS,
       REDIS_URL, REDIS_KEY_PREFIX,
       LOG_FORMAT, LOG_LEVEL);

@@ -18,9 +18,15 @@ import java.util.regex.PatternSyntaxException;
  * @param deniedToolsRegex tool names matching this never run (empty: none)
  * @param allowedProjects project ids or paths outside which no tool runs (empty: no restriction)
  * @param defaultProject GITLAB_PROJECT_ID: the project of a call that names none (empty: none)
+ * @param compact GITLAB_TOOL_LIST_MODE=compact: tools/list holds find/describe/call meta-tools
  */
 public record ToolsConfig(String permissionMode, Set<String> toolsets, Set<String> tools, String deniedToolsRegex,
-                          List<String> allowedProjects, String defaultProject) {
+                          List<String> allowedProjects, String defaultProject, boolean compact) {
+
+  public ToolsConfig(String permissionMode, Set<String> toolsets, Set<String> tools, String deniedToolsRegex,
+                     List<String> allowedProjects, String defaultProject) {
+    this(permissionMode, toolsets, tools, deniedToolsRegex, allowedProjects, defaultProject, false);
+  }
 
   public ToolsConfig {
     Objects.requireNonNull(permissionMode, "permissionMode");

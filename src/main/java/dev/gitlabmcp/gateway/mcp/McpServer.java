@@ -3,11 +3,13 @@ package dev.gitlabmcp.gateway.mcp;
 import dev.gitlabmcp.gateway.core.Version;
 import dev.gitlabmcp.gateway.gitlab.InstanceDirectory;
 import dev.gitlabmcp.gateway.ops.GatewayMetrics;
+import dev.gitlabmcp.gateway.tools.CompactTools;
 import dev.gitlabmcp.gateway.tools.DiscoverTools;
 import dev.gitlabmcp.gateway.tools.InstanceTools;
 import dev.gitlabmcp.gateway.tools.ToolAvailability;
 import dev.gitlabmcp.gateway.tools.ToolDefinition;
 import dev.gitlabmcp.gateway.tools.ToolExecutor;
+import dev.gitlabmcp.gateway.tools.ToolResults;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -42,12 +44,22 @@ public final class McpServer {
   private final InFlightCalls inFlight;
   private final SessionEvents events;
   private final GatewayMetrics metrics;
+  private final boolean compact;
 
   /**
    * @param callerTokens whether callers bring their own GitLab tokens (then sessions never switch instance)
    */
   public McpServer(ToolExecutor executor, InstanceDirectory instances, boolean callerTokens, InFlightCalls inFlight,
                    SessionEvents events, GatewayMetrics metrics) {
+    this(executor, instances, callerTokens, inFlight, events, metrics, false);
+  }
+
+  /**
+   * @param compact tools/list holds the compact mode's meta-tools (find, describe, call) instead of every tool
+   */
+  public McpServer(ToolExecutor executor, InstanceDirectory instances, boolean callerTokens, InFlightCalls inFlight,
+                   SessionEvents events, GatewayMetrics metrics, boolean compact) {
+    this.compact = compact;
     this.metrics = metrics;
     this.executor = executor;
     this.availability = executor.availability();
@@ -237,11 +249,24 @@ public final class McpServer {
     return result == null ? JsonRpc.error(id, JsonRpc.INVALID_PARAMS, problem[0]) : JsonRpc.result(id, result);
   }
 
+  /** The catalog tools this caller may call here, in catalog order. */
+  private List<ToolDefinition> callable(CallContext ctx) {
+    List<ToolDefinition> out = new ArrayList<>();
+    for (ToolDefinition t : executor.catalog().all()) {
+      if (availability.listed(t, ctx.instance(), ctx.toolsets())) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
   /** The tools this caller sees, in catalog order, the gateway's own tools last. */
   public List<JsonObject> visibleTools(CallContext ctx) {
     List<JsonObject> visible = new ArrayList<>();
-    for (ToolDefinition t : executor.catalog().all()) {
-      if (availability.listed(t, ctx.instance(), ctx.toolsets())) {
+    if (compact) {
+      visible.addAll(CompactTools.descriptors());
+    } else {
+      for (ToolDefinition t : callable(ctx)) {
         visible.add(t.descriptor());
       }
     }
@@ -326,6 +351,9 @@ public final class McpServer {
     if (instanceTools.offered() && toolName.equals(InstanceTools.SWITCH) && availability.builtInAllowed(toolName)) {
       return switchInstance(ctx, id, args, sink);
     }
+    if (compact && CompactTools.isMeta(toolName)) {
+      return meta(ctx, id, toolName, args, params, sink);
+    }
     ToolDefinition tool = executor.catalog().get(toolName);
     if (tool == null) {
       return Future.succeededFuture(JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "Unknown tool: " + toolName));
@@ -382,6 +410,33 @@ public final class McpServer {
       sink.send(progress(progressToken, 1, "Done"));
     }
     return JsonRpc.result(id, outcome.result());
+  }
+
+  /**
+   * The compact mode's meta-tools. call_tool runs the named tool through the very path of a direct call, so
+   * every check, tier gate, metric and result is the same.
+   */
+  private Future<JsonObject> meta(CallContext ctx, Object id, String name, JsonObject args, JsonObject params,
+                                  Sink sink) {
+    LOG.debug("tool_meta session={} tool={}", ctx.shortId(), name);
+    if (CompactTools.FIND.equals(name)) {
+      return Future.succeededFuture(JsonRpc.result(id, CompactTools.find(args, callable(ctx))));
+    }
+    if (CompactTools.DESCRIBE.equals(name)) {
+      return Future.succeededFuture(JsonRpc.result(id, CompactTools.describe(args, callable(ctx))));
+    }
+    Object target = args == null ? null : args.getValue("name");
+    if (!(target instanceof String tool) || CompactTools.isMeta(tool)) {
+      return Future.succeededFuture(JsonRpc.result(id, ToolResults.error("call_tool needs 'name': a GitLab tool "
+          + "from find_tools (not one of the meta-tools), and its 'arguments'.")));
+    }
+    Object arguments = args.getValue("arguments");
+    JsonObject direct = new JsonObject().put("name", tool).put("arguments", arguments == null ? new JsonObject()
+        : arguments);
+    if (params.getValue("_meta") != null) {
+      direct.put("_meta", params.getValue("_meta"));
+    }
+    return callTool(ctx, id, direct, sink);
   }
 
   /** discover_tools: enables toolsets for this session (written back to its store) and tells the client. */

@@ -58,6 +58,14 @@ public final class ToolDocs {
     return new JsonObject().put("tools", tools).encode().getBytes(StandardCharsets.UTF_8).length;
   }
 
+  /** The compact mode's default tools/list: the three meta-tools and discover_tools. */
+  static int compactBytes() {
+    JsonArray tools = new JsonArray();
+    CompactTools.descriptors().forEach(tools::add);
+    tools.add(DiscoverTools.DESCRIPTOR);
+    return new JsonObject().put("tools", tools).encode().getBytes(StandardCharsets.UTF_8).length;
+  }
+
   public static String render(ToolCatalog catalog) {
     ToolPolicy core = new ToolPolicy(ToolPolicy.Mode.FULL, null, Set.of(), Set.of(), List.of());
     long coreCount = catalog.all().stream().filter(t -> t.traits().core()).count();
@@ -89,6 +97,15 @@ public final class ToolDocs {
         .append("(refused in `readonly`); a mutation selecting a field named like delete, destroy, remove, purge, erase ")
         .append("or revoke is destructive (refused in `modify`); with `GITLAB_ALLOWED_PROJECT_IDS` set it never runs, ")
         .append("since a document can name any project. It is never retried.\n\n")
+        .append("**Tool list modes** (`GITLAB_TOOL_LIST_MODE`). Clients with a small context can list three ")
+        .append("meta-tools instead of every tool: `find_tools` searches the catalog by words, `describe_tool` gives a ")
+        .append("tool's argument schema, `call_tool` runs a tool by name with the same checks, tiers and results as ")
+        .append("a direct call. The default list of each mode (tokens estimated at 4 bytes each):\n\n")
+        .append("| Mode | Tools listed | `tools/list` | About |\n|---|---:|---:|---:|\n")
+        .append("| `full` (default) | ").append(coreCount + 1).append(" | ").append(kb(listBytes(catalog, core)))
+        .append(" | ").append(listBytes(catalog, core) / 4).append(" tokens |\n")
+        .append("| `compact` | 4 | ").append(kb(compactBytes())).append(" | ").append(compactBytes() / 4)
+        .append(" tokens |\n\n")
         .append("A refused call is answered with an error that says why, and GitLab never receives it. Tiers: ")
         .append("*Premium* and *Ultimate* tools need that GitLab tier.\n\n")
         .append("| Toolset | Tools | What it covers |\n|---|---:|---|\n");
