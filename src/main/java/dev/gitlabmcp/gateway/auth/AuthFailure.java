@@ -58,11 +58,23 @@ public final class AuthFailure extends RuntimeException {
     return reason;
   }
 
+  /** Text safe inside a quoted header parameter: printable ASCII without quotes or backslashes. */
+  static String quotable(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      b.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? c : ' ');
+    }
+    return b.toString();
+  }
+
   /** The answer: status, the {"error","message"} body, and the headers its status calls for. */
   public HttpProblem toProblem() {
     HttpProblem p = HttpProblem.plain(reason.status, error, userMessage);
     if (reason.status == 401) {
-      p.header("WWW-Authenticate", CHALLENGE);
+      // RFC 6750: the reason in the challenge too, for clients that show it rather than the body.
+      p.header("WWW-Authenticate", CHALLENGE + ", error=\"invalid_token\", error_description=\""
+          + quotable(error) + "\"");
     }
     if (limits != null) {
       p.header("RateLimit-Limit", Integer.toString(limits.limit()))

@@ -1,5 +1,6 @@
 package dev.gitlabmcp.gateway.mcp;
 
+import dev.gitlabmcp.gateway.auth.NoOAuthRoutes;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
 import dev.gitlabmcp.gateway.gitlab.InstancesHealth;
 import dev.gitlabmcp.gateway.ops.DetailToken;
@@ -60,6 +61,7 @@ public final class McpHttpVerticle extends VerticleBase {
     OpsRoutes.mount(router, new HealthHandler(vertx, health, detailToken),
         new MetricsHandler(rt.metrics(), this::configSummary, this::configDetail, detailToken));
     mountMcp(router);
+    new NoOAuthRoutes(cfg.remoteAuthorization()).mount(router);
     router.route().last().handler(ctx -> Replies.problem(ctx, HttpProblem.plain(404, "Not Found",
         "No such endpoint. MCP is served at /mcp.")));
     router.route().failureHandler(this::failure);
