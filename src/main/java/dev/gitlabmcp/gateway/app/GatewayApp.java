@@ -20,6 +20,7 @@ import dev.gitlabmcp.gateway.limit.RateLimiter;
 import dev.gitlabmcp.gateway.config.GitLabConfig;
 import dev.gitlabmcp.gateway.config.InstancesLoader;
 import dev.gitlabmcp.gateway.gitlab.InstanceSet;
+import dev.gitlabmcp.gateway.mcp.Drain;
 import dev.gitlabmcp.gateway.mcp.InFlightCalls;
 import dev.gitlabmcp.gateway.mcp.McpHttpVerticle;
 import dev.gitlabmcp.gateway.mcp.McpRuntime;
@@ -28,6 +29,7 @@ import dev.gitlabmcp.gateway.mcp.MemorySessionStore;
 import dev.gitlabmcp.gateway.mcp.SessionEvent;
 import dev.gitlabmcp.gateway.mcp.SessionEvents;
 import dev.gitlabmcp.gateway.mcp.SessionStore;
+import dev.gitlabmcp.gateway.ops.ReadinessCheck;
 import dev.gitlabmcp.gateway.mcp.SessionSweeper;
 import dev.gitlabmcp.gateway.mcp.StdioVerticle;
 import dev.gitlabmcp.gateway.ops.GatewayMetrics;
@@ -59,11 +61,21 @@ public final class GatewayApp {
 
   /** A started gateway. */
   public record Running(Vertx vertx, GatewayConfig config, int port, SessionStore sessions, Future<Void> stdioEof,
-                        GatewayMetrics metrics) {
+                        GatewayMetrics metrics, Drain drain) {
 
+    /** Drains (new requests refused, running calls finish within MCP_DRAIN_SECONDS, streams closed), then stops. */
     public Future<Void> close() {
-      return vertx.close().onComplete(v -> metrics.close());
+      return drain.drain(config.drainSeconds() * 1000L).transform(ar -> vertx.close())
+          .onComplete(v -> metrics.close());
     }
+  }
+
+  /** The stores' readiness checks, and "not ready" once the process is stopping. */
+  private static List<ReadinessCheck> readiness(SharedState shared, Drain drain) {
+    List<ReadinessCheck> checks = new java.util.ArrayList<>(shared.readiness());
+    checks.add(new ReadinessCheck("shutdown", () -> drain.draining()
+        ? Future.failedFuture(new IllegalStateException("draining")) : Future.succeededFuture()));
+    return checks;
   }
 
   private GatewayApp() {
@@ -123,6 +135,7 @@ public final class GatewayApp {
     ToolExecutor executor = new ToolExecutor(vertx, catalog, new ToolAvailability(policy(cfg), directory),
         new ResponseShaper(cfg.maxOutputChars()), gitlab, ProjectDefault.of(cfg.tools()));
     InFlightCalls inFlight = new InFlightCalls(registryClient);
+    Drain drain = new Drain(vertx, inFlight);
     SharedState shared = SharedState.create(vertx, cfg, inFlight);
     SessionEvents events = shared.events();
     McpServer server = new McpServer(executor, directory, cfg.remoteAuthorization(), inFlight, events, metrics,
@@ -141,7 +154,8 @@ public final class GatewayApp {
       }
     });
     McpRuntime rt = new McpRuntime(cfg, sessions, events, server, directory, auth, auth.create(), sessionLimiter,
-        new ClientAddress(cfg.effectiveProxyHops()), metrics, System.currentTimeMillis(), shared.readiness());
+        new ClientAddress(cfg.effectiveProxyHops()), metrics, System.currentTimeMillis(), readiness(shared, drain),
+        drain);
     SessionSweeper sweeper = new SessionSweeper(vertx, sessions, events, cfg.sessionTimeoutSeconds(),
         List.of(sessionLimiter, addressBudget), verifier == null ? List.of() : List.of(verifier::evictExpired), metrics);
     metrics.bindSessions(sessions instanceof MemorySessionStore m ? m::size : sweeper::active,
@@ -182,7 +196,7 @@ public final class GatewayApp {
             LOG.info("READY http://{}:{}/mcp in {} ms (tools={}, gitlab={}, auth={}, verticles={})", cfg.host(),
                 port.get(), (System.nanoTime() - t0) / 1_000_000, catalog.all().size(), instancesSummary(directory),
                 cfg.remoteAuthorization() ? "remote" : principal.subject(), cfg.effectiveHttpVerticles());
-            return new Running(vertx, cfg, port.get(), sessions, null, metrics);
+            return new Running(vertx, cfg, port.get(), sessions, null, metrics, drain);
           });
     } else {
       Promise<Void> eof = Promise.promise();
@@ -191,7 +205,7 @@ public final class GatewayApp {
           .map(id -> {
             LOG.info("READY stdio in {} ms (tools={}, gitlab={}, auth={})", (System.nanoTime() - t0) / 1_000_000,
                 catalog.all().size(), instancesSummary(directory), principal.subject());
-            return new Running(vertx, cfg, 0, sessions, eof.future(), metrics);
+            return new Running(vertx, cfg, 0, sessions, eof.future(), metrics, drain);
           });
     }
     // Report the failure first, then release the event loops (closing inside the chain would

@@ -83,7 +83,8 @@ public final class ServeCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        running.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        running.close().toCompletionStage().toCompletableFuture()
+            .get(running.config().drainSeconds() + 10L, TimeUnit.SECONDS);
       } catch (Exception ignored) {
         // The process is ending either way.
       }

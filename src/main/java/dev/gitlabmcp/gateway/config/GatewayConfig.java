@@ -19,7 +19,7 @@ public record GatewayConfig(
     GitLabConfig gitlab, InstancesConfig instances, boolean backgroundChecks,
     boolean readOnly, int maxOutputChars, ToolsConfig tools, int tierCacheSeconds,
     String logFormat, String logLevel, int maxSessionsPerUser, int trustedProxyHops, int requestBodyTimeoutSeconds,
-    Secret redisUrl, String redisKeyPrefix, int tierTimeoutMs, List<String> notices) {
+    Secret redisUrl, String redisKeyPrefix, int tierTimeoutMs, List<String> notices, int drainSeconds) {
 
   /** How the process runs: problems differ (stdio has no HTTP listener to protect). */
   public enum Mode { HTTP, STDIO }

@@ -34,6 +34,8 @@ public final class Settings {
   public static final Setting BODY_TIMEOUT = Setting.integer("server.requestBodyTimeoutSeconds",
       "MCP_REQUEST_BODY_TIMEOUT_SECONDS", 30, 1, 3600,
       "Longest time to receive a whole request body; a body that trickles in slower gets 408 and the connection is closed.");
+  public static final Setting DRAIN_SECONDS = Setting.integer("server.drainSeconds", "MCP_DRAIN_SECONDS", 20, 0, 600,
+      "On SIGTERM: refuse new requests (503), give running tool calls this long to finish, close event streams, exit.");
   public static final Setting HTTP_VERTICLES = Setting.integer("server.httpVerticles", "MCP_HTTP_VERTICLES",
       0, 0, 256, "HTTP verticle instances (one per event loop); 0 means one per CPU core.");
 
@@ -153,7 +155,7 @@ public final class Settings {
 
   public static final List<Setting> ALL = List.of(
       HOST, PORT, PUBLIC_URL, ALLOWED_ORIGINS, ALLOWED_HOSTS, MAX_BODY_BYTES, IDLE_TIMEOUT, SSE_HEARTBEAT, TRUST_PROXY,
-      TRUSTED_PROXY_HOPS, BODY_TIMEOUT, HTTP_VERTICLES,
+      TRUSTED_PROXY_HOPS, BODY_TIMEOUT, DRAIN_SECONDS, HTTP_VERTICLES,
       SESSION_TIMEOUT, MAX_SESSIONS, MAX_SESSIONS_PER_USER, MAX_REQUESTS_PER_MINUTE, IP_REQUESTS_PER_MINUTE, STREAMABLE_HTTP,
       MCP_AUTH_TOKEN, HEALTH_DETAIL_TOKEN, REMOTE_AUTHORIZATION, TOKEN_CACHE_SECONDS,
       GITLAB_URL, INSTANCES_FILE, INSTANCES, INSTANCES_RELOAD, BACKGROUND_CHECKS, GITLAB_TOKEN,

@@ -22,6 +22,8 @@ public final class Addresses {
    * (free, premium, ultimate or unknown, with GitLab's plan name). Always answers within the detector's timeout.
    */
   public static final String TIER_LOOKUP = "gateway.tier.lookup";
+  /** Publish: the process is stopping; every open event stream closes with a reconnect hint. */
+  public static final String DRAIN = "gateway.drain";
   /** Prefix of a session's server-to-client stream; the session id follows. */
   public static final String SESSION_OUT_PREFIX = "gateway.session.out.";
 

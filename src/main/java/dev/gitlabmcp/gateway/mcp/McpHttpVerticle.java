@@ -136,6 +136,12 @@ public final class McpHttpVerticle extends VerticleBase {
    * the body: a stateless body gets that era's error (-32022 listing the versions), any other the 2025 one.
    */
   private void checkVersion(RoutingContext ctx) {
+    if (rt.drain() != null && rt.drain().draining()) {
+      // Stopping: another replica takes the request; the session lives on in the shared store.
+      Replies.problem(ctx, HttpProblem.plain(503, "Service Unavailable", "This gateway replica is shutting down; "
+          + "retry the request.").header("Retry-After", "1").header("Connection", "close"));
+      return;
+    }
     String version = ctx.request().getHeader(VERSION_HEADER);
     boolean post = ctx.request().method() == HttpMethod.POST;
     if (ProtocolVersions.modern(version) && !post) {

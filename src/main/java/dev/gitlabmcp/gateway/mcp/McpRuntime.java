@@ -18,7 +18,7 @@ import java.util.Objects;
 public record McpRuntime(GatewayConfig config, SessionStore sessions, SessionEvents events, McpServer server,
                          InstanceDirectory instances, Authenticators authenticators, Authenticator authenticator,
                          RateLimiter sessionLimiter, ClientAddress clientAddress, GatewayMetrics metrics,
-                         long startedAtMillis, List<ReadinessCheck> readiness) {
+                         long startedAtMillis, List<ReadinessCheck> readiness, Drain drain) {
 
   public McpRuntime {
     Objects.requireNonNull(config, "config");

@@ -47,6 +47,13 @@ final class SseStream {
     }
   }
 
+  /** Tells the client how soon to reconnect (to another replica, when this one is stopping). */
+  void retry(int millis) {
+    if (open()) {
+      response.write("retry: " + millis + "\n\n");
+    }
+  }
+
   void end() {
     if (open()) {
       response.end();

@@ -1,5 +1,6 @@
 package dev.gitlabmcp.gateway.mcp;
 
+import dev.gitlabmcp.gateway.core.Addresses;
 import dev.gitlabmcp.gateway.auth.Principal;
 import dev.gitlabmcp.gateway.http.HttpProblem;
 import dev.gitlabmcp.gateway.http.Replies;
@@ -20,6 +21,7 @@ final class StreamHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamHandler.class);
   private static final SecureRandom RANDOM = new SecureRandom();
+  static final int RECONNECT_AFTER_DRAIN_MS = 500;
 
   private final Vertx vertx;
   private final McpRuntime rt;
@@ -68,7 +70,13 @@ final class StreamHandler {
       }
     });
     long heartbeat = vertx.setPeriodic(rt.config().sseHeartbeatSeconds() * 1000L, t -> beat(s.id(), stream));
+    // Stopping: the client reconnects soon, and the balancer sends it to another replica.
+    var drain = vertx.eventBus().localConsumer(Addresses.DRAIN, m -> {
+      stream.retry(RECONNECT_AFTER_DRAIN_MS);
+      stream.end();
+    });
     Runnable cleanup = () -> {
+      drain.unregister();
       sub.unregister();
       vertx.cancelTimer(heartbeat);
     };
