@@ -42,7 +42,12 @@ class SessionSweeperTest {
     SessionStoreContract.awaitResult(store.create(SessionState.create("busy", ProtocolVersions.LATEST, "c", null,
         null, now.get()), 10, 10));
     List<SessionEvent> seen = new CopyOnWriteArrayList<>();
-    vertx.runOnContext(v -> events.subscribe("idle", seen::add));
+    java.util.concurrent.CountDownLatch subscribed = new java.util.concurrent.CountDownLatch(1);
+    vertx.runOnContext(v -> {
+      events.subscribe("idle", seen::add);
+      subscribed.countDown();
+    });
+    assertTrue(subscribed.await(10, TimeUnit.SECONDS), "the stream subscribed before the sweep");
     GatewayMetrics metrics = GatewayMetrics.create();
     AtomicInteger swept = new AtomicInteger();
     MemoryRateLimiter limiter = new MemoryRateLimiter(100, now::get);
