@@ -52,9 +52,13 @@ class DrainTest {
     RawMcp mcp = new RawMcp(gw.mcpUrl());
     String s = mcp.initialize();
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    CompletableFuture<HttpResponse<String>> stream = http.sendAsync(HttpRequest.newBuilder(URI.create(gw.mcpUrl()))
+    // The response arrives with its headers: the stream is open before the gateway stops.
+    HttpResponse<java.util.stream.Stream<String>> open = http.send(HttpRequest.newBuilder(URI.create(gw.mcpUrl()))
         .GET().header("Accept", "text/event-stream").header("Mcp-Session-Id", s).build(),
-        HttpResponse.BodyHandlers.ofString());
+        HttpResponse.BodyHandlers.ofLines());
+    assertEquals(200, open.statusCode());
+    CompletableFuture<String> stream = CompletableFuture.supplyAsync(
+        () -> String.join("\n", open.body().toList()));
     CompletableFuture<JsonObject> call = CompletableFuture.supplyAsync(() -> mcp.fresh().callTool(s, "get_project",
         new JsonObject().put("project_id", "slow/one")));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -73,8 +77,8 @@ class DrainTest {
     JsonObject answer = call.get(30, TimeUnit.SECONDS);
     assertFalse(RawMcp.isError(answer), "the running call finished: " + answer.encode());
     assertTrue(RawMcp.text(answer).contains("slow"));
-    HttpResponse<String> closed = stream.get(30, TimeUnit.SECONDS);
-    assertTrue(closed.body().contains("retry: " + StreamHandler.RECONNECT_AFTER_DRAIN_MS), closed.body());
+    String closed = stream.get(30, TimeUnit.SECONDS);
+    assertTrue(closed.contains("retry: " + StreamHandler.RECONNECT_AFTER_DRAIN_MS), closed);
     stopped.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 }
