@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -202,6 +203,46 @@ class MultiReplicaTest {
     System.out.printf("multi-replica: %d sessions, %d requests, %d failures, %d retried once, %d ms%n", SESSIONS,
         requests, failures, retries[0], ms);
     assertEquals(0, failures, "every call succeeds, before and after a replica is killed");
+    assertNoSecretInRedis();
+  }
+
+  /** Every key the replicas wrote carries the prefix and a TTL, and no key or value holds a token. */
+  private static void assertNoSecretInRedis() {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    io.vertx.redis.client.Redis client = io.vertx.redis.client.Redis.createClient(vertx, redis.url());
+    try {
+      List<String> keys = new ArrayList<>();
+      String cursor = "0";
+      do {
+        io.vertx.redis.client.Response page = await(client.send(io.vertx.redis.client.Request.cmd(
+            io.vertx.redis.client.Command.SCAN).arg(cursor).arg("COUNT").arg(1000)));
+        cursor = page.get(0).toString();
+        page.get(1).forEach(k -> keys.add(k.toString()));
+      } while (!"0".equals(cursor));
+      assertTrue(keys.size() > SESSIONS, "sessions, indexes and windows are in Redis: " + keys.size());
+      for (String key : keys) {
+        assertTrue(key.startsWith("multi:"), key);
+        assertTrue(await(client.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.PTTL).arg(key)))
+            .toLong() > 0, key + " has a TTL");
+        String value = String.valueOf(await(client.send(io.vertx.redis.client.Request.cmd(
+            io.vertx.redis.client.Command.DUMP).arg(key))));
+        for (String secret : new String[] {"glpat-test-token-0123456789", TOKEN}) {
+          assertFalse(key.contains(secret) || value.contains(secret), key + " holds a secret");
+        }
+      }
+      System.out.printf("multi-replica redis: %d keys, all prefixed, all with a TTL, no secret%n", keys.size());
+    } finally {
+      client.close();
+      vertx.close();
+    }
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
