@@ -153,6 +153,7 @@ public final class GatewayApp {
         introspector.learnWith(instance, caller.credential());
       }
     });
+    auth.sharing(shared.identities());
     McpRuntime rt = new McpRuntime(cfg, sessions, events, server, directory, auth, auth.create(), sessionLimiter,
         new ClientAddress(cfg.effectiveProxyHops()), metrics, System.currentTimeMillis(), readiness(shared, drain),
         drain);

@@ -9,6 +9,8 @@ import dev.gitlabmcp.gateway.mcp.MemorySessionStore;
 import dev.gitlabmcp.gateway.mcp.SessionEvents;
 import dev.gitlabmcp.gateway.mcp.SessionStore;
 import dev.gitlabmcp.gateway.ops.ReadinessCheck;
+import dev.gitlabmcp.gateway.auth.SharedIdentities;
+import dev.gitlabmcp.gateway.redis.RedisIdentities;
 import dev.gitlabmcp.gateway.redis.RedisRateLimiter;
 import dev.gitlabmcp.gateway.redis.RedisSessionEvents;
 import dev.gitlabmcp.gateway.redis.RedisSessionStore;
@@ -26,13 +28,15 @@ import java.util.function.Supplier;
  * memory (the default, no setup), or Redis when REDIS_URL is set, so any replica serves any request.
  */
 public record SharedState(SessionStore sessions, SessionEvents events, Supplier<RateLimiter> limiters,
-                          Supplier<Future<Void>> starter, List<ReadinessCheck> readiness) {
+                          Supplier<Future<Void>> starter, List<ReadinessCheck> readiness,
+                          SharedIdentities identities) {
 
   public static SharedState create(Vertx vertx, GatewayConfig cfg, InFlightCalls inFlight) {
     long ttl = cfg.sessionTimeoutSeconds() * 1000L;
     if (!cfg.redisUrl().isSet()) {
       return new SharedState(new MemorySessionStore(ttl, System::currentTimeMillis),
-          new LocalSessionEvents(vertx, inFlight), MemoryRateLimiter::new, Future::succeededFuture, List.of());
+          new LocalSessionEvents(vertx, inFlight), MemoryRateLimiter::new, Future::succeededFuture, List.of(),
+          SharedIdentities.NONE);
     }
     RedisOptions options = new RedisOptions().setConnectionString(cfg.redisUrl().reveal())
         .setMaxPoolSize(32).setMaxPoolWaiting(2048).setMaxWaitingHandlers(4096);
@@ -40,9 +44,10 @@ public record SharedState(SessionStore sessions, SessionEvents events, Supplier<
     Redis subscriber = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1));
     String prefix = cfg.redisKeyPrefix();
     RedisSessionEvents events = new RedisSessionEvents(vertx, inFlight, redis, subscriber, prefix);
+    RedisIdentities identities = new RedisIdentities(redis, prefix, cfg.tokenCacheSeconds());
     return new SharedState(new RedisSessionStore(redis, prefix, ttl, System::currentTimeMillis), events,
-        () -> new RedisRateLimiter(redis, prefix), events::start,
-        List.of(new ReadinessCheck("redis", () -> redis.send(Request.cmd(Command.PING)).mapEmpty())));
+        () -> new RedisRateLimiter(redis, prefix), () -> events.start().compose(v -> identities.start()),
+        List.of(new ReadinessCheck("redis", () -> redis.send(Request.cmd(Command.PING)).mapEmpty())), identities);
   }
 
   /** A new limiter on this state's backend (each use gets its own: their keys never mix). */

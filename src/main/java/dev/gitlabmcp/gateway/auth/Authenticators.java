@@ -22,6 +22,7 @@ public final class Authenticators {
   private final RateLimiter addressBudget;
   private final GatewayMetrics metrics;
   private final BiConsumer<String, CredentialHandle.Caller> onVerified;
+  private volatile SharedIdentities shared = SharedIdentities.NONE;
 
   /**
    * @param verifier GitLab token checks (remote authorization), or null
@@ -36,6 +37,12 @@ public final class Authenticators {
     this.addressBudget = addressBudget;
     this.metrics = metrics;
     this.onVerified = onVerified;
+  }
+
+  /** Token verifications shared with the other replicas (Redis); none by default. */
+  public Authenticators sharing(SharedIdentities identities) {
+    this.shared = identities;
+    return this;
   }
 
   /** The authenticator for this configuration. */
@@ -84,11 +91,22 @@ public final class Authenticators {
     if (known != null) {
       return verdict(req, token, known);
     }
-    // An uncached check reaches GitLab: charge the address first.
+    // Another replica may have verified it; otherwise the check reaches GitLab: charge the address first.
+    return shared.get(req.instance(), token.credential()).compose(identity -> identity != null
+        ? verdict(req, token, new IdentityVerifier.Verdict(IdentityVerifier.Outcome.VALID, identity, null))
+        : verifyWithGitLab(req, token));
+  }
+
+  private Future<Principal> verifyWithGitLab(Authenticator.Request req, CallerToken token) {
     return charge(req)
         .compose(v -> verifier.verify(req.instance(), token.credential()).otherwise(err -> new IdentityVerifier.Verdict(
             IdentityVerifier.Outcome.UNAVAILABLE, null, "the token check failed")))
-        .compose(v -> verdict(req, token, v));
+        .compose(v -> {
+          if (v.outcome() == IdentityVerifier.Outcome.VALID) {
+            shared.put(req.instance(), token.credential(), v.identity());
+          }
+          return verdict(req, token, v);
+        });
   }
 
   private Future<Principal> verdict(Authenticator.Request req, CallerToken token, IdentityVerifier.Verdict v) {

@@ -122,6 +122,27 @@ class SharedSessionsTest {
   }
 
   @Test
+  void should_not_ask_gitlab_again_about_a_token_another_replica_verified() {
+    String alice = "glpat-alice-aaaaaaaaaaaaaaaa";
+    gitlab.stubFor(get(urlPathEqualTo("/api/v4/user")).withHeader("Authorization",
+        com.github.tomakehurst.wiremock.client.WireMock.equalTo("Bearer " + alice)).willReturn(aResponse()
+        .withStatus(200).withHeader("Content-Type", "application/json").withBody("{\"id\":1,\"username\":\"alice\"}")));
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put("store.redisUrl", TestRedis.get().url());
+    s.put("store.redisKeyPrefix", TestRedis.freshPrefix());
+    s.put("auth.remoteAuthorization", "true");
+    a = TestGateway.start(gitlab.baseUrl(), s);
+    b = TestGateway.start(gitlab.baseUrl(), s);
+    Map<String, String> asAlice = RawMcp.postHeaders();
+    asAlice.put("Authorization", "Bearer " + alice);
+    int before = gitlab.findAll(getRequestedFor(urlPathEqualTo("/api/v4/user"))).size();
+    assertEquals(200, new RawMcp(a.mcpUrl()).post(asAlice, RawMcp.initializeBody("2025-11-25")).statusCode());
+    assertEquals(200, new RawMcp(b.mcpUrl()).post(asAlice, RawMcp.initializeBody("2025-11-25")).statusCode());
+    assertEquals(before + 1, gitlab.findAll(getRequestedFor(urlPathEqualTo("/api/v4/user"))).size(),
+        "B trusted A's check (identity only, keyed by HMAC)");
+  }
+
+  @Test
   void should_hold_the_session_limit_across_replicas() {
     replicas(TestRedis.get().url(), Map.of("mcp.maxRequestsPerMinute", "4"));
     RawMcp onA = new RawMcp(a.mcpUrl());
