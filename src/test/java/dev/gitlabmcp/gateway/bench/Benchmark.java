@@ -204,6 +204,7 @@ public final class Benchmark {
       env.put("GITLAB_BACKGROUND_CHECKS", "false");
       env.put("REMOTE_AUTHORIZATION", "true");
       env.put("MAX_SESSIONS", Integer.toString(maxSessions));
+      env.put("MAX_SESSIONS_PER_USER", Integer.toString(maxSessions)); // idle sessions are spread over few users
       env.put("MAX_REQUESTS_PER_MINUTE", "1000000");
       env.put("UNAUTHENTICATED_REQUESTS_PER_MINUTE", "1000000");
       env.put("GITLAB_MAX_CONNECTIONS", "64");
