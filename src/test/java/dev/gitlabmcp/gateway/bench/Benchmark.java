@@ -205,6 +205,8 @@ public final class Benchmark {
       env.put("REMOTE_AUTHORIZATION", "true");
       env.put("MAX_SESSIONS", Integer.toString(maxSessions));
       env.put("MAX_SESSIONS_PER_USER", Integer.toString(maxSessions)); // idle sessions are spread over few users
+      // With REDIS_URL each gateway of the run keeps its own sessions: they would count against each other.
+      env.put("REDIS_KEY_PREFIX", "bench-" + port + ":");
       env.put("MAX_REQUESTS_PER_MINUTE", "1000000");
       env.put("UNAUTHENTICATED_REQUESTS_PER_MINUTE", "1000000");
       env.put("GITLAB_MAX_CONNECTIONS", "64");
