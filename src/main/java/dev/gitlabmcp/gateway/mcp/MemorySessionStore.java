@@ -79,9 +79,9 @@ public final class MemorySessionStore implements SessionStore {
   }
 
   @Override
-  public Future<Void> touch(String id) {
+  public Future<Void> touch(SessionState session) {
     long now = clock.getAsLong();
-    sessions.computeIfPresent(id, (k, s) -> expired(s, now) ? s : s.seenAt(now));
+    sessions.computeIfPresent(session.id(), (k, s) -> expired(s, now) ? s : s.seenAt(now));
     return Future.succeededFuture();
   }
 

@@ -119,13 +119,12 @@ final class PostHandler {
   }
 
   private HttpProblem full(SessionStore.Full full) {
+    rt.metrics().rejectedByCapacity();
     if (full.perOwner()) {
-      rt.metrics().rejectedByCapacity();
       return HttpProblem.plain(429, "Too many sessions", "You hold " + full.limit() + " sessions on this gateway "
           + "already (MAX_SESSIONS_PER_USER). End one (DELETE /mcp) or let an idle one expire.")
           .header("Retry-After", "60");
     }
-    rt.metrics().rejectedByCapacity();
     return HttpProblem.plain(503, "Server capacity reached", "Maximum " + cfg.maxSessions()
         + " concurrent sessions allowed. Please try again later.").header("Retry-After", "30");
   }

@@ -107,7 +107,7 @@ final class RequestGate {
     }
     return charge(ctx, "s:" + s.id(), cost).map(v -> {
       rt.metrics().requestProcessed();
-      rt.sessions().touch(s.id());
+      rt.sessions().touch(s);
       return s;
     });
   }

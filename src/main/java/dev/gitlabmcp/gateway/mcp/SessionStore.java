@@ -49,8 +49,11 @@ public interface SessionStore {
    */
   Future<SessionState> update(String id, UnaryOperator<SessionState> change);
 
-  /** Marks the session active now; its idle expiry starts over. */
-  Future<Void> touch(String id);
+  /**
+   * Marks the session active now; its idle expiry starts over. Takes the state the caller just read, so a
+   * shared store needs no second read (a session's id and owner never change).
+   */
+  Future<Void> touch(SessionState session);
 
   /** Ends a session; true when it existed. */
   Future<Boolean> remove(String id);

@@ -125,11 +125,11 @@ public final class RedisSessionStore implements SessionStore {
   }
 
   @Override
-  public Future<Void> touch(String id) {
-    return get(id).compose(s -> s == null ? Future.succeededFuture()
-        : touch.run(redis, List.of(live(), ownerKey(s.owner()), sessionKey(id)),
-            List.of(Long.toString(clock.getAsLong()), Long.toString(ttlMillis), id, s.owner() == null ? "0" : "1"))
-            .mapEmpty());
+  public Future<Void> touch(SessionState s) {
+    // One script, no read first: the script checks the session is still alive.
+    return touch.run(redis, List.of(live(), ownerKey(s.owner()), sessionKey(s.id())),
+        List.of(Long.toString(clock.getAsLong()), Long.toString(ttlMillis), s.id(), s.owner() == null ? "0" : "1"))
+        .mapEmpty();
   }
 
   @Override

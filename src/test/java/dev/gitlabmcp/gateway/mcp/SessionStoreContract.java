@@ -171,9 +171,18 @@ public abstract class SessionStoreContract {
     await(store.create(session("s", null), 10, 10));
     for (int i = 0; i < 5; i++) {
       advance(TTL / 2);
-      await(store.touch("s"));
+      await(store.touch(await(store.get("s"))));
     }
     assertNotNull(await(store.get("s")), "touched every half TTL: never idle for a whole TTL");
+  }
+
+  @Test
+  void should_not_revive_an_expired_session_by_touching_it() {
+    SessionState s = session("s", "user:1");
+    await(store.create(s, 10, 10));
+    advance(TTL);
+    await(store.touch(s));
+    assertNull(await(store.get("s")), "a touch after the TTL does not bring the session back");
   }
 
   @Test

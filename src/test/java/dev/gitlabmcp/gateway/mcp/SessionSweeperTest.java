@@ -39,8 +39,8 @@ class SessionSweeperTest {
     SessionEvents events = new LocalSessionEvents(vertx, new InFlightCalls(new RegistryClient(vertx, 1000)));
     SessionStoreContract.awaitResult(store.create(SessionState.create("idle", ProtocolVersions.LATEST, "c", null,
         null, now.get()), 10, 10));
-    SessionStoreContract.awaitResult(store.create(SessionState.create("busy", ProtocolVersions.LATEST, "c", null,
-        null, now.get()), 10, 10));
+    SessionState busy = SessionState.create("busy", ProtocolVersions.LATEST, "c", null, null, now.get());
+    SessionStoreContract.awaitResult(store.create(busy, 10, 10));
     List<SessionEvent> seen = new CopyOnWriteArrayList<>();
     java.util.concurrent.CountDownLatch subscribed = new java.util.concurrent.CountDownLatch(1);
     vertx.runOnContext(v -> {
@@ -56,7 +56,7 @@ class SessionSweeperTest {
         List.of(swept::incrementAndGet), metrics);
 
     now.addAndGet(30_000);
-    store.touch("busy");
+    store.touch(busy);
     assertEquals(0, SessionStoreContract.awaitResult(sweeper.sweep()));
     now.addAndGet(30_000);
     assertEquals(1, SessionStoreContract.awaitResult(sweeper.sweep()));

@@ -39,8 +39,9 @@ class RedisSessionStoreTest extends SessionStoreContract {
 
   @Test
   void should_give_every_key_the_prefix_one_hash_tag_and_a_ttl() {
-    await(store.create(SessionState.create("s1", ProtocolVersions.LATEST, "c", "user:1", null, now.get()), 10, 10));
-    await(store.touch("s1"));
+    SessionState s1 = SessionState.create("s1", ProtocolVersions.LATEST, "c", "user:1", null, now.get());
+    await(store.create(s1, 10, 10));
+    await(store.touch(s1));
     Response keys = await(redis.send(Request.cmd(Command.SCAN).arg(0).arg("MATCH").arg(prefix + "*")
         .arg("COUNT").arg(1000)));
     int seen = 0;
