@@ -33,6 +33,10 @@ public final class Credential {
 
   /** Per process, never stored: a fingerprint means nothing outside this process and reveals nothing. */
   private static final SecretKeySpec FINGERPRINT_KEY = fingerprintKey();
+  private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(Credential::newMac);
+  static {
+    newMac(); // fail when the class loads, not on an event loop's first call
+  }
 
   private final Kind kind;
   private final Secret secret;
@@ -88,26 +92,25 @@ public final class Credential {
   }
 
   private static String hmac(String value) {
+    // doFinal resets the MAC for the next use; one per thread, made once (no provider lookup per call).
+    byte[] full = MACS.get().doFinal(value.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(full, 16));
+  }
+
+  private static Mac newMac() {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(FINGERPRINT_KEY);
-      byte[] full = mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(full, 16));
+      return mac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is not available", e);
     }
   }
 
-  /** Also loads the MAC provider here, when the class loads, rather than on an event loop's first call. */
+  /** A random key per process. */
   private static SecretKeySpec fingerprintKey() {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
-    SecretKeySpec spec = new SecretKeySpec(key, "HmacSHA256");
-    try {
-      Mac.getInstance("HmacSHA256").init(spec);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available", e);
-    }
-    return spec;
+    return new SecretKeySpec(key, "HmacSHA256");
   }
 }
