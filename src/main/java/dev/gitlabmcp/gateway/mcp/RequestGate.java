@@ -5,6 +5,7 @@ import dev.gitlabmcp.gateway.auth.Authenticator;
 import dev.gitlabmcp.gateway.auth.Principal;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
 import dev.gitlabmcp.gateway.http.HttpProblem;
+import dev.gitlabmcp.gateway.http.Replies;
 import dev.gitlabmcp.gateway.limit.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
@@ -38,7 +39,7 @@ final class RequestGate {
     try {
       explicit = selector.explicit(ctx);
     } catch (HttpProblem p) {
-      dev.gitlabmcp.gateway.http.Replies.problem(ctx, p);
+      Replies.problem(ctx, p);
       return;
     }
     ctx.put(EXPLICIT_KEY, explicit == null ? "" : explicit);
