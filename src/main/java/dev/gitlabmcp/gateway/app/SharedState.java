@@ -10,6 +10,7 @@ import dev.gitlabmcp.gateway.mcp.SessionEvents;
 import dev.gitlabmcp.gateway.mcp.SessionStore;
 import dev.gitlabmcp.gateway.ops.ReadinessCheck;
 import dev.gitlabmcp.gateway.auth.SharedIdentities;
+import dev.gitlabmcp.gateway.redis.RedisClients;
 import dev.gitlabmcp.gateway.redis.RedisIdentities;
 import dev.gitlabmcp.gateway.redis.RedisRateLimiter;
 import dev.gitlabmcp.gateway.redis.RedisSessionEvents;
@@ -40,8 +41,7 @@ public record SharedState(SessionStore sessions, SessionEvents events, Supplier<
           new LocalSessionEvents(vertx, inFlight), MemoryRateLimiter::new, Future::succeededFuture, List.of(),
           SharedIdentities.NONE, null);
     }
-    RedisOptions options = new RedisOptions().setConnectionString(cfg.redisUrl().reveal())
-        .setMaxPoolSize(32).setMaxPoolWaiting(2048).setMaxWaitingHandlers(4096);
+    RedisOptions options = RedisClients.options(cfg.redisUrl().reveal(), cfg.redisTopology());
     Redis redis = Redis.createClient(vertx, options);
     Redis subscriber = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1));
     String prefix = cfg.redisKeyPrefix();
