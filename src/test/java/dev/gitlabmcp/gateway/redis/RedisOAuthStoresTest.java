@@ -54,11 +54,11 @@ class RedisOAuthStoresTest {
   }
 
   /** Every key under the prefix, by SCAN. */
-  static List<String> keys(String prefix) {
+  static List<String> keys(Redis redis, String prefix) {
     List<String> keys = new ArrayList<>();
     String cursor = "0";
     do {
-      Response page = await(REDIS.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(prefix + "*")
+      Response page = await(redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(prefix + "*")
           .arg("COUNT").arg(1000)));
       cursor = page.get(0).toString();
       page.get(1).forEach(k -> keys.add(k.toString()));
@@ -67,11 +67,11 @@ class RedisOAuthStoresTest {
   }
 
   /** Lets {@code millis} pass for Redis: every key under the prefix expires that much sooner. */
-  static void advanceRedis(String prefix, long millis) {
-    for (String key : keys(prefix)) {
-      long ttl = await(REDIS.send(Request.cmd(Command.PTTL).arg(key))).toLong();
+  static void advanceRedis(Redis redis, String prefix, long millis) {
+    for (String key : keys(redis, prefix)) {
+      long ttl = await(redis.send(Request.cmd(Command.PTTL).arg(key))).toLong();
       if (ttl > 0) {
-        await(REDIS.send(ttl - millis > 0 ? Request.cmd(Command.PEXPIRE).arg(key).arg(ttl - millis)
+        await(redis.send(ttl - millis > 0 ? Request.cmd(Command.PEXPIRE).arg(key).arg(ttl - millis)
             : Request.cmd(Command.DEL).arg(key)));
       }
     }
@@ -89,7 +89,7 @@ class RedisOAuthStoresTest {
     @Override
     protected void advance(long millis) {
       super.advance(millis);
-      advanceRedis(prefix, millis);
+      advanceRedis(REDIS, prefix, millis);
     }
   }
 
@@ -113,8 +113,8 @@ class RedisOAuthStoresTest {
       await(store.create(brief));
       assertEquals(Map.of("k1", 1L, "k2", 1L), await(store.countByKeyId()));
       now.addAndGet(61_000);
-      advanceRedis(prefix, 61_000);
-      assertFalse(keys(prefix).contains(prefix + "{grants}:g:" + brief.id()), "Redis dropped the grant itself");
+      advanceRedis(REDIS, prefix, 61_000);
+      assertFalse(keys(REDIS, prefix).contains(prefix + "{grants}:g:" + brief.id()), "Redis dropped the grant itself");
       assertEquals(Map.of("k1", 1L), await(store.countByKeyId()));
       assertEquals(0L, await(store.purgeExpired(now.get())));
     }
@@ -158,7 +158,7 @@ class RedisOAuthStoresTest {
       await(clients.put(abandoned));
       for (int i = 0; i < 3; i++) {
         now.addAndGet(6_000);
-        advanceRedis(prefix, 6_000);
+        advanceRedis(REDIS, prefix, 6_000);
         assertNotNull(await(clients.get("used")), "a lookup keeps it");
       }
       assertNull(await(clients.get("gone")));
@@ -170,11 +170,11 @@ class RedisOAuthStoresTest {
       ConsentRecord c = new ConsentRecord("gitlab:7", "client-a", "https://a.example/cb", List.of("api"),
           List.of("gitlab"), 1L);
       await(consents.put(c));
-      advanceRedis(prefix, 6_000);
+      advanceRedis(REDIS, prefix, 6_000);
       assertEquals(c, await(consents.get("gitlab:7", "client-a")));
-      advanceRedis(prefix, 6_000);
+      advanceRedis(REDIS, prefix, 6_000);
       assertNotNull(await(consents.get("gitlab:7", "client-a")), "a read renewed it");
-      advanceRedis(prefix, 11_000);
+      advanceRedis(REDIS, prefix, 11_000);
       assertNull(await(consents.get("gitlab:7", "client-a")));
     }
   }
@@ -195,7 +195,7 @@ class RedisOAuthStoresTest {
     await(transients.put("oauth:code:hmac-of-code", "g1", 60_000));
     assertTrue(await(transients.putIfAbsent("oauth:lock:g1", "holder", 10_000)));
 
-    List<String> keys = keys(prefix);
+    List<String> keys = keys(REDIS, prefix);
     assertTrue(keys.size() >= 8, "grant, its two indexes, client, its index, consent, code, lock: " + keys);
     for (String key : keys) {
       assertTrue(await(REDIS.send(Request.cmd(Command.PTTL).arg(key))).toLong() > 0, key + " has a TTL");

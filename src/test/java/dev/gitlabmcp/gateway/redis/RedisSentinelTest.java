@@ -1,0 +1,59 @@
+package dev.gitlabmcp.gateway.redis;
+
+import dev.gitlabmcp.gateway.config.RedisTopology;
+import dev.gitlabmcp.gateway.mcp.SessionStore;
+import dev.gitlabmcp.gateway.mcp.SessionStoreContract;
+import dev.gitlabmcp.gateway.state.TransientStore;
+import dev.gitlabmcp.gateway.state.TransientStoreContract;
+import dev.gitlabmcp.gateway.testing.TestRedis;
+import dev.gitlabmcp.gateway.testing.TestRedisSentinel;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Nested;
+
+/**
+ * Through a real Sentinel (REDIS_MODE=sentinel, REDIS_MASTER_NAME): the client asks the Sentinel for the
+ * master and the stores pass their contracts there.
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class RedisSentinelTest {
+
+  private static final Vertx VERTX = Vertx.vertx();
+  private static final Redis REDIS = Redis.createClient(VERTX, RedisClients.options(TestRedisSentinel.get().url(),
+      new RedisTopology("sentinel", List.of(), TestRedisSentinel.MASTER_NAME)));
+
+  @AfterAll
+  static void close() {
+    REDIS.close();
+    VERTX.close();
+  }
+
+  @Nested
+  class Sessions extends SessionStoreContract {
+    @Override
+    protected SessionStore newStore(long ttlMillis, LongSupplier clock) {
+      return new RedisSessionStore(REDIS, TestRedis.freshPrefix(), ttlMillis, clock);
+    }
+  }
+
+  @Nested
+  class Transient extends TransientStoreContract {
+    private final String prefix = TestRedis.freshPrefix();
+
+    @Override
+    protected TransientStore newStore(LongSupplier clock) {
+      return new RedisTransientStore(REDIS, prefix);
+    }
+
+    @Override
+    protected void advance(long millis) {
+      super.advance(millis);
+      RedisOAuthStoresTest.advanceRedis(REDIS, prefix, millis);
+    }
+  }
+}
