@@ -14,17 +14,13 @@ import dev.gitlabmcp.gateway.state.ConsentRecord;
 import dev.gitlabmcp.gateway.state.ConsentStore;
 import dev.gitlabmcp.gateway.state.GrantRecord;
 import dev.gitlabmcp.gateway.state.GrantStore;
-import dev.gitlabmcp.gateway.state.GrantStoreContract;
 import dev.gitlabmcp.gateway.state.TransientStore;
-import dev.gitlabmcp.gateway.state.TransientStoreContract;
 import dev.gitlabmcp.gateway.testing.TestRedis;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,53 +49,17 @@ class RedisOAuthStoresTest {
     VERTX.close();
   }
 
-  /** Every key under the prefix, by SCAN. */
-  static List<String> keys(Redis redis, String prefix) {
-    List<String> keys = new ArrayList<>();
-    String cursor = "0";
-    do {
-      Response page = await(redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(prefix + "*")
-          .arg("COUNT").arg(1000)));
-      cursor = page.get(0).toString();
-      page.get(1).forEach(k -> keys.add(k.toString()));
-    } while (!"0".equals(cursor));
-    return keys;
-  }
-
-  /** Lets {@code millis} pass for Redis: every key under the prefix expires that much sooner. */
-  static void advanceRedis(Redis redis, String prefix, long millis) {
-    for (String key : keys(redis, prefix)) {
-      long ttl = await(redis.send(Request.cmd(Command.PTTL).arg(key))).toLong();
-      if (ttl > 0) {
-        await(redis.send(ttl - millis > 0 ? Request.cmd(Command.PEXPIRE).arg(key).arg(ttl - millis)
-            : Request.cmd(Command.DEL).arg(key)));
-      }
+  @Nested
+  class Transient extends RedisContracts.Transient {
+    Transient() {
+      super(REDIS);
     }
   }
 
   @Nested
-  class Transient extends TransientStoreContract {
-    private final String prefix = TestRedis.freshPrefix();
-
-    @Override
-    protected TransientStore newStore(LongSupplier clock) {
-      return new RedisTransientStore(REDIS, prefix);
-    }
-
-    @Override
-    protected void advance(long millis) {
-      super.advance(millis);
-      advanceRedis(REDIS, prefix, millis);
-    }
-  }
-
-  @Nested
-  class Grants extends GrantStoreContract {
-    private final String prefix = TestRedis.freshPrefix();
-
-    @Override
-    protected GrantStore newStore(LongSupplier clock) {
-      return new RedisGrantStore(REDIS, prefix, clock);
+  class Grants extends RedisContracts.Grants {
+    Grants() {
+      super(REDIS);
     }
 
     @Test
@@ -113,8 +73,8 @@ class RedisOAuthStoresTest {
       await(store.create(brief));
       assertEquals(Map.of("k1", 1L, "k2", 1L), await(store.countByKeyId()));
       now.addAndGet(61_000);
-      advanceRedis(REDIS, prefix, 61_000);
-      assertFalse(keys(REDIS, prefix).contains(prefix + "{grants}:g:" + brief.id()), "Redis dropped the grant itself");
+      RedisContracts.advanceRedis(REDIS, prefix, 61_000);
+      assertFalse(RedisContracts.keys(REDIS, prefix).contains(prefix + "{grants}:g:" + brief.id()), "Redis dropped the grant itself");
       assertEquals(Map.of("k1", 1L), await(store.countByKeyId()));
       assertEquals(0L, await(store.purgeExpired(now.get())));
     }
@@ -158,7 +118,7 @@ class RedisOAuthStoresTest {
       await(clients.put(abandoned));
       for (int i = 0; i < 3; i++) {
         now.addAndGet(6_000);
-        advanceRedis(REDIS, prefix, 6_000);
+        RedisContracts.advanceRedis(REDIS, prefix, 6_000);
         assertNotNull(await(clients.get("used")), "a lookup keeps it");
       }
       assertNull(await(clients.get("gone")));
@@ -170,11 +130,11 @@ class RedisOAuthStoresTest {
       ConsentRecord c = new ConsentRecord("gitlab:7", "client-a", "https://a.example/cb", List.of("api"),
           List.of("gitlab"), 1L);
       await(consents.put(c));
-      advanceRedis(REDIS, prefix, 6_000);
+      RedisContracts.advanceRedis(REDIS, prefix, 6_000);
       assertEquals(c, await(consents.get("gitlab:7", "client-a")));
-      advanceRedis(REDIS, prefix, 6_000);
+      RedisContracts.advanceRedis(REDIS, prefix, 6_000);
       assertNotNull(await(consents.get("gitlab:7", "client-a")), "a read renewed it");
-      advanceRedis(REDIS, prefix, 11_000);
+      RedisContracts.advanceRedis(REDIS, prefix, 11_000);
       assertNull(await(consents.get("gitlab:7", "client-a")));
     }
   }
@@ -195,7 +155,7 @@ class RedisOAuthStoresTest {
     await(transients.put("oauth:code:hmac-of-code", "g1", 60_000));
     assertTrue(await(transients.putIfAbsent("oauth:lock:g1", "holder", 10_000)));
 
-    List<String> keys = keys(REDIS, prefix);
+    List<String> keys = RedisContracts.keys(REDIS, prefix);
     assertTrue(keys.size() >= 8, "grant, its two indexes, client, its index, consent, code, lock: " + keys);
     for (String key : keys) {
       assertTrue(await(REDIS.send(Request.cmd(Command.PTTL).arg(key))).toLong() > 0, key + " has a TTL");

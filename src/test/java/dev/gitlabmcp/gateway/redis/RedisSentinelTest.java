@@ -1,16 +1,10 @@
 package dev.gitlabmcp.gateway.redis;
 
 import dev.gitlabmcp.gateway.config.RedisTopology;
-import dev.gitlabmcp.gateway.mcp.SessionStore;
-import dev.gitlabmcp.gateway.mcp.SessionStoreContract;
-import dev.gitlabmcp.gateway.state.TransientStore;
-import dev.gitlabmcp.gateway.state.TransientStoreContract;
-import dev.gitlabmcp.gateway.testing.TestRedis;
 import dev.gitlabmcp.gateway.testing.TestRedisSentinel;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import java.util.List;
-import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -34,26 +28,16 @@ class RedisSentinelTest {
   }
 
   @Nested
-  class Sessions extends SessionStoreContract {
-    @Override
-    protected SessionStore newStore(long ttlMillis, LongSupplier clock) {
-      return new RedisSessionStore(REDIS, TestRedis.freshPrefix(), ttlMillis, clock);
+  class Sessions extends RedisContracts.Sessions {
+    Sessions() {
+      super(REDIS);
     }
   }
 
   @Nested
-  class Transient extends TransientStoreContract {
-    private final String prefix = TestRedis.freshPrefix();
-
-    @Override
-    protected TransientStore newStore(LongSupplier clock) {
-      return new RedisTransientStore(REDIS, prefix);
-    }
-
-    @Override
-    protected void advance(long millis) {
-      super.advance(millis);
-      RedisOAuthStoresTest.advanceRedis(REDIS, prefix, millis);
+  class Transient extends RedisContracts.Transient {
+    Transient() {
+      super(REDIS);
     }
   }
 }
