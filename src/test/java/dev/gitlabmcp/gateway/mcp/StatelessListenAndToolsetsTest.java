@@ -204,6 +204,16 @@ class StatelessListenAndToolsetsTest {
   }
 
   @Test
+  void should_start_a_2025_session_with_the_toolsets_its_url_names() {
+    RawMcp withWiki = new RawMcp(plain.mcpUrl() + "?toolsets=wiki");
+    JsonObject listed = withWiki.request(withWiki.initialize(), "tools/list", null, 1);
+    assertTrue(listed.getJsonObject("result").getJsonArray("tools").stream()
+        .anyMatch(t -> ((JsonObject) t).getString("name").equals("list_wiki_pages")), listed.encode());
+    RawMcp plainUrl = new RawMcp(plain.mcpUrl());
+    assertFalse(plainUrl.request(plainUrl.initialize(), "tools/list", null, 1).encode().contains("list_wiki_pages"));
+  }
+
+  @Test
   void should_answer_discover_tools_enable_with_the_tools_definitions_instead_of_a_session_change() {
     TestGateway gw = plain;
     JsonObject r = call(gw.mcpUrl(), 4, "discover_tools", new JsonObject().put("enable", new JsonArray().add("wiki")));
