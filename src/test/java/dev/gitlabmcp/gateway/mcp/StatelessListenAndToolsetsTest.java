@@ -171,6 +171,22 @@ class StatelessListenAndToolsetsTest {
   }
 
   @Test
+  void should_refuse_a_listen_beyond_the_replicas_share_of_max_sessions_with_503_and_its_id() throws Exception {
+    try (TestGateway one = TestGateway.start(GITLAB.getRuntimeInfo().getHttpBaseUrl(),
+        Map.of("mcp.maxSessions", "1", "server.httpVerticles", "1"));
+         Listen held = new Listen(one.mcpUrl(), "first", new JsonObject().put("toolsListChanged", true))) {
+      assertEquals("notifications/subscriptions/acknowledged", held.next().getString("method"));
+      HttpResponse<String> r = new RawMcp(one.mcpUrl()).post(headers("subscriptions/listen", null),
+          body("second", "subscriptions/listen", new JsonObject().put("notifications", new JsonObject())));
+      assertEquals(503, r.statusCode(), r.body());
+      assertEquals("second", new JsonObject(r.body()).getValue("id"));
+      assertTrue(r.headers().firstValue("Retry-After").isPresent());
+      assertEquals(200, new RawMcp(one.mcpUrl()).post(headers("tools/list", null),
+          body(3, "tools/list", new JsonObject())).statusCode(), "other requests are not held back");
+    }
+  }
+
+  @Test
   void should_refuse_a_listen_without_a_filter_with_invalid_params_echoing_its_id() {
     TestGateway gw = plain;
     HttpResponse<String> r = new RawMcp(gw.mcpUrl()).post(headers("subscriptions/listen", null),
