@@ -14,6 +14,8 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.gitlabmcp.gateway.testing.NodeHarness;
 import dev.gitlabmcp.gateway.testing.TestGateway;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The official TypeScript clients on one /mcp: the v2 client negotiating 2026-07-28 (auto, and pinned) and
@@ -80,6 +83,26 @@ class RealClientErasTest {
           client.encode());
     }
     GITLAB.verify(2, getRequestedFor(urlPathEqualTo("/api/v4/projects/4242")));
+  }
+
+  @Test
+  void should_tell_a_listening_v2_client_that_tools_changed_when_the_operator_edits_the_instances_file(
+      @TempDir Path dir) throws Exception {
+    Path file = dir.resolve("instances.json");
+    String url = GITLAB.getRuntimeInfo().getHttpBaseUrl();
+    Files.writeString(file, "{\"instances\":[{\"name\":\"corp\",\"url\":\"" + url + "\"}]}");
+    String next = "{\"instances\":[{\"name\":\"corp\",\"url\":\"" + url + "\"},{\"name\":\"lab\",\"url\":\""
+        + url + "\"}]}";
+    try (TestGateway gw = TestGateway.start("http://127.0.0.1:9", Map.of("gitlab.instancesFile", file.toString(),
+        "gitlab.instancesReloadSeconds", "1"))) {
+      NodeHarness.Result r = NodeHarness.run("eras.mjs", List.of(gw.mcpUrl(), "1", "v2-listen"),
+          Map.of("INSTANCES_FILE", file.toString(), "INSTANCES_NEXT", next), 180);
+      assertTrue(r.ok(), r.toString());
+      JsonObject client = new JsonObject(r.stdout().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+      assertEquals("modern", client.getString("era"), client.encode());
+      assertTrue(client.getBoolean("changed"), client.encode());
+      assertTrue(client.getInteger("tools") > 0, "the client refetched the list: " + client.encode());
+    }
   }
 
   @Test
