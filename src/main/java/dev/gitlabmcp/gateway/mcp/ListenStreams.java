@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * <p>
  * A stream ends when the client closes it, when the replica stops (with the graceful empty result), or
  * after the session timeout, so a client re-listens, and so re-authenticates, at least that often. Each
- * event loop holds a bounded number of streams: their share of {@code MCP_MAX_SESSIONS}.
+ * event loop holds a bounded number of streams: their share of {@code MAX_SESSIONS}.
  */
 final class ListenStreams {
 
