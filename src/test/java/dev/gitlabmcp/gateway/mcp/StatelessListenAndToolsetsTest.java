@@ -93,17 +93,21 @@ class StatelessListenAndToolsetsTest {
     return names;
   }
 
-  /** A subscriptions/listen stream read on its own thread, frame by frame. */
+  /** An event stream (subscriptions/listen, or a 2025 session's GET) read on its own thread, frame by frame. */
   private static final class Listen implements AutoCloseable {
     final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
     final HttpResponse<Stream<String>> response;
 
     Listen(String url, Object id, JsonObject filter) throws Exception {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(
-          body(id, "subscriptions/listen", new JsonObject().put("notifications", filter))));
-      headers("subscriptions/listen", null).forEach(b::header);
+      this(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(
+          body(id, "subscriptions/listen", new JsonObject().put("notifications", filter)))),
+          headers("subscriptions/listen", null));
+    }
+
+    Listen(HttpRequest.Builder b, Map<String, String> headers) throws Exception {
+      headers.forEach(b::header);
       response = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofLines());
-      Thread reader = new Thread(() -> response.body().filter(l -> l.startsWith("data: "))
+      Thread reader = new Thread(() -> response.body().filter(l -> l.startsWith("data: ") && l.length() > 6)
           .forEach(l -> frames.add(new JsonObject(l.substring(6)))));
       reader.setDaemon(true);
       reader.start();
@@ -140,7 +144,10 @@ class StatelessListenAndToolsetsTest {
     boolean closed = false;
     try (Listen tools = new Listen(gw.mcpUrl(), "sub-tools", new JsonObject().put("toolsListChanged", true)
         .put("promptsListChanged", true));
-         Listen prompts = new Listen(gw.mcpUrl(), 42, new JsonObject().put("promptsListChanged", true))) {
+         Listen prompts = new Listen(gw.mcpUrl(), 42, new JsonObject().put("promptsListChanged", true));
+         Listen session = new Listen(HttpRequest.newBuilder(URI.create(gw.mcpUrl())).GET(),
+             Map.of("Accept", "text/event-stream", "Mcp-Session-Id", new RawMcp(gw.mcpUrl()).initialize(),
+                 "MCP-Protocol-Version", "2025-11-25"))) {
       assertEquals("text/event-stream", tools.response.headers().firstValue("Content-Type").orElse(""));
       assertEquals("no", tools.response.headers().firstValue("X-Accel-Buffering").orElse(""));
       JsonObject ack = tools.next();
@@ -156,6 +163,8 @@ class StatelessListenAndToolsetsTest {
       JsonObject changed = tools.next();
       assertEquals("notifications/tools/list_changed", changed.getString("method"));
       assertEquals("sub-tools", changed.getJsonObject("params").getJsonObject("_meta").getValue(SUB));
+      assertEquals("notifications/tools/list_changed", session.next().getString("method"),
+          "a 2025 session's stream hears of it too");
 
       gw.close(); // stopping: every subscription ends with its empty result
       closed = true;
