@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gitlabmcp.gateway.state.ClientRecord;
@@ -14,6 +15,7 @@ import dev.gitlabmcp.gateway.state.ConsentRecord;
 import dev.gitlabmcp.gateway.state.ConsentStore;
 import dev.gitlabmcp.gateway.state.GrantRecord;
 import dev.gitlabmcp.gateway.state.GrantStore;
+import dev.gitlabmcp.gateway.state.StoreUnavailable;
 import dev.gitlabmcp.gateway.state.TransientStore;
 import dev.gitlabmcp.gateway.testing.TestRedis;
 import io.vertx.core.Vertx;
@@ -23,6 +25,7 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -165,5 +168,40 @@ class RedisOAuthStoresTest {
     long tagged = keys.stream().filter(k -> k.startsWith(prefix + "{grants}:") || k.startsWith(prefix + "{clients}:"))
         .count();
     assertEquals(5, tagged, "multi-key scripts keep their keys on one Cluster slot: " + keys);
+  }
+
+  @Test
+  void should_report_redis_away_as_store_unavailable_and_recover_by_itself() throws Exception {
+    TestRedis own = TestRedis.startOwn();
+    Redis client = Redis.createClient(VERTX, own.url());
+    String prefix = TestRedis.freshPrefix();
+    TransientStore transients = new RedisTransientStore(client, prefix);
+    GrantStore grants = new RedisGrantStore(client, prefix, System::currentTimeMillis);
+    try {
+      await(transients.put("oauth:tx:a", "v", 60_000));
+      own.stop();
+      long t0 = System.nanoTime();
+      assertThrows(StoreUnavailable.class, () -> await(transients.take("oauth:tx:a")));
+      assertThrows(StoreUnavailable.class, () -> await(grants.get("g1")));
+      assertThrows(StoreUnavailable.class, () -> await(new RedisClientStore(client, prefix).count()));
+      assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(RedisCalls.TIMEOUT_MS / 1000 * 3),
+          "answered within the bound, never a hang");
+      own = own.restart();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      boolean back = false;
+      while (!back && System.nanoTime() < deadline) {
+        try {
+          await(transients.put("oauth:tx:b", "v", 60_000));
+          back = true;
+        } catch (StoreUnavailable notYet) {
+          Thread.sleep(100);
+        }
+      }
+      assertTrue(back, "the same client works again once Redis is back");
+      assertEquals("v", await(transients.take("oauth:tx:b")));
+    } finally {
+      client.close();
+      own.stop();
+    }
   }
 }
