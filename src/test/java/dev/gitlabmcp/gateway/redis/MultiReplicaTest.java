@@ -136,6 +136,15 @@ class MultiReplicaTest {
         .redirectOutput(Files.createTempFile("haproxy", ".log").toFile()).start();
   }
 
+  private static long rssKb(long pid) {
+    try {
+      return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+          .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(-1);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
@@ -212,6 +221,8 @@ class MultiReplicaTest {
     long ms = (System.nanoTime() - t0) / 1_000_000;
     System.out.printf("multi-replica: %d sessions, %d requests, %d failures, %d retried once, %d ms%n", SESSIONS,
         requests, failures, retries[0], ms);
+    System.out.printf("multi-replica RSS of the live replicas (-Xmx256m, Serial GC): %s MB%n", replicas.stream()
+        .filter(Process::isAlive).map(p -> Long.toString(rssKb(p.pid()) / 1024)).toList());
     assertEquals(0, failures, "every call succeeds, before and after a replica is killed");
     assertNoSecretInRedis();
   }
