@@ -146,7 +146,10 @@ public final class Database {
    */
   public Future<Void> migrate() {
     long t0 = System.nanoTime();
-    return migrations.apply(pool).onSuccess(from -> LOG.info("database_ready target={} schema_version={}{} ms={}",
+    return migrations.apply(pool).recover(err -> Future.failedFuture(err instanceof Migrations.SchemaTooNew ? err
+            : new IllegalStateException("the database " + target.describe() + " cannot be migrated: "
+            + (unreachable(err) ? "it cannot be reached (" + err.getMessage() + ")" : err.getMessage()), err)))
+        .onSuccess(from -> LOG.info("database_ready target={} schema_version={}{} ms={}",
         target.describe(), migrations.latest(), from < migrations.latest() ? " migrated_from=" + from : "",
         (System.nanoTime() - t0) / 1_000_000)).mapEmpty();
   }
