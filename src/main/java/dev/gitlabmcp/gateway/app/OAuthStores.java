@@ -44,10 +44,18 @@ public final class OAuthStores {
         new PgConsentStore(database));
   }
 
-  /** Deletes expired grants once a day (a store without native expiry keeps them until purged); the timer id. */
+  /**
+   * Deletes expired grants now and then once a day (a store without native expiry keeps them until purged;
+   * replicas restarted more often than daily still purge at each start); the timer id.
+   */
   public static long purgeDaily(Vertx vertx, GrantStore grants) {
-    return vertx.setPeriodic(DAY_MS, id -> grants.purgeExpired(System.currentTimeMillis())
+    purge(grants);
+    return vertx.setPeriodic(DAY_MS, id -> purge(grants));
+  }
+
+  private static void purge(GrantStore grants) {
+    grants.purgeExpired(System.currentTimeMillis())
         .onSuccess(n -> LOG.info("grants_purged expired={}", n))
-        .onFailure(err -> LOG.warn("grants_purge_failed reason={}", err.toString())));
+        .onFailure(err -> LOG.warn("grants_purge_failed reason={}", err.toString()));
   }
 }
