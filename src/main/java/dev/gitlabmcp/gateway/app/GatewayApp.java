@@ -142,8 +142,8 @@ public final class GatewayApp {
     InFlightCalls inFlight = new InFlightCalls(registryClient);
     Drain drain = new Drain(vertx, inFlight);
     SharedState shared = SharedState.create(vertx, cfg, inFlight);
-    Database database = OAuthStores.database(vertx, cfg);
-    OAuthState oauth = OAuthStores.create(vertx, cfg, database);
+    Database database = shared.database();
+    OAuthState oauth = OAuthStores.create(vertx, cfg, shared);
     SessionEvents events = shared.events();
     McpServer server = new McpServer(executor, directory, cfg.remoteAuthorization(), inFlight, events, metrics,
         cfg.tools().compact());

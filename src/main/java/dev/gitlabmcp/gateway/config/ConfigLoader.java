@@ -291,27 +291,11 @@ public final class ConfigLoader {
         (String) t.get(Settings.LOG_FORMAT), (String) t.get(Settings.LOG_LEVEL),
         i(t, Settings.MAX_SESSIONS_PER_USER), i(t, Settings.TRUSTED_PROXY_HOPS), i(t, Settings.BODY_TIMEOUT),
         new Secret(((String) t.get(Settings.REDIS_URL)).trim()), (String) t.get(Settings.REDIS_KEY_PREFIX),
-        i(t, Settings.TIER_TIMEOUT_MS), notices, i(t, Settings.DRAIN_SECONDS), databaseUrl(t, problems),
+        i(t, Settings.TIER_TIMEOUT_MS), notices, i(t, Settings.DRAIN_SECONDS),
+        new RedisTopology((String) t.get(Settings.REDIS_MODE), list(t, Settings.REDIS_ENDPOINTS),
+            ((String) t.get(Settings.REDIS_MASTER_NAME)).trim()), Secret.fromValueOrFile((String) t.get(Settings.DATABASE_URL),
+            (String) t.get(Settings.DATABASE_URL_FILE), "DATABASE_URL", Settings.DATABASE_URL_FILE.displayName(), problems),
         i(t, Settings.DATABASE_POOL_SIZE));
-  }
-
-  /** DATABASE_URL, or the content of DATABASE_URL_FILE (a mounted secret); never both. */
-  private static Secret databaseUrl(Map<Setting, Object> t, List<String> problems) {
-    String url = ((String) t.get(Settings.DATABASE_URL)).trim();
-    String file = ((String) t.get(Settings.DATABASE_URL_FILE)).trim();
-    if (file.isEmpty()) {
-      return new Secret(url);
-    }
-    if (!url.isEmpty()) {
-      problems.add("DATABASE_URL and DATABASE_URL_FILE are both set: use one of them.");
-      return Secret.NONE;
-    }
-    try {
-      return new Secret(Files.readString(Path.of(file)).trim());
-    } catch (java.io.IOException | RuntimeException e) {
-      problems.add(Settings.DATABASE_URL_FILE.displayName() + " " + file + " cannot be read");
-      return Secret.NONE;
-    }
   }
 
   /**

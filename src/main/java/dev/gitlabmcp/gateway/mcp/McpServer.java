@@ -69,6 +69,11 @@ public final class McpServer {
     this.events = events;
   }
 
+  /** The catalog and "can this tool run here", for the stateless era's toolset selection. */
+  ToolExecutor executor() {
+    return executor;
+  }
+
   /** The JSON-RPC error for a malformed message, or null when its envelope is sound. */
   public static JsonObject envelopeError(Object msg) {
     if (!(msg instanceof JsonObject m)) {
