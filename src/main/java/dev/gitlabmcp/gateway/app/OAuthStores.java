@@ -64,7 +64,11 @@ public final class OAuthStores {
 
   private static void purge(GrantStore grants) {
     grants.purgeExpired(System.currentTimeMillis())
-        .onSuccess(n -> LOG.info("grants_purged expired={}", n))
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("grants_purged expired={}", n);
+          }
+        })
         .onFailure(err -> LOG.warn("grants_purge_failed reason={}", err.toString()));
   }
 }
