@@ -27,6 +27,13 @@ public record DatabaseUrl(String host, int port, String database, String user, S
   private static final List<String> PARAMETERS = List.of("host", "port", "dbname", "user", "password", "sslmode",
       "sslrootcert", "connect_timeout", "application_name");
 
+  /** libpq parameters the gateway does not support, named in the error when given. */
+  private static final List<String> LIBPQ_OTHERS = List.of("hostaddr", "passfile", "channel_binding", "options",
+      "fallback_application_name", "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
+      "tcp_user_timeout", "replication", "gssencmode", "sslcompression", "sslcert", "sslkey", "sslpassword",
+      "sslcrl", "sslcrldir", "sslsni", "requirepeer", "ssl_min_protocol_version", "ssl_max_protocol_version",
+      "krbsrvname", "gsslib", "service", "target_session_attrs", "load_balance_hosts", "ssl");
+
   public DatabaseUrl {
     Objects.requireNonNull(host, "host");
     password = password == null ? Secret.NONE : password;
@@ -167,7 +174,8 @@ public record DatabaseUrl(String host, int port, String database, String user, S
         i++;
       }
       if (i >= n || text.charAt(i) != '=') {
-        throw new Invalid("expected name=value pairs (or a postgres:// URL), but '" + shown(name) + "' has no '='");
+        throw new Invalid("expected name=value pairs (or a postgres:// URL), but the word at character "
+            + (nameStart + 1) + " has no '='");
       }
       i++;
       while (i < n && Character.isWhitespace(text.charAt(i))) {
@@ -202,15 +210,16 @@ public record DatabaseUrl(String host, int port, String database, String user, S
     }
   }
 
-  /** A parameter name for a message: it cannot carry the password (that sits in a value), but may be junk. */
-  private static String shown(String name) {
-    return name.length() > 40 ? name.substring(0, 40) + "..." : name;
+  /** A value for a message (never the password's): cut short. */
+  private static String shown(String value) {
+    return value.length() > 40 ? value.substring(0, 40) + "..." : value;
   }
 
   private static void known(String name) {
     if (!PARAMETERS.contains(name)) {
-      throw new Invalid("unsupported parameter '" + shown(name) + "' (supported: " + String.join(", ", PARAMETERS)
-          + ")");
+      // Only libpq's own names are repeated: anything else may be a piece of a misplaced password.
+      throw new Invalid("unsupported parameter" + (LIBPQ_OTHERS.contains(name) ? " '" + name + "'" : "")
+          + " (supported: " + String.join(", ", PARAMETERS) + ")");
     }
   }
 

@@ -96,7 +96,9 @@ public final class Migrations {
    */
   public Future<Integer> apply(Pool pool) {
     // A migration (and waiting for another replica's) may take longer than the statement timeout of store calls.
-    return pool.withTransaction(conn -> conn.query("SET LOCAL statement_timeout = '15min'").execute()
+    // "already exists, skipping" notices of the version table are noise in the log.
+    return pool.withTransaction(conn -> conn.query("SET LOCAL statement_timeout = '15min'; "
+            + "SET LOCAL client_min_messages = warning").execute()
         .compose(v -> conn.query("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")").execute())
         .compose(v -> conn.query(CREATE_VERSION_TABLE).execute())
         .compose(v -> current(conn))
