@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 class MultiReplicaTest {
 
   private static final String TOKEN = "mcp-shared-secret-0123456789";
-  private static final int SESSIONS = 60;
+  private static final int SESSIONS = 300;
   private static final HeldResponses held = new HeldResponses();
   private static WireMockServer gitlab;
   private static TestRedis redis;
