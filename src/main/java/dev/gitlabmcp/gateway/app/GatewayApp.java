@@ -7,6 +7,8 @@ import dev.gitlabmcp.gateway.auth.CredentialSource;
 import dev.gitlabmcp.gateway.auth.IdentityVerifier;
 import dev.gitlabmcp.gateway.auth.Principal;
 import dev.gitlabmcp.gateway.config.ConfigException;
+import dev.gitlabmcp.gateway.config.EncryptionKeys;
+import dev.gitlabmcp.gateway.crypto.KeyRing;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
 import dev.gitlabmcp.gateway.gitlab.GitLabCall;
 import dev.gitlabmcp.gateway.gitlab.GitLabReply;
@@ -104,8 +106,30 @@ public final class GatewayApp {
     return start(cfg, GatewayConfig.Mode.STDIO, in, out);
   }
 
+  /**
+   * The key ring, built once per process (docs/keys.md): the configured keys, or a process-only key, said once.
+   *
+   * @throws ConfigException when the key settings are wrong (config check reports the same)
+   */
+  public static KeyRing keyRing(GatewayConfig cfg) {
+    KeyRing keys = EncryptionKeys.ring(cfg);
+    if (keys.isEphemeral()) {
+      LOG.info("encryption_key_ephemeral no GATEWAY_ENCRYPTION_KEY: a random key for this process seals state kept "
+          + "in memory (OAuth grants), which will not outlive the process; set one with 'keys generate' (docs/keys.md)");
+    } else {
+      LOG.info("encryption_keys key={} older={}", keys.newestKeyId(), keys.keyIds().size() - 1);
+    }
+    return keys;
+  }
+
   private static Future<Running> start(GatewayConfig cfg, GatewayConfig.Mode mode, InputStream in, OutputStream out) {
     long t0 = System.nanoTime();
+    KeyRing keys; // what OAuth state is sealed with (GrantService); one ring for the process
+    try {
+      keys = keyRing(cfg);
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
     GatewayMetrics metrics = GatewayMetrics.create(); // before Vert.x: its HTTP metrics land in the same registry
     Vertx vertx = metrics.vertxBuilder(new VertxOptions()).build();
     LocalCodec.register(vertx, GitLabCall.class);

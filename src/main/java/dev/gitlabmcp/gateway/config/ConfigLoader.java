@@ -291,7 +291,12 @@ public final class ConfigLoader {
         (String) t.get(Settings.LOG_FORMAT), (String) t.get(Settings.LOG_LEVEL),
         i(t, Settings.MAX_SESSIONS_PER_USER), i(t, Settings.TRUSTED_PROXY_HOPS), i(t, Settings.BODY_TIMEOUT),
         new Secret(((String) t.get(Settings.REDIS_URL)).trim()), (String) t.get(Settings.REDIS_KEY_PREFIX),
-        i(t, Settings.TIER_TIMEOUT_MS), notices, i(t, Settings.DRAIN_SECONDS));
+        i(t, Settings.TIER_TIMEOUT_MS), notices, i(t, Settings.DRAIN_SECONDS),
+        SecretFile.either(Settings.ENCRYPTION_KEY, (String) t.get(Settings.ENCRYPTION_KEY), Settings.ENCRYPTION_KEY_FILE,
+            (String) t.get(Settings.ENCRYPTION_KEY_FILE), problems),
+        SecretFile.either(Settings.ENCRYPTION_OLD_KEYS, (String) t.get(Settings.ENCRYPTION_OLD_KEYS),
+            Settings.ENCRYPTION_OLD_KEYS_FILE, (String) t.get(Settings.ENCRYPTION_OLD_KEYS_FILE), problems),
+        i(t, Settings.AUDIT_RETENTION_DAYS));
   }
 
   /**

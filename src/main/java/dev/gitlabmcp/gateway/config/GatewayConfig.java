@@ -19,7 +19,8 @@ public record GatewayConfig(
     GitLabConfig gitlab, InstancesConfig instances, boolean backgroundChecks,
     boolean readOnly, int maxOutputChars, ToolsConfig tools, int tierCacheSeconds,
     String logFormat, String logLevel, int maxSessionsPerUser, int trustedProxyHops, int requestBodyTimeoutSeconds,
-    Secret redisUrl, String redisKeyPrefix, int tierTimeoutMs, List<String> notices, int drainSeconds) {
+    Secret redisUrl, String redisKeyPrefix, int tierTimeoutMs, List<String> notices, int drainSeconds,
+    Secret encryptionKey, Secret encryptionOldKeys, int auditRetentionDays) {
 
   /** How the process runs: problems differ (stdio has no HTTP listener to protect). */
   public enum Mode { HTTP, STDIO }
@@ -36,6 +37,13 @@ public record GatewayConfig(
     Objects.requireNonNull(instances, "instances");
     Objects.requireNonNull(tools, "tools");
     notices = notices == null ? List.of() : List.copyOf(notices);
+    encryptionKey = encryptionKey == null ? Secret.NONE : encryptionKey;
+    encryptionOldKeys = encryptionOldKeys == null ? Secret.NONE : encryptionOldKeys;
+  }
+
+  /** Whether state outlives this process or is seen by other replicas (REDIS_URL or DATABASE_URL set). */
+  public boolean sharedStore() {
+    return redisUrl.isSet();
   }
 
   /** The token of the health and metrics detail views: HEALTH_DETAIL_TOKEN, else MCP_AUTH_TOKEN (maybe none). */
@@ -76,6 +84,7 @@ public record GatewayConfig(
     if (mcpAuthToken.isSet() && mcpAuthToken.reveal().length() < 16) {
       problems.add("MCP_AUTH_TOKEN (auth.mcpToken) must be at least 16 characters long.");
     }
+    problems.addAll(EncryptionKeys.problems(this));
     if (healthDetailToken.isSet() && healthDetailToken.reveal().length() < 16) {
       problems.add("HEALTH_DETAIL_TOKEN (auth.healthDetailToken) must be at least 16 characters long.");
     }
