@@ -1,5 +1,7 @@
 package dev.gitlabmcp.gateway.app;
 
+import dev.gitlabmcp.gateway.audit.AuditSink;
+import dev.gitlabmcp.gateway.audit.LogAuditSink;
 import dev.gitlabmcp.gateway.core.LocalCodec;
 import dev.gitlabmcp.gateway.auth.ActingClient;
 import dev.gitlabmcp.gateway.auth.Authenticators;
@@ -162,8 +164,9 @@ public final class GatewayApp {
     Drain drain = new Drain(vertx, inFlight);
     SharedState shared = SharedState.create(vertx, cfg, inFlight);
     SessionEvents events = shared.events();
+    AuditSink audit = new LogAuditSink();
     McpServer server = new McpServer(executor, directory, cfg.remoteAuthorization(), inFlight, events, metrics,
-        cfg.tools().compact());
+        cfg.tools().compact(), audit);
     metrics.bindTools(catalog.all().stream().map(t -> t.name()).toList());
     SessionStore sessions = shared.sessions();
     IdentityVerifier verifier = cfg.remoteAuthorization()
