@@ -20,7 +20,8 @@ public record GatewayConfig(
     boolean readOnly, int maxOutputChars, ToolsConfig tools, int tierCacheSeconds,
     String logFormat, String logLevel, int maxSessionsPerUser, int trustedProxyHops, int requestBodyTimeoutSeconds,
     Secret redisUrl, String redisKeyPrefix, int tierTimeoutMs, List<String> notices, int drainSeconds,
-    Secret encryptionKey, Secret encryptionOldKeys, int auditRetentionDays) {
+    Secret databaseUrl, int databasePoolSize, Secret encryptionKey, Secret encryptionOldKeys,
+    int auditRetentionDays) {
 
   /** How the process runs: problems differ (stdio has no HTTP listener to protect). */
   public enum Mode { HTTP, STDIO }
@@ -33,6 +34,7 @@ public record GatewayConfig(
     redisUrl = redisUrl == null ? Secret.NONE : redisUrl;
     redisKeyPrefix = redisKeyPrefix == null ? "" : redisKeyPrefix;
     healthDetailToken = healthDetailToken == null ? Secret.NONE : healthDetailToken;
+    databaseUrl = databaseUrl == null ? Secret.NONE : databaseUrl;
     Objects.requireNonNull(gitlab, "gitlab");
     Objects.requireNonNull(instances, "instances");
     Objects.requireNonNull(tools, "tools");
@@ -43,7 +45,12 @@ public record GatewayConfig(
 
   /** Whether state outlives this process or is seen by other replicas (REDIS_URL or DATABASE_URL set). */
   public boolean sharedStore() {
-    return redisUrl.isSet();
+    return redisUrl.isSet() || databaseUrl.isSet();
+  }
+
+  /** The database DATABASE_URL names, or null without one (valid: the loader checked it). */
+  public DatabaseUrl database() {
+    return databaseUrl.isSet() ? DatabaseUrl.parse(databaseUrl.reveal()) : null;
   }
 
   /** The token of the health and metrics detail views: HEALTH_DETAIL_TOKEN, else MCP_AUTH_TOKEN (maybe none). */
@@ -80,6 +87,13 @@ public record GatewayConfig(
     }
     if (redisUrl.isSet() && !redisUrl.reveal().matches("(?i)(redis|rediss|unix)://.*")) {
       problems.add("REDIS_URL (store.redisUrl) must be a redis://, rediss:// or unix:// URL.");
+    }
+    if (databaseUrl.isSet()) {
+      try {
+        DatabaseUrl.parse(databaseUrl.reveal());
+      } catch (DatabaseUrl.Invalid e) {
+        problems.add("DATABASE_URL (store.databaseUrl) cannot be read: " + e.getMessage() + ".");
+      }
     }
     if (mcpAuthToken.isSet() && mcpAuthToken.reveal().length() < 16) {
       problems.add("MCP_AUTH_TOKEN (auth.mcpToken) must be at least 16 characters long.");

@@ -148,6 +148,13 @@ public final class Settings {
       + "rediss:// for TLS. Empty: everything in this process's memory.");
   public static final Setting REDIS_KEY_PREFIX = Setting.string("store.redisKeyPrefix", "REDIS_KEY_PREFIX",
       "gitlab-mcp:", "Prefix of every Redis key and channel this gateway uses (several gateways can share one Redis).");
+  public static final Setting DATABASE_URL = Setting.secret("store.databaseUrl", "DATABASE_URL",
+      "PostgreSQL for durable state (OAuth clients, grants, consents): postgres://user:password@host:5432/db?sslmode=verify-full "
+      + "or libpq's host=... dbname=... user=... password=... sslmode=... form. Empty: no database.");
+  public static final Setting DATABASE_URL_FILE = Setting.string("store.databaseUrlFile", "DATABASE_URL_FILE", "",
+      "File holding DATABASE_URL (a mounted secret); use one or the other.");
+  public static final Setting DATABASE_POOL_SIZE = Setting.integer("store.databasePoolSize", "DATABASE_POOL_SIZE",
+      10, 1, 1000, "Most connections this replica opens to PostgreSQL.");
   public static final Setting ENCRYPTION_KEY = Setting.secret("store.encryptionKey", "GATEWAY_ENCRYPTION_KEY",
       "Key that seals GitLab tokens at rest (AES-256-GCM): base64 of 32 random bytes, from 'keys generate'. Required "
       + "with REDIS_URL or DATABASE_URL; empty otherwise: a key for this process only.");
@@ -178,8 +185,8 @@ public final class Settings {
       READ_ONLY, PERMISSION_MODE, TOOLSETS, EXTRA_TOOLS, USE_PIPELINE, USE_MILESTONE, USE_WIKI, DENIED_TOOLS_REGEX,
       ALLOWED_PROJECT_IDS, DEFAULT_PROJECT, TOOL_LIST_MODE, MAX_OUTPUT_CHARS,
       TIER_CACHE_SECONDS, TIER_TIMEOUT_MS,
-      REDIS_URL, REDIS_KEY_PREFIX, ENCRYPTION_KEY, ENCRYPTION_KEY_FILE, ENCRYPTION_OLD_KEYS,
-      ENCRYPTION_OLD_KEYS_FILE, AUDIT_RETENTION_DAYS,
+      REDIS_URL, REDIS_KEY_PREFIX, DATABASE_URL, DATABASE_URL_FILE, DATABASE_POOL_SIZE, ENCRYPTION_KEY,
+      ENCRYPTION_KEY_FILE, ENCRYPTION_OLD_KEYS, ENCRYPTION_OLD_KEYS_FILE, AUDIT_RETENTION_DAYS,
       LOG_FORMAT, LOG_LEVEL);
 
   private static final Map<String, Setting> BY_KEY = new LinkedHashMap<>();
