@@ -37,6 +37,8 @@ import dev.gitlabmcp.gateway.ops.ReadinessCheck;
 import dev.gitlabmcp.gateway.mcp.SessionSweeper;
 import dev.gitlabmcp.gateway.mcp.StdioVerticle;
 import dev.gitlabmcp.gateway.ops.GatewayMetrics;
+import dev.gitlabmcp.gateway.pg.Database;
+import dev.gitlabmcp.gateway.state.OAuthState;
 import dev.gitlabmcp.gateway.tier.TierAnswer;
 import dev.gitlabmcp.gateway.tier.TierDetectorVerticle;
 import dev.gitlabmcp.gateway.tier.TierQuery;
@@ -75,8 +77,11 @@ public final class GatewayApp {
   }
 
   /** The stores' readiness checks, and "not ready" once the process is stopping. */
-  private static List<ReadinessCheck> readiness(SharedState shared, Drain drain) {
+  private static List<ReadinessCheck> readiness(SharedState shared, Database database, Drain drain) {
     List<ReadinessCheck> checks = new java.util.ArrayList<>(shared.readiness());
+    if (database != null) {
+      checks.add(database.readiness());
+    }
     checks.add(new ReadinessCheck("shutdown", () -> drain.draining()
         ? Future.failedFuture(new IllegalStateException("draining")) : Future.succeededFuture()));
     return checks;
@@ -163,6 +168,8 @@ public final class GatewayApp {
     InFlightCalls inFlight = new InFlightCalls(registryClient);
     Drain drain = new Drain(vertx, inFlight);
     SharedState shared = SharedState.create(vertx, cfg, inFlight);
+    Database database = OAuthStores.database(vertx, cfg);
+    OAuthState oauth = OAuthStores.create(vertx, cfg, database);
     SessionEvents events = shared.events();
     AuditSink audit = new LogAuditSink();
     McpServer server = new McpServer(executor, directory, cfg.remoteAuthorization(), inFlight, events, metrics,
@@ -182,7 +189,7 @@ public final class GatewayApp {
     });
     auth.sharing(shared.identities());
     McpRuntime rt = new McpRuntime(cfg, sessions, events, server, directory, auth, auth.create(), sessionLimiter,
-        new ClientAddress(cfg.effectiveProxyHops()), metrics, System.currentTimeMillis(), readiness(shared, drain),
+        new ClientAddress(cfg.effectiveProxyHops()), metrics, System.currentTimeMillis(), readiness(shared, database, drain),
         drain);
     SessionSweeper sweeper = new SessionSweeper(vertx, sessions, events, cfg.sessionTimeoutSeconds(),
         List.of(sessionLimiter, addressBudget), verifier == null ? List.of() : List.of(verifier::evictExpired), metrics);
@@ -202,7 +209,10 @@ public final class GatewayApp {
     }
     Principal principal = auth.serverPrincipal(directory.defaultInstance().name());
 
-    Future<String> registry = shared.start().compose(v -> vertx.deployVerticle(new InstanceRegistryVerticle(directory, metrics,
+    Future<String> registry = shared.start()
+        .compose(v -> database == null ? Future.succeededFuture() : database.migrate())
+        .onSuccess(v -> OAuthStores.purgeDaily(vertx, oauth.grants()))
+        .compose(v -> vertx.deployVerticle(new InstanceRegistryVerticle(directory, metrics,
             cfg.backgroundChecks() ? InstanceRegistryVerticle.DEFAULT_PROBE_INTERVAL : java.time.Duration.ZERO)))
         .onSuccess(id -> {
           if (cfg.backgroundChecks()) {

@@ -2,7 +2,10 @@ package dev.gitlabmcp.gateway.cli;
 
 import dev.gitlabmcp.gateway.config.ConfigReport;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
+import dev.gitlabmcp.gateway.pg.DatabaseCheck;
 import dev.gitlabmcp.gateway.tools.ToolPolicy;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,9 +35,12 @@ public final class ConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       GatewayConfig.Mode mode = stdio ? GatewayConfig.Mode.STDIO : GatewayConfig.Mode.HTTP;
-      boolean valid = ConfigReport.print(options.loader(), mode, System.out,
-          cfg -> ToolsCommand.withCatalog(catalog -> ToolPolicy.unknownNames(catalog, cfg.tools().toolsets(),
-              cfg.tools().tools())));
+      boolean valid = ConfigReport.print(options.loader(), mode, System.out, cfg -> {
+        List<String> problems = new ArrayList<>(ToolsCommand.withCatalog(catalog -> ToolPolicy.unknownNames(catalog,
+            cfg.tools().toolsets(), cfg.tools().tools())));
+        problems.addAll(DatabaseCheck.problems(cfg));
+        return problems;
+      });
       return valid ? 0 : ConfigOptions.EXIT_CONFIG;
     }
   }

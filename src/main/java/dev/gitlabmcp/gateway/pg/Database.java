@@ -61,6 +61,9 @@ public final class Database {
   }
 
   static Database open(Vertx vertx, DatabaseUrl target, int poolSize, Migrations migrations) {
+    if (!"disable".equals(target.sslMode())) {
+      warmUpTls();
+    }
     int connectTimeout = target.connectTimeoutSeconds() > 0 ? target.connectTimeoutSeconds() * 1000 : CONNECT_TIMEOUT_MS;
     PoolOptions poolOptions = new PoolOptions().setMaxSize(poolSize).setMaxWaitQueueSize(MAX_WAITING)
         .setConnectionTimeout((int) QUERY_TIMEOUT_MS).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
@@ -107,6 +110,22 @@ public final class Database {
     return o.setSslOptions(ssl);
   }
 
+  /**
+   * Loads the JDK's TLS machinery here, on the thread that opens the database, rather than on the event loop
+   * that makes the first connection (seconds on a busy machine, seen as a blocked-thread warning).
+   */
+  private static void warmUpTls() {
+    try {
+      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+      context.init(null, null, null);
+      javax.net.ssl.SSLEngine engine = context.createSSLEngine();
+      engine.setUseClientMode(true);
+      engine.beginHandshake();
+    } catch (GeneralSecurityException | javax.net.ssl.SSLException | RuntimeException e) {
+      LOG.debug("tls_warm_up_failed reason={}", e.toString());
+    }
+  }
+
   /** sslrootcert's CAs, else the JVM's default trust store (public CAs, as a browser would). */
   private static TrustOptions trust(DatabaseUrl t) {
     if (!t.rootCertFile().isEmpty()) {
@@ -127,7 +146,10 @@ public final class Database {
    */
   public Future<Void> migrate() {
     long t0 = System.nanoTime();
-    return migrations.apply(pool).onSuccess(from -> LOG.info("database_ready target={} schema_version={}{} ms={}",
+    return migrations.apply(pool).recover(err -> Future.failedFuture(err instanceof Migrations.SchemaTooNew ? err
+            : new IllegalStateException("the database " + target.describe() + " cannot be migrated: "
+            + (unreachable(err) ? "it cannot be reached (" + err.getMessage() + ")" : err.getMessage()), err)))
+        .onSuccess(from -> LOG.info("database_ready target={} schema_version={}{} ms={}",
         target.describe(), migrations.latest(), from < migrations.latest() ? " migrated_from=" + from : "",
         (System.nanoTime() - t0) / 1_000_000)).mapEmpty();
   }

@@ -114,6 +114,9 @@ class PgDatabaseTest {
     assertEquals(client, await(new PgClientStore(after).get("dcr-1")));
     assertEquals(grant, await(new PgGrantStore(after, () -> NOW + 1).get("g-1")));
     assertEquals(consent, await(new PgConsentStore(after).get("gitlab:42", "dcr-1")));
+    assertEquals("5s", rows(after, "SHOW statement_timeout").get(0).getString(0),
+        "the server too gives up on a statement after the store-call timeout");
+    assertEquals("gitlab-mcp-gateway", rows(after, "SHOW application_name").get(0).getString(0));
     await(after.close());
   }
 

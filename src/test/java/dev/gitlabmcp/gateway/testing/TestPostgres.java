@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -121,17 +122,33 @@ public final class TestPostgres {
         .setPassword(u.password().reveal()).setSslMode(SslMode.DISABLE);
   }
 
+  /**
+   * A server of its own that speaks TLS with the given PEM certificate and key (for the TLS-mode tests,
+   * whatever DATABASE_URL says), listening on 127.0.0.1.
+   */
+  public static TestPostgres startOwnTls(Path certificate, Path key) {
+    return new TestPostgres(startEmbedded(Map.of("ssl", "on", "ssl_cert_file", certificate.toString(),
+        "ssl_key_file", key.toString())));
+  }
+
   private static DatabaseUrl startEmbedded() {
+    return startEmbedded(Map.of());
+  }
+
+  private static DatabaseUrl startEmbedded(Map<String, String> serverConfig) {
     try {
-      int port = "root".equals(System.getProperty("user.name")) ? startAsNobody() : startWithZonky();
+      int port = "root".equals(System.getProperty("user.name")) ? startAsNobody(serverConfig)
+          : startWithZonky(serverConfig);
       return DatabaseUrl.parse("postgres://postgres@127.0.0.1:" + port + "/postgres?sslmode=disable");
     } catch (IOException | InterruptedException e) {
       throw new IllegalStateException("embedded PostgreSQL did not start (or set DATABASE_URL): " + e.getMessage(), e);
     }
   }
 
-  private static int startWithZonky() throws IOException {
-    EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+  private static int startWithZonky(Map<String, String> serverConfig) throws IOException {
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+    serverConfig.forEach(builder::setServerConfig);
+    EmbeddedPostgres pg = builder.start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         pg.close();
@@ -143,7 +160,7 @@ public final class TestPostgres {
   }
 
   /** zonky's binaries (postgres-linux-x86_64.txz), unpacked and run as nobody: initdb and pg_ctl refuse root. */
-  private static int startAsNobody() throws IOException, InterruptedException {
+  private static int startAsNobody(Map<String, String> serverConfig) throws IOException, InterruptedException {
     Path base = Files.createTempDirectory("test-pg");
     Path archive = base.resolve("postgres.txz");
     try (InputStream in = TestPostgres.class.getClassLoader().getResourceAsStream("postgres-linux-x86_64.txz")) {
@@ -162,9 +179,10 @@ public final class TestPostgres {
     run(List.of("runuser", "-u", "nobody", "--", bin.resolve("bin/initdb").toString(), "-A", "trust", "-U",
         "postgres", "-D", data.toString(), "-E", "UTF-8", "--no-sync"));
     int port = freePort();
+    StringBuilder options = new StringBuilder("-p " + port + " -h 127.0.0.1 -k " + data + " -F");
+    serverConfig.forEach((k, v) -> options.append(" -c ").append(k).append('=').append(v));
     run(List.of("runuser", "-u", "nobody", "--", bin.resolve("bin/pg_ctl").toString(), "-D", data.toString(),
-        "-o", "-p " + port + " -h 127.0.0.1 -k " + data + " -F", "-l", data.resolve("server.log").toString(),
-        "-w", "start"));
+        "-o", options.toString(), "-l", data.resolve("server.log").toString(), "-w", "start"));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         run(List.of("runuser", "-u", "nobody", "--", bin.resolve("bin/pg_ctl").toString(), "-D", data.toString(),
