@@ -2,6 +2,7 @@ package dev.gitlabmcp.gateway.app;
 
 import dev.gitlabmcp.gateway.audit.AuditSink;
 import dev.gitlabmcp.gateway.audit.LogAuditSink;
+import dev.gitlabmcp.gateway.audit.PgAuditSink;
 import dev.gitlabmcp.gateway.core.LocalCodec;
 import dev.gitlabmcp.gateway.auth.ActingClient;
 import dev.gitlabmcp.gateway.auth.Authenticators;
@@ -67,11 +68,14 @@ public final class GatewayApp {
 
   /** A started gateway. */
   public record Running(Vertx vertx, GatewayConfig config, int port, SessionStore sessions, Future<Void> stdioEof,
-                        GatewayMetrics metrics, Drain drain) {
+                        GatewayMetrics metrics, Drain drain, AuditSink audit) {
 
-    /** Drains (new requests refused, running calls finish within MCP_DRAIN_SECONDS, streams closed), then stops. */
+    /**
+     * Drains (new requests refused, running calls finish within MCP_DRAIN_SECONDS, streams closed), writes the
+     * audit records still queued, then stops.
+     */
     public Future<Void> close() {
-      return drain.drain(config.drainSeconds() * 1000L).transform(ar -> vertx.close())
+      return drain.drain(config.drainSeconds() * 1000L).transform(ar -> audit.close()).transform(ar -> vertx.close())
           .onComplete(v -> metrics.close());
     }
   }
@@ -171,7 +175,8 @@ public final class GatewayApp {
     Database database = OAuthStores.database(vertx, cfg);
     OAuthState oauth = OAuthStores.create(vertx, cfg, database);
     SessionEvents events = shared.events();
-    AuditSink audit = new LogAuditSink();
+    AuditSink audit = database == null ? new LogAuditSink()
+        : new PgAuditSink(vertx, database.pool()).meter(metrics.registry());
     McpServer server = new McpServer(executor, directory, cfg.remoteAuthorization(), inFlight, events, metrics,
         cfg.tools().compact(), audit);
     metrics.bindTools(catalog.all().stream().map(t -> t.name()).toList());
@@ -212,6 +217,11 @@ public final class GatewayApp {
     Future<String> registry = shared.start()
         .compose(v -> database == null ? Future.succeededFuture() : database.migrate())
         .onSuccess(v -> OAuthStores.purgeDaily(vertx, oauth.grants()))
+        .onSuccess(v -> {
+          if (audit instanceof PgAuditSink pg) {
+            pg.start(cfg.auditRetentionDays(), System::currentTimeMillis);
+          }
+        })
         .compose(v -> vertx.deployVerticle(new InstanceRegistryVerticle(directory, metrics,
             cfg.backgroundChecks() ? InstanceRegistryVerticle.DEFAULT_PROBE_INTERVAL : java.time.Duration.ZERO)))
         .onSuccess(id -> {
@@ -234,7 +244,7 @@ public final class GatewayApp {
             LOG.info("READY http://{}:{}/mcp in {} ms (tools={}, gitlab={}, auth={}, verticles={})", cfg.host(),
                 port.get(), (System.nanoTime() - t0) / 1_000_000, catalog.all().size(), instancesSummary(directory),
                 cfg.remoteAuthorization() ? "remote" : principal.subject(), cfg.effectiveHttpVerticles());
-            return new Running(vertx, cfg, port.get(), sessions, null, metrics, drain);
+            return new Running(vertx, cfg, port.get(), sessions, null, metrics, drain, audit);
           });
     } else {
       Promise<Void> eof = Promise.promise();
@@ -243,7 +253,7 @@ public final class GatewayApp {
           .map(id -> {
             LOG.info("READY stdio in {} ms (tools={}, gitlab={}, auth={})", (System.nanoTime() - t0) / 1_000_000,
                 catalog.all().size(), instancesSummary(directory), principal.subject());
-            return new Running(vertx, cfg, 0, sessions, eof.future(), metrics, drain);
+            return new Running(vertx, cfg, 0, sessions, eof.future(), metrics, drain, audit);
           });
     }
     // Report the failure first, then release the event loops (closing inside the chain would

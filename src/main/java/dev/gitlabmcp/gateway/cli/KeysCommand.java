@@ -5,6 +5,7 @@ import dev.gitlabmcp.gateway.config.ConfigException;
 import dev.gitlabmcp.gateway.config.EncryptionKeys;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
 import dev.gitlabmcp.gateway.crypto.KeyRing;
+import dev.gitlabmcp.gateway.pg.Database;
 import dev.gitlabmcp.gateway.state.GrantStore;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
@@ -73,10 +74,14 @@ public final class KeysCommand implements Callable<Integer> {
         return ConfigOptions.EXIT_CONFIG;
       }
       Vertx vertx = Vertx.vertx();
+      Database database = OAuthStores.database(vertx, cfg);
       try {
-        GrantStore grants = OAuthStores.create(vertx, cfg).grants();
+        GrantStore grants = OAuthStores.create(vertx, cfg, database).grants();
         return status(grants, ring, System.out, System.err);
       } finally {
+        if (database != null) {
+          database.close();
+        }
         vertx.close();
       }
     }

@@ -89,7 +89,8 @@ class KeysCommandTest {
   void should_show_the_configured_key_id_from_the_command_line() {
     String key = Base64.getEncoder().encodeToString(k1);
 
-    int code = Main.run(new String[] {"keys", "status", "--set", "store.encryptionKey=" + key});
+    int code = Main.run(new String[] {"keys", "status", "--set", "store.encryptionKey=" + key, "--set",
+        "store.databaseUrl=", "--set", "store.redisUrl="});
 
     assertEquals(0, code, console.err());
     assertTrue(console.out().contains(KeyRing.idOf(k1)), console.out());
@@ -119,11 +120,12 @@ class KeysCommandTest {
   @Test
   void should_report_the_key_situation_in_config_check() {
     assertEquals(ConfigOptions.EXIT_CONFIG, Main.run(new String[] {"config", "check", "--set",
-        "store.redisUrl=redis://127.0.0.1:1"}));
+        "store.redisUrl=redis://127.0.0.1:1", "--set", "store.databaseUrl="}));
     assertTrue(console.out().contains("keys generate"), console.out());
 
     console.resetOut();
-    assertEquals(0, Main.run(new String[] {"config", "check"}));
+    assertEquals(0, Main.run(new String[] {"config", "check", "--set", "store.databaseUrl=", "--set",
+        "store.redisUrl="}), "no shared store here, whatever the environment says");
     assertTrue(console.out().contains("Encryption keys: a random key for this process only"), console.out());
   }
 
