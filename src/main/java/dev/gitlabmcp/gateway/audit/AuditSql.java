@@ -14,8 +14,13 @@ public final class AuditSql {
   private static final String COLUMNS = "at, subject, username, instance, client_id, tool, project, outcome, reason, "
       + "gitlab_status, duration_ms, request_id, session";
 
-  static final String INSERT = "INSERT INTO audit_log (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-      + "$10, $11, $12, $13)";
+  /**
+   * One statement per batch: the batch's columns as arrays, unnested into rows (one round trip and one statement
+   * to parse, where a row per statement costs the client several times the CPU).
+   */
+  static final String INSERT = "INSERT INTO audit_log (" + COLUMNS + ") SELECT * FROM unnest($1::timestamptz[], "
+      + "$2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], "
+      + "$11::bigint[], $12::text[], $13::text[])";
 
   /** Rows purged per statement: a long purge never holds one long lock. */
   static final int PURGE_CHUNK = 10_000;
@@ -26,9 +31,31 @@ public final class AuditSql {
   private AuditSql() {
   }
 
-  static Tuple tuple(AuditRecord r) {
-    return Tuple.tuple(List.of(time(r.at()), r.subject(), r.username(), r.instance(), r.clientId(), r.tool(),
-        r.project(), r.outcome().label(), r.reason(), r.gitlabStatus(), r.durationMs(), r.requestId(), r.session()));
+  /** The parameters of {@link #INSERT} for {@code batch}. */
+  static Tuple batch(List<AuditRecord> batch) {
+    int n = batch.size();
+    OffsetDateTime[] at = new OffsetDateTime[n];
+    String[][] text = new String[10][n];
+    Integer[] status = new Integer[n];
+    Long[] duration = new Long[n];
+    for (int i = 0; i < n; i++) {
+      AuditRecord r = batch.get(i);
+      at[i] = time(r.at());
+      text[0][i] = r.subject();
+      text[1][i] = r.username();
+      text[2][i] = r.instance();
+      text[3][i] = r.clientId();
+      text[4][i] = r.tool();
+      text[5][i] = r.project();
+      text[6][i] = r.outcome().label();
+      text[7][i] = r.reason();
+      text[8][i] = r.requestId();
+      text[9][i] = r.session();
+      status[i] = r.gitlabStatus();
+      duration[i] = r.durationMs();
+    }
+    return Tuple.of(at, text[0], text[1], text[2], text[3], text[4], text[5], text[6], text[7], status, duration,
+        text[8], text[9]);
   }
 
   static OffsetDateTime time(long epochMillis) {

@@ -146,17 +146,18 @@ public final class PgAuditSink implements AuditSink {
   }
 
   private Future<Void> write() {
-    List<Tuple> batch = new ArrayList<>(Math.min(batchSize, queued.get()));
+    List<AuditRecord> batch = new ArrayList<>(Math.min(batchSize, queued.get()));
     AuditRecord r;
     while (batch.size() < batchSize && (r = queue.poll()) != null) {
-      batch.add(AuditSql.tuple(r));
+      batch.add(r);
     }
     queued.addAndGet(-batch.size());
     if (batch.isEmpty()) {
       return Future.succeededFuture();
     }
     int n = batch.size();
-    return pool.preparedQuery(AuditSql.INSERT).executeBatch(batch).timeout(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+    return pool.preparedQuery(AuditSql.INSERT).execute(AuditSql.batch(batch))
+        .timeout(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .<Void>mapEmpty()
         .onSuccess(v -> written.addAndGet(n))
         .onFailure(err -> failed(n, err));
@@ -198,8 +199,8 @@ public final class PgAuditSink implements AuditSink {
   }
 
   private void drainAll(Promise<Void> done) {
-    if (queued.get() == 0) {
-      done.tryComplete();
+    if (queued.get() == 0 && !writing.get()) {
+      done.tryComplete(); // nothing waits, and no batch is still on its way
       return;
     }
     if (!writing.compareAndSet(false, true)) {
