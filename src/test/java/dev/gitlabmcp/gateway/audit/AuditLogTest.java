@@ -156,6 +156,32 @@ class AuditLogTest {
     }
   }
 
+  @Test
+  void should_name_the_gitlab_user_of_a_caller_token() {
+    String token = "glpat-alice-audit-0123456789";
+    gitlab.stubFor(get(urlPathEqualTo("/api/v4/user")).withHeader("Authorization",
+        com.github.tomakehurst.wiremock.client.WireMock.equalTo("Bearer " + token)).willReturn(aResponse()
+        .withStatus(200).withHeader("Content-Type", "application/json").withBody("{\"id\":4711,\"username\":\"alice\"}")));
+    try (TestGateway gw = TestGateway.start(gitlab.baseUrl(), Map.of("auth.remoteAuthorization", "true"))) {
+      RawMcp mcp = new RawMcp(gw.mcpUrl());
+      Map<String, String> headers = RawMcp.postHeaders();
+      headers.put("Authorization", "Bearer " + token);
+      String session = mcp.post(headers, RawMcp.initializeBody("2025-11-25")).headers().firstValue("Mcp-Session-Id")
+          .orElseThrow();
+      headers.put("Mcp-Session-Id", session);
+      mcp.post(headers, new JsonObject().put("jsonrpc", "2.0").put("id", "call-1").put("method", "tools/call")
+          .put("params", new JsonObject().put("name", "get_project").put("arguments",
+              new JsonObject().put("project_id", "group/app"))).encode());
+
+      Map<String, String> a = onlyAuditLine();
+      assertEquals("user:4711", a.get("subject"));
+      assertEquals("alice", a.get("user"));
+      assertEquals("ok", a.get("outcome"));
+      assertEquals("call-1", a.get("request"));
+      assertFalse(lines().stream().anyMatch(l -> l.contains(token)), "the token never reaches a log line");
+    }
+  }
+
   private List<String> lines() {
     List<String> out = new ArrayList<>();
     synchronized (log) {
