@@ -172,8 +172,8 @@ public final class GatewayApp {
     InFlightCalls inFlight = new InFlightCalls(registryClient);
     Drain drain = new Drain(vertx, inFlight);
     SharedState shared = SharedState.create(vertx, cfg, inFlight);
-    Database database = OAuthStores.database(vertx, cfg);
-    OAuthState oauth = OAuthStores.create(vertx, cfg, database);
+    Database database = shared.database();
+    OAuthState oauth = OAuthStores.create(vertx, cfg, shared);
     SessionEvents events = shared.events();
     AuditSink audit = database == null ? new LogAuditSink()
         : new PgAuditSink(vertx, database.pool()).meter(metrics.registry());

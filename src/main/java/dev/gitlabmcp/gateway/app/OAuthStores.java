@@ -1,14 +1,19 @@
 package dev.gitlabmcp.gateway.app;
 
-import dev.gitlabmcp.gateway.config.DatabaseUrl;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
 import dev.gitlabmcp.gateway.pg.Database;
 import dev.gitlabmcp.gateway.pg.PgClientStore;
 import dev.gitlabmcp.gateway.pg.PgConsentStore;
 import dev.gitlabmcp.gateway.pg.PgGrantStore;
+import dev.gitlabmcp.gateway.redis.RedisClientStore;
+import dev.gitlabmcp.gateway.redis.RedisConsentStore;
+import dev.gitlabmcp.gateway.redis.RedisGrantStore;
+import dev.gitlabmcp.gateway.redis.RedisTransientStore;
 import dev.gitlabmcp.gateway.state.GrantStore;
 import dev.gitlabmcp.gateway.state.OAuthState;
+import dev.gitlabmcp.gateway.state.TransientStore;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,22 +31,26 @@ public final class OAuthStores {
   private OAuthStores() {
   }
 
-  /** The database of durable state when DATABASE_URL is set, else null (no connection is made yet). */
-  public static Database database(Vertx vertx, GatewayConfig cfg) {
-    DatabaseUrl url = cfg.database();
-    return url == null ? null : Database.open(vertx, url, cfg.databasePoolSize());
-  }
-
-  /** @param database the database of {@link #database}, or null */
-  public static OAuthState create(Vertx vertx, GatewayConfig cfg, Database database) {
-    // Backends beyond memory are added here (Redis: redis package; PostgreSQL: pg package).
+  /**
+   * @param shared the shared state already chosen; its Redis client and database pool are reused, never a
+   *     second pool
+   */
+  public static OAuthState create(Vertx vertx, GatewayConfig cfg, SharedState shared) {
     LongSupplier clock = System::currentTimeMillis;
     OAuthState memory = OAuthState.memory(clock);
-    if (database == null) {
+    Redis redis = shared.redis();
+    String prefix = cfg.redisKeyPrefix();
+    TransientStore transients = redis == null ? memory.transients() : new RedisTransientStore(redis, prefix);
+    Database database = shared.database();
+    if (database != null) {
+      return new OAuthState(transients, new PgClientStore(database), new PgGrantStore(database, clock),
+          new PgConsentStore(database));
+    }
+    if (redis == null) {
       return memory;
     }
-    return new OAuthState(memory.transients(), new PgClientStore(database), new PgGrantStore(database, clock),
-        new PgConsentStore(database));
+    return new OAuthState(transients, new RedisClientStore(redis, prefix), new RedisGrantStore(redis, prefix, clock),
+        new RedisConsentStore(redis, prefix));
   }
 
   /**
@@ -55,7 +64,11 @@ public final class OAuthStores {
 
   private static void purge(GrantStore grants) {
     grants.purgeExpired(System.currentTimeMillis())
-        .onSuccess(n -> LOG.info("grants_purged expired={}", n))
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("grants_purged expired={}", n);
+          }
+        })
         .onFailure(err -> LOG.warn("grants_purge_failed reason={}", err.toString()));
   }
 }

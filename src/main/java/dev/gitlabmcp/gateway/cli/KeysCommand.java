@@ -1,11 +1,12 @@
 package dev.gitlabmcp.gateway.cli;
 
 import dev.gitlabmcp.gateway.app.OAuthStores;
+import dev.gitlabmcp.gateway.app.SharedState;
 import dev.gitlabmcp.gateway.config.ConfigException;
 import dev.gitlabmcp.gateway.config.EncryptionKeys;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
 import dev.gitlabmcp.gateway.crypto.KeyRing;
-import dev.gitlabmcp.gateway.pg.Database;
+import dev.gitlabmcp.gateway.mcp.InFlightCalls;
 import dev.gitlabmcp.gateway.state.GrantStore;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
@@ -74,15 +75,13 @@ public final class KeysCommand implements Callable<Integer> {
         return ConfigOptions.EXIT_CONFIG;
       }
       Vertx vertx = Vertx.vertx();
-      Database database = OAuthStores.database(vertx, cfg);
       try {
-        GrantStore grants = OAuthStores.create(vertx, cfg, database).grants();
+        // The stores the gateway would use; no call runs here, so nothing is ever in flight.
+        SharedState shared = SharedState.create(vertx, cfg, new InFlightCalls(null));
+        GrantStore grants = OAuthStores.create(vertx, cfg, shared).grants();
         return status(grants, ring, System.out, System.err);
       } finally {
-        if (database != null) {
-          database.close();
-        }
-        vertx.close();
+        vertx.close(); // closes the Redis client and the database pool with it
       }
     }
   }

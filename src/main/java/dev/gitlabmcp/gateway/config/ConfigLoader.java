@@ -292,13 +292,15 @@ public final class ConfigLoader {
         i(t, Settings.MAX_SESSIONS_PER_USER), i(t, Settings.TRUSTED_PROXY_HOPS), i(t, Settings.BODY_TIMEOUT),
         new Secret(((String) t.get(Settings.REDIS_URL)).trim()), (String) t.get(Settings.REDIS_KEY_PREFIX),
         i(t, Settings.TIER_TIMEOUT_MS), notices, i(t, Settings.DRAIN_SECONDS),
-        SecretFile.either(Settings.DATABASE_URL, (String) t.get(Settings.DATABASE_URL), Settings.DATABASE_URL_FILE,
-            (String) t.get(Settings.DATABASE_URL_FILE), problems),
+        new RedisTopology((String) t.get(Settings.REDIS_MODE), list(t, Settings.REDIS_ENDPOINTS),
+            ((String) t.get(Settings.REDIS_MASTER_NAME)).trim()), Secret.fromValueOrFile((String) t.get(Settings.DATABASE_URL),
+            (String) t.get(Settings.DATABASE_URL_FILE), "DATABASE_URL", Settings.DATABASE_URL_FILE.displayName(), problems),
         i(t, Settings.DATABASE_POOL_SIZE),
-        SecretFile.either(Settings.ENCRYPTION_KEY, (String) t.get(Settings.ENCRYPTION_KEY), Settings.ENCRYPTION_KEY_FILE,
-            (String) t.get(Settings.ENCRYPTION_KEY_FILE), problems),
-        SecretFile.either(Settings.ENCRYPTION_OLD_KEYS, (String) t.get(Settings.ENCRYPTION_OLD_KEYS),
-            Settings.ENCRYPTION_OLD_KEYS_FILE, (String) t.get(Settings.ENCRYPTION_OLD_KEYS_FILE), problems),
+        Secret.fromValueOrFile((String) t.get(Settings.ENCRYPTION_KEY), (String) t.get(Settings.ENCRYPTION_KEY_FILE),
+            "GATEWAY_ENCRYPTION_KEY", Settings.ENCRYPTION_KEY_FILE.displayName(), problems),
+        Secret.fromValueOrFile((String) t.get(Settings.ENCRYPTION_OLD_KEYS),
+            (String) t.get(Settings.ENCRYPTION_OLD_KEYS_FILE), "GATEWAY_ENCRYPTION_OLD_KEYS",
+            Settings.ENCRYPTION_OLD_KEYS_FILE.displayName(), problems),
         i(t, Settings.AUDIT_RETENTION_DAYS));
   }
 

@@ -20,8 +20,8 @@ public record GatewayConfig(
     boolean readOnly, int maxOutputChars, ToolsConfig tools, int tierCacheSeconds,
     String logFormat, String logLevel, int maxSessionsPerUser, int trustedProxyHops, int requestBodyTimeoutSeconds,
     Secret redisUrl, String redisKeyPrefix, int tierTimeoutMs, List<String> notices, int drainSeconds,
-    Secret databaseUrl, int databasePoolSize, Secret encryptionKey, Secret encryptionOldKeys,
-    int auditRetentionDays) {
+    RedisTopology redisTopology, Secret databaseUrl, int databasePoolSize, Secret encryptionKey,
+    Secret encryptionOldKeys, int auditRetentionDays) {
 
   /** How the process runs: problems differ (stdio has no HTTP listener to protect). */
   public enum Mode { HTTP, STDIO }
@@ -39,6 +39,7 @@ public record GatewayConfig(
     Objects.requireNonNull(instances, "instances");
     Objects.requireNonNull(tools, "tools");
     notices = notices == null ? List.of() : List.copyOf(notices);
+    redisTopology = redisTopology == null ? RedisTopology.STANDALONE : redisTopology;
     encryptionKey = encryptionKey == null ? Secret.NONE : encryptionKey;
     encryptionOldKeys = encryptionOldKeys == null ? Secret.NONE : encryptionOldKeys;
   }
@@ -87,6 +88,9 @@ public record GatewayConfig(
     }
     if (redisUrl.isSet() && !redisUrl.reveal().matches("(?i)(redis|rediss|unix)://.*")) {
       problems.add("REDIS_URL (store.redisUrl) must be a redis://, rediss:// or unix:// URL.");
+    }
+    if (redisUrl.isSet()) {
+      problems.addAll(redisTopology.problems());
     }
     if (databaseUrl.isSet()) {
       try {

@@ -1,5 +1,6 @@
 package dev.gitlabmcp.gateway.http;
 
+import dev.gitlabmcp.gateway.state.StoreUnavailable;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -13,6 +14,12 @@ import org.slf4j.LoggerFactory;
 public final class Replies {
 
   private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
+
+  /** A store the request needs (database, Redis) cannot be reached: try again shortly. */
+  public static HttpProblem storeUnavailable() {
+    return HttpProblem.plain(503, "temporarily_unavailable",
+        "A store this request needs cannot be reached right now; retry in a few seconds.").header("Retry-After", "5");
+  }
 
   private Replies() {
   }
@@ -41,6 +48,12 @@ public final class Replies {
   public static void fail(RoutingContext ctx, Throwable err) {
     if (err instanceof HttpProblem p) {
       problem(ctx, p);
+      return;
+    }
+    if (err instanceof StoreUnavailable) {
+      // A backend outage, not a bug: the client retries; why is logged (it may name an address), not sent.
+      LOG.warn("http_store_unavailable path={} reason={}", ctx.request().path(), err.getCause());
+      problem(ctx, storeUnavailable());
       return;
     }
     HttpServerResponse r = ctx.response();

@@ -66,6 +66,11 @@ public final class McpServer {
     this.events = events;
   }
 
+  /** The catalog and "can this tool run here", for the stateless era's toolset selection. */
+  ToolExecutor executor() {
+    return executor;
+  }
+
   /** The JSON-RPC error for a malformed message, or null when its envelope is sound. */
   public static JsonObject envelopeError(Object msg) {
     if (!(msg instanceof JsonObject m)) {
@@ -422,17 +427,15 @@ public final class McpServer {
   private Future<JsonObject> meta(CallContext ctx, Object id, String name, JsonObject args, JsonObject params,
                                   Sink sink) {
     LOG.debug("tool_meta session={} tool={}", ctx.shortId(), name);
-    if (CompactTools.FIND.equals(name)) {
-      return audited(ctx, id, name, Future.succeededFuture(JsonRpc.result(id, CompactTools.find(args, callable(ctx)))));
-    }
-    if (CompactTools.DESCRIBE.equals(name)) {
-      return audited(ctx, id, name, Future.succeededFuture(JsonRpc.result(id, CompactTools.describe(args,
-          callable(ctx)))));
+    if (CompactTools.FIND.equals(name) || CompactTools.DESCRIBE.equals(name)) {
+      List<ToolDefinition> tools = callable(ctx);
+      return audited(ctx, id, name, Future.succeededFuture(JsonRpc.result(id, CompactTools.FIND.equals(name)
+          ? CompactTools.find(args, tools) : CompactTools.describe(args, tools))));
     }
     Object target = args == null ? null : args.getValue("name");
     if (!(target instanceof String tool) || CompactTools.isMeta(tool)) {
-      return audited(ctx, id, name, Future.succeededFuture(JsonRpc.result(id, ToolResults.error("call_tool needs 'name': a GitLab tool "
-          + "from find_tools (not one of the meta-tools), and its 'arguments'."))));
+      return audited(ctx, id, name, Future.succeededFuture(JsonRpc.result(id, ToolResults.error(
+          "call_tool needs 'name': a GitLab tool from find_tools (not one of the meta-tools), and its 'arguments'."))));
     }
     Object arguments = args.getValue("arguments");
     JsonObject direct = new JsonObject().put("name", tool).put("arguments", arguments == null ? new JsonObject()

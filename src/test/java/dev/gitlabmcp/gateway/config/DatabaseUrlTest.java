@@ -132,6 +132,7 @@ class DatabaseUrlTest {
     ConfigException both = assertThrows(ConfigException.class, () -> ConfigLoader.withoutDefaultFile(
         Map.of("store.encryptionKey", KEY),
         Map.of("DATABASE_URL_FILE", file.toString(), "DATABASE_URL", "postgres://db/x")).load(GatewayConfig.Mode.HTTP));
-    assertEquals(List.of("DATABASE_URL and DATABASE_URL_FILE are both set: use one of them."), both.problems());
+    assertEquals(List.of("DATABASE_URL and DATABASE_URL_FILE (store.databaseUrlFile) are both set: use one of them."),
+        both.problems());
   }
 }

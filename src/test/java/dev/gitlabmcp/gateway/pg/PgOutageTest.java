@@ -89,7 +89,8 @@ class PgOutageTest {
         assertThrows(StoreUnavailable.class, () -> await(call));
       }
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-      assertTrue(ms < Database.QUERY_TIMEOUT_MS + 3_000, "silent database: calls failed after " + ms + " ms");
+      // The query timeout, plus slack for a busy shared machine; without the timeout the calls would never end.
+      assertTrue(ms < Database.QUERY_TIMEOUT_MS + 5_000, "silent database: calls failed after " + ms + " ms");
     } finally {
       proxy.restore();
     }
