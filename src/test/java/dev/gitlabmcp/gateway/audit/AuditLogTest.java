@@ -182,6 +182,23 @@ class AuditLogTest {
     }
   }
 
+  @Test
+  void should_record_compact_mode_call_tool_as_the_tool_it_runs() {
+    try (TestGateway gw = TestGateway.start(gitlab.baseUrl(), Map.of("tools.listMode", "compact"))) {
+      RawMcp mcp = new RawMcp(gw.mcpUrl());
+      String session = mcp.initialize();
+      mcp.callTool(session, "find_tools", new JsonObject().put("query", "project"));
+      mcp.callTool(session, "call_tool", new JsonObject().put("name", "get_project")
+          .put("arguments", new JsonObject().put("project_id", "group/app")));
+
+      List<Map<String, String>> all = auditLines(2);
+      assertEquals(List.of("find_tools", "get_project"), all.stream().map(a -> a.get("tool")).toList());
+      assertEquals(List.of("ok", "ok"), all.stream().map(a -> a.get("outcome")).toList());
+      assertEquals("group/app", all.get(1).get("project"));
+      assertEquals("200", all.get(1).get("gitlab_status"));
+    }
+  }
+
   private List<String> lines() {
     List<String> out = new ArrayList<>();
     synchronized (log) {
