@@ -144,7 +144,7 @@ public final class Settings {
       1500, 100, 60_000, "Longest wait for a namespace's plan before a paid tool goes ahead with the plan unknown.");
 
   public static final Setting REDIS_URL = Setting.secret("store.redisUrl", "REDIS_URL",
-      "Redis for state shared by replicas (sessions, session events, limits): redis://[user:password@]host:port/db or "
+      "Redis for state shared by replicas (sessions, session events, limits, OAuth sign-in state): redis://[user:password@]host:port/db or "
       + "rediss:// for TLS. Empty: everything in this process's memory.");
   public static final Setting REDIS_KEY_PREFIX = Setting.string("store.redisKeyPrefix", "REDIS_KEY_PREFIX",
       "gitlab-mcp:", "Prefix of every Redis key and channel this gateway uses (several gateways can share one Redis).");

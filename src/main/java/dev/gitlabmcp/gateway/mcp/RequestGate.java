@@ -126,11 +126,20 @@ final class RequestGate {
       return Future.failedFuture(HttpProblem.plain(403, "Forbidden", "This session belongs to another GitLab user. "
           + "Start your own session with initialize."));
     }
-    return charge(ctx, "s:" + s.id(), cost).map(v -> {
+    return chargeSession(ctx, s, cost).map(v -> {
       rt.metrics().requestProcessed();
-      rt.sessions().touch(s);
       return s;
     });
+  }
+
+  /** Charges the session's window and marks it active, one step on a shared store; only marks it when free. */
+  private Future<Void> chargeSession(RoutingContext ctx, SessionState s, int cost) {
+    if (cost == 0 || !cfg.shared()) {
+      rt.sessions().touch(s);
+      return Future.succeededFuture();
+    }
+    return rt.sessions().chargeAndTouch(s, rt.sessionLimiter(), cfg.maxRequestsPerMinute(), cost)
+        .compose(d -> decide(ctx, d, cost));
   }
 
   /**
@@ -147,16 +156,19 @@ final class RequestGate {
     if (cost == 0 || !cfg.shared()) {
       return Future.succeededFuture();
     }
-    return rt.sessionLimiter().acquire(key, cfg.maxRequestsPerMinute(), cost).compose(d -> {
-      rateLimitHeaders(ctx, d);
-      if (d.allowed()) {
-        return Future.succeededFuture();
-      }
-      rt.metrics().rejectedByRateLimit();
-      return Future.failedFuture(HttpProblem.plain(429, "Rate limit exceeded", "Maximum " + d.limit()
-          + " requests per minute allowed" + (cost > 1 ? " (this batch holds " + cost + " requests)" : ""))
-          .header("Retry-After", Long.toString(d.resetSeconds())));
-    });
+    return rt.sessionLimiter().acquire(key, cfg.maxRequestsPerMinute(), cost).compose(d -> decide(ctx, d, cost));
+  }
+
+  /** The RateLimit-* headers, and 429 when the cost did not fit. */
+  private Future<Void> decide(RoutingContext ctx, RateLimiter.Decision d, int cost) {
+    rateLimitHeaders(ctx, d);
+    if (d.allowed()) {
+      return Future.succeededFuture();
+    }
+    rt.metrics().rejectedByRateLimit();
+    return Future.failedFuture(HttpProblem.plain(429, "Rate limit exceeded", "Maximum " + d.limit()
+        + " requests per minute allowed" + (cost > 1 ? " (this batch holds " + cost + " requests)" : ""))
+        .header("Retry-After", Long.toString(d.resetSeconds())));
   }
 
   private static void rateLimitHeaders(RoutingContext ctx, RateLimiter.Decision d) {

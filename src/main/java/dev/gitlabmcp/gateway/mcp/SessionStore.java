@@ -1,5 +1,6 @@
 package dev.gitlabmcp.gateway.mcp;
 
+import dev.gitlabmcp.gateway.limit.RateLimiter;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -54,6 +55,20 @@ public interface SessionStore {
    * shared store needs no second read (a session's id and owner never change).
    */
   Future<Void> touch(SessionState session);
+
+  /**
+   * Takes {@code cost} units of the session's per-minute window ({@code "s:" + id} in {@code window}) and,
+   * when they fit, marks the session active. A shared store does both in one round trip (its own window,
+   * under the same failure policy as {@link RateLimiter}: open when the store cannot answer).
+   */
+  default Future<RateLimiter.Decision> chargeAndTouch(SessionState session, RateLimiter window, int limit, int cost) {
+    return window.acquire("s:" + session.id(), limit, cost).map(d -> {
+      if (d.allowed()) {
+        touch(session);
+      }
+      return d;
+    });
+  }
 
   /** Ends a session; true when it existed. */
   Future<Boolean> remove(String id);

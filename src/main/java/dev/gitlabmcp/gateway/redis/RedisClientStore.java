@@ -51,7 +51,7 @@ public final class RedisClientStore implements ClientStore {
     if (json != null) {
       args.add(json);
     }
-    return script.run(redis, keys, args);
+    return RedisCalls.run(script, redis, keys, args);
   }
 
   @Override

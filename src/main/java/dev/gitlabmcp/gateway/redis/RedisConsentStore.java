@@ -46,7 +46,7 @@ public final class RedisConsentStore implements ConsentStore {
 
   @Override
   public Future<Void> put(ConsentRecord consent) {
-    return redis.send(Request.cmd(Command.SET).arg(key(consent.subject(), consent.clientId()))
+    return RedisCalls.send(redis, Request.cmd(Command.SET).arg(key(consent.subject(), consent.clientId()))
         .arg(OAuthRecords.encode(consent)).arg("PX").arg(ttlMillis)).mapEmpty();
   }
 
@@ -55,7 +55,7 @@ public final class RedisConsentStore implements ConsentStore {
     if (subject == null || clientId == null) {
       return Future.succeededFuture();
     }
-    return redis.send(Request.cmd(Command.GETEX).arg(key(subject, clientId)).arg("PX").arg(ttlMillis))
+    return RedisCalls.send(redis, Request.cmd(Command.GETEX).arg(key(subject, clientId)).arg("PX").arg(ttlMillis))
         .map(r -> r == null ? null : OAuthRecords.consent(r.toString()));
   }
 
@@ -64,6 +64,6 @@ public final class RedisConsentStore implements ConsentStore {
     if (subject == null || clientId == null) {
       return Future.succeededFuture(false);
     }
-    return redis.send(Request.cmd(Command.DEL).arg(key(subject, clientId))).map(r -> r.toInteger() == 1);
+    return RedisCalls.send(redis, Request.cmd(Command.DEL).arg(key(subject, clientId))).map(r -> r.toInteger() == 1);
   }
 }

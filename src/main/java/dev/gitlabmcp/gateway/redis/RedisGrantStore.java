@@ -45,7 +45,7 @@ public final class RedisGrantStore implements GrantStore {
     List<String> args = new ArrayList<>(List.of(op, prefix + "kid:", Long.toString(clock.getAsLong())));
     args.addAll(more);
     List<String> keys = id == null ? List.of(prefix + "kids") : List.of(prefix + "kids", grantKey(id));
-    return script.run(redis, keys, args);
+    return RedisCalls.run(script, redis, keys, args);
   }
 
   private static List<String> write(GrantRecord g) {
@@ -66,7 +66,7 @@ public final class RedisGrantStore implements GrantStore {
     if (id == null) {
       return Future.succeededFuture();
     }
-    return redis.send(Request.cmd(Command.HMGET).arg(grantKey(id)).arg("json").arg("expires")).map(r -> {
+    return RedisCalls.send(redis, Request.cmd(Command.HMGET).arg(grantKey(id)).arg("json").arg("expires")).map(r -> {
       if (r == null || r.get(0) == null || r.get(1) == null || r.get(1).toLong() <= clock.getAsLong()) {
         return null;
       }

@@ -4,6 +4,7 @@ import dev.gitlabmcp.gateway.limit.RateLimiter;
 import dev.gitlabmcp.gateway.limit.WindowLimiter;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Response;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -30,12 +31,17 @@ public final class RedisRateLimiter implements RateLimiter {
     // The key itself is the hash tag: each window lives on one slot, and windows spread over a cluster.
     return script.run(redis, List.of(prefix + "{" + key + "}"), List.of(Integer.toString(limit),
             Integer.toString(cost), Long.toString(WindowLimiter.WINDOW_MS)))
-        .map(r -> new Decision(r.get(0).toInteger() == 1, limit, Math.max(0, r.get(1).toInteger()),
-            Math.max(1, (r.get(2).toLong() + 999) / 1000)))
+        .map(r -> decision(r, limit))
         .otherwise(err -> {
           failedOpen.incrementAndGet();
           return new Decision(true, limit, limit, 60);
         });
+  }
+
+  /** A window script's answer {allowed 1/0, remaining, ms to reset} as a decision. */
+  static Decision decision(Response r, int limit) {
+    return new Decision(r.get(0).toInteger() == 1, limit, Math.max(0, r.get(1).toInteger()),
+        Math.max(1, (r.get(2).toLong() + 999) / 1000));
   }
 
   /** Windows expire by their own TTL in Redis. */

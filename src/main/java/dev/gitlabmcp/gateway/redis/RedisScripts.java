@@ -21,6 +21,8 @@ import java.util.List;
  */
 final class RedisScripts {
 
+  private static final String INCLUDE = "--#include ";
+
   private final String source;
   private final String sha;
 
@@ -29,13 +31,25 @@ final class RedisScripts {
     this.sha = sha1(source);
   }
 
-  /** Reads the script; called before any verticle runs (a blocking classpath read). */
+  /**
+   * Reads the script; called before any verticle runs (a blocking classpath read). A line
+   * {@code --#include NAME} is replaced by {@code redis/lib/NAME.lua}, so scripts share their Lua functions.
+   */
   static RedisScripts load(String name) {
+    StringBuilder source = new StringBuilder();
+    for (String line : read(name).split("\n", -1)) {
+      source.append(line.startsWith(INCLUDE) ? read("lib/" + line.substring(INCLUDE.length()).trim()) : line)
+          .append('\n');
+    }
+    return new RedisScripts(source.toString());
+  }
+
+  private static String read(String name) {
     try (InputStream in = RedisScripts.class.getResourceAsStream("/redis/" + name + ".lua")) {
       if (in == null) {
         throw new IllegalStateException("missing Redis script redis/" + name + ".lua");
       }
-      return new RedisScripts(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,5 +1,7 @@
 package dev.gitlabmcp.gateway.redis;
 
+import dev.gitlabmcp.gateway.limit.RateLimiter;
+import dev.gitlabmcp.gateway.limit.WindowLimiter;
 import dev.gitlabmcp.gateway.mcp.LogLevel;
 import dev.gitlabmcp.gateway.mcp.SessionState;
 import dev.gitlabmcp.gateway.mcp.SessionStore;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
@@ -39,6 +42,8 @@ public final class RedisSessionStore implements SessionStore {
   private final RedisScripts remove = RedisScripts.load("session_remove");
   private final RedisScripts expire = RedisScripts.load("session_expire");
   private final RedisScripts count = RedisScripts.load("session_count");
+  private final RedisScripts touchCharge = RedisScripts.load("session_touch_charge");
+  private final AtomicLong failedOpen = new AtomicLong();
 
   /**
    * @param prefix REDIS_KEY_PREFIX; keys are {@code prefix{sessions}:...}
@@ -130,6 +135,27 @@ public final class RedisSessionStore implements SessionStore {
     return touch.run(redis, List.of(live(), ownerKey(s.owner()), sessionKey(s.id())),
         List.of(Long.toString(clock.getAsLong()), Long.toString(ttlMillis), s.id(), s.owner() == null ? "0" : "1"))
         .mapEmpty();
+  }
+
+  /**
+   * One script charges the session's window (kept beside the session, same hash tag) and touches the
+   * session. Failure policy as {@link RedisRateLimiter}: when Redis cannot answer, allowed and counted.
+   */
+  @Override
+  public Future<RateLimiter.Decision> chargeAndTouch(SessionState s, RateLimiter window, int limit, int cost) {
+    return touchCharge.run(redis, List.of(live(), ownerKey(s.owner()), sessionKey(s.id()), prefix + "w:" + s.id()),
+            List.of(Long.toString(clock.getAsLong()), Long.toString(ttlMillis), s.id(), s.owner() == null ? "0" : "1",
+                Integer.toString(limit), Integer.toString(cost), Long.toString(WindowLimiter.WINDOW_MS)))
+        .map(r -> RedisRateLimiter.decision(r, limit))
+        .otherwise(err -> {
+          failedOpen.incrementAndGet();
+          return new RateLimiter.Decision(true, limit, limit, 60);
+        });
+  }
+
+  /** Window decisions allowed because Redis could not answer. */
+  public long failedOpen() {
+    return failedOpen.get();
   }
 
   @Override

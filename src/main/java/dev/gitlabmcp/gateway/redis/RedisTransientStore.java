@@ -32,29 +32,29 @@ public final class RedisTransientStore implements TransientStore {
 
   @Override
   public Future<Void> put(String key, String value, long ttlMillis) {
-    return redis.send(Request.cmd(Command.SET).arg(key(key)).arg(value).arg("PX").arg(Math.max(1, ttlMillis)))
+    return RedisCalls.send(redis, Request.cmd(Command.SET).arg(key(key)).arg(value).arg("PX").arg(Math.max(1, ttlMillis)))
         .mapEmpty();
   }
 
   @Override
   public Future<String> get(String key) {
-    return redis.send(Request.cmd(Command.GET).arg(key(key))).map(RedisTransientStore::text);
+    return RedisCalls.send(redis, Request.cmd(Command.GET).arg(key(key))).map(RedisTransientStore::text);
   }
 
   @Override
   public Future<String> take(String key) {
-    return redis.send(Request.cmd(Command.GETDEL).arg(key(key))).map(RedisTransientStore::text);
+    return RedisCalls.send(redis, Request.cmd(Command.GETDEL).arg(key(key))).map(RedisTransientStore::text);
   }
 
   @Override
   public Future<Boolean> putIfAbsent(String key, String value, long ttlMillis) {
-    return redis.send(Request.cmd(Command.SET).arg(key(key)).arg(value).arg("NX").arg("PX")
+    return RedisCalls.send(redis, Request.cmd(Command.SET).arg(key(key)).arg(value).arg("NX").arg("PX")
         .arg(Math.max(1, ttlMillis))).map(r -> r != null);
   }
 
   @Override
   public Future<Boolean> removeIf(String key, String value) {
-    return removeIf.run(redis, List.of(key(key)), List.of(value)).map(r -> r.toInteger() == 1);
+    return RedisCalls.run(removeIf, redis, List.of(key(key)), List.of(value)).map(r -> r.toInteger() == 1);
   }
 
   static String text(Response r) {

@@ -98,10 +98,14 @@ public final class Benchmark {
       // By count, not time: C2 compiles after ~10k calls of a method, and under load a few seconds are too few.
       toGateway.run(concurrency, warmup, warmupRequests);
       toFake.run(concurrency, warmup, warmupRequests);
+      long cpu0 = cpuMicros(gw.process.pid());
       LoadGenerator.Result gwLoad = toGateway.run(concurrency, seconds, 0);
+      long cpuLoad = cpuMicros(gw.process.pid()) - cpu0;
       long rssLoad = rssKb(gw.process.pid());
       LoadGenerator.Result ceiling = toFake.run(concurrency, seconds, 0);
+      long cpu1 = cpuMicros(gw.process.pid());
       LoadGenerator.Result gwModerate = toGateway.run(moderate, seconds, 0);
+      long cpuModerate = cpuMicros(gw.process.pid()) - cpu1;
       LoadGenerator.Result fakeModerate = toFake.run(moderate, seconds, 0);
 
       // Idle sessions: initialize N more (spread over the same users), then let the gateway settle.
@@ -120,7 +124,7 @@ public final class Benchmark {
       List<Long> plain = new ArrayList<>();
       List<Long> withCds = new ArrayList<>();
       int allToolsBytes = -1;
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < Integer.getInteger("startups", 3); i++) {
         Gateway g = Gateway.start(jar, fakeUrl, 100, Map.of("GITLAB_TOOLSETS", "all"), List.of());
         plain.add(g.readyMs);
         if (allToolsBytes < 0) {
@@ -155,6 +159,8 @@ public final class Benchmark {
       row("fake GitLab direct, concurrency " + moderate, fakeModerate);
       System.out.printf("| added latency at concurrency %d, p50 / p99 | %.2f / %.2f ms |%n", moderate,
           gwModerate.p(50) - fakeModerate.p(50), gwModerate.p(99) - fakeModerate.p(99));
+      System.out.printf("| gateway CPU per call, concurrency %d / %d | %.0f / %.0f µs |%n", concurrency, moderate,
+          (double) cpuLoad / Math.max(1, gwLoad.count()), (double) cpuModerate / Math.max(1, gwModerate.count()));
       System.out.printf("| gateway RSS after the load runs | %d MB |%n", rssLoad / 1024);
       System.out.printf("| gateway RSS with %d open idle sessions (before opening them) | %d MB (%d MB); %d opened"
           + " in %.1f s, %d errors |%n", active, rssIdle / 1024, rssBeforeIdle / 1024, opened.count(), opened.seconds(),
@@ -321,6 +327,13 @@ public final class Benchmark {
       }
     }
     return -1;
+  }
+
+  /** User and system CPU time the process has used, in microseconds (Linux /proc, 100 ticks a second). */
+  static long cpuMicros(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000L;
   }
 
   private static double loadAverage() {

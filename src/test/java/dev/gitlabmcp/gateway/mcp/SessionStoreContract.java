@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gitlabmcp.gateway.limit.MemoryRateLimiter;
+import dev.gitlabmcp.gateway.limit.RateLimiter;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -174,6 +176,23 @@ public abstract class SessionStoreContract {
       await(store.touch(await(store.get("s"))));
     }
     assertNotNull(await(store.get("s")), "touched every half TTL: never idle for a whole TTL");
+  }
+
+  @Test
+  void should_charge_the_session_window_and_keep_the_session_alive() {
+    SessionState s = session("s", "user:1");
+    await(store.create(s, 10, 10));
+    RateLimiter window = new MemoryRateLimiter(100, now::get); // a shared store keeps its own window
+    advance(TTL / 2);
+    assertTrue(await(store.chargeAndTouch(s, window, 2, 1)).allowed());
+    advance(TTL / 2);
+    assertNotNull(await(store.get("s")), "the charge marked it active");
+    RateLimiter.Decision second = await(store.chargeAndTouch(s, window, 2, 1));
+    assertTrue(second.allowed());
+    assertEquals(0, second.remaining());
+    RateLimiter.Decision third = await(store.chargeAndTouch(s, window, 2, 1));
+    assertFalse(third.allowed(), "two a minute");
+    assertTrue(third.resetSeconds() >= 1 && third.resetSeconds() <= 60, "reset " + third.resetSeconds());
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.gitlabmcp.gateway.redis;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.gitlabmcp.gateway.testing.HeldResponses;
 import dev.gitlabmcp.gateway.testing.RawMcp;
 import dev.gitlabmcp.gateway.testing.TestRedis;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,16 +41,21 @@ class MultiReplicaTest {
 
   private static final String TOKEN = "mcp-shared-secret-0123456789";
   private static final int SESSIONS = 60;
+  private static final HeldResponses held = new HeldResponses();
   private static WireMockServer gitlab;
   private static TestRedis redis;
   private static final List<Process> replicas = new ArrayList<>();
+  private static final List<Integer> replicaPorts = new ArrayList<>();
   private static Process haproxy;
   private static int lbPort;
 
   @BeforeAll
   static void start() throws Exception {
-    gitlab = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+    gitlab = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1")
+        .extensions(held));
     gitlab.start();
+    gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/held%2Fone")).atPriority(1).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/json").withBody("{\"id\":2}").withTransformers(HeldResponses.NAME)));
     gitlab.stubFor(get(urlPathMatching("/api/v4/projects/.*")).willReturn(aResponse().withStatus(200)
         .withHeader("Content-Type", "application/json").withBody("{\"id\":1,\"name\":\"app\",\"path_with_namespace\":\"acme/app\"}")));
     redis = TestRedis.startOwn();
@@ -56,6 +64,7 @@ class MultiReplicaTest {
     for (int i = 0; i < 3; i++) {
       int port = freePort();
       ports.add(port);
+      replicaPorts.add(port);
       replicas.add(replica(port));
     }
     for (int port : ports) {
@@ -67,6 +76,7 @@ class MultiReplicaTest {
 
   @AfterAll
   static void stop() {
+    held.release();
     if (haproxy != null) {
       haproxy.destroyForcibly();
     }
@@ -125,6 +135,15 @@ class MultiReplicaTest {
     String binary = Files.isExecutable(Path.of("/usr/sbin/haproxy")) ? "/usr/sbin/haproxy" : "haproxy";
     return new ProcessBuilder(binary, "-f", file.toString()).redirectErrorStream(true)
         .redirectOutput(Files.createTempFile("haproxy", ".log").toFile()).start();
+  }
+
+  private static long rssKb(long pid) {
+    try {
+      return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+          .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(-1);
+    } catch (IOException e) {
+      return -1;
+    }
   }
 
   private static int freePort() throws IOException {
@@ -203,6 +222,8 @@ class MultiReplicaTest {
     long ms = (System.nanoTime() - t0) / 1_000_000;
     System.out.printf("multi-replica: %d sessions, %d requests, %d failures, %d retried once, %d ms%n", SESSIONS,
         requests, failures, retries[0], ms);
+    System.out.printf("multi-replica RSS of the live replicas (-Xmx256m, Serial GC): %s MB%n", replicas.stream()
+        .filter(Process::isAlive).map(p -> Long.toString(rssKb(p.pid()) / 1024)).toList());
     assertEquals(0, failures, "every call succeeds, before and after a replica is killed");
     assertNoSecretInRedis();
   }
@@ -250,8 +271,7 @@ class MultiReplicaTest {
   void should_hold_the_per_session_limit_across_replicas() {
     RawMcp mcp = new RawMcp("http://127.0.0.1:" + lbPort + "/mcp");
     int[] retries = {0};
-    String s = send(mcp, null, RawMcp.initializeBody("2025-11-25"), retries).headers().firstValue("Mcp-Session-Id")
-        .orElseThrow();
+    String s = openSession(mcp, retries);
     int allowed = 0;
     for (int i = 0; i < 60; i++) {
       HttpResponse<String> r = send(mcp, s, "{\"jsonrpc\":\"2.0\",\"id\":" + i + ",\"method\":\"ping\"}", retries);
@@ -260,5 +280,79 @@ class MultiReplicaTest {
     }
     System.out.printf("multi-replica limit: %d of 60 allowed against 30 per minute%n", allowed);
     assertTrue(allowed >= 27 && allowed <= 33, "30 a minute within 10% across the replicas: " + allowed);
+  }
+
+  private static String openSession(RawMcp mcp, int[] retries) {
+    return send(mcp, null, RawMcp.initializeBody("2025-11-25"), retries).headers().firstValue("Mcp-Session-Id")
+        .orElseThrow();
+  }
+
+  @Test
+  void should_cancel_a_call_on_whichever_replica_runs_it() throws Exception {
+    RawMcp mcp = new RawMcp("http://127.0.0.1:" + lbPort + "/mcp");
+    int[] retries = {0};
+    String s = openSession(mcp, retries);
+    int before = held.arrived();
+    String slow = new JsonObject().put("jsonrpc", "2.0").put("id", 77).put("method", "tools/call").put("params",
+        new JsonObject().put("name", "get_project").put("arguments", new JsonObject().put("project_id", "held/one")))
+        .encode();
+    CompletableFuture<HttpResponse<String>> call = CompletableFuture.supplyAsync(() -> mcp.fresh().post(h(s), slow));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (held.arrived() == before && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertTrue(held.arrived() > before, "the call reached GitLab, where its answer is held");
+    // Round robin sends the cancel to the next replica, not to the one running the call: Redis carries it over.
+    HttpResponse<String> cancel = mcp.post(h(s),
+        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":77}}");
+    assertEquals(202, cancel.statusCode(), cancel.body());
+    // The answer is held for a minute: only the cancel can end the call this soon.
+    JsonObject answer = RawMcp.lastMessage(call.get(20, TimeUnit.SECONDS));
+    assertEquals(-32800, answer.getJsonObject("error").getInteger("code"), answer.encode());
+  }
+
+  @Test
+  void should_answer_503_while_redis_restarts_and_recover_without_restarting_a_replica() throws Exception {
+    RawMcp mcp = new RawMcp("http://127.0.0.1:" + lbPort + "/mcp");
+    int[] retries = {0};
+    String s = openSession(mcp, retries);
+    assertEquals(200, send(mcp, s, call(1), retries).statusCode());
+    redis.stop();
+    long downAt = System.nanoTime();
+    for (int i = 0; i < 6; i++) {
+      long t0 = System.nanoTime();
+      HttpResponse<String> r = mcp.fresh().post(h(i % 2 == 0 ? s : null), i % 2 == 0 ? call(10 + i)
+          : RawMcp.initializeBody("2025-11-25"));
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertEquals(503, r.statusCode(), "while Redis is down: " + r.body());
+      assertTrue(r.headers().firstValue("Retry-After").isPresent(), "a retry hint");
+      assertTrue(ms < 5_000, "answered at once, not after a hang: " + ms + " ms");
+    }
+    for (int port : replicaPorts) {
+      if (replicas.get(replicaPorts.indexOf(port)).isAlive()) {
+        assertEquals(503, new RawMcp("http://127.0.0.1:" + port + "/health/ready").send("GET", Map.of(), null)
+            .statusCode(), "not ready while Redis is down");
+      }
+    }
+    redis = redis.restart();
+    long upAt = System.nanoTime();
+    String fresh = null;
+    while (fresh == null && System.nanoTime() - upAt < TimeUnit.SECONDS.toNanos(30)) {
+      HttpResponse<String> r = mcp.fresh().post(h(null), RawMcp.initializeBody("2025-11-25"));
+      assertTrue(r.statusCode() == 200 || r.statusCode() == 503, "never a 500: " + r.statusCode());
+      fresh = r.statusCode() == 200 ? r.headers().firstValue("Mcp-Session-Id").orElseThrow() : null;
+      if (fresh == null) {
+        Thread.sleep(100);
+      }
+    }
+    long recoverMs = (System.nanoTime() - upAt) / 1_000_000;
+    assertTrue(fresh != null, "a session starts again once Redis is back");
+    for (int i = 0; i < 6; i++) { // round robin: every live replica serves again
+      HttpResponse<String> r = mcp.post(h(fresh), call(20 + i));
+      assertEquals(200, r.statusCode(), r.body());
+      assertFalse(RawMcp.isError(RawMcp.lastMessage(r)), r.body());
+    }
+    System.out.printf("multi-replica redis restart: down %d ms, serving again %d ms after Redis was back%n",
+        (upAt - downAt) / 1_000_000, recoverMs);
   }
 }

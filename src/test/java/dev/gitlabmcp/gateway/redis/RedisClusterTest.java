@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gitlabmcp.gateway.config.RedisTopology;
 import dev.gitlabmcp.gateway.limit.RateLimiter;
-import dev.gitlabmcp.gateway.mcp.SessionStore;
-import dev.gitlabmcp.gateway.mcp.SessionStoreContract;
-import dev.gitlabmcp.gateway.state.GrantStore;
-import dev.gitlabmcp.gateway.state.GrantStoreContract;
 import dev.gitlabmcp.gateway.state.StoreAwait;
 import dev.gitlabmcp.gateway.testing.TestRedis;
 import dev.gitlabmcp.gateway.testing.TestRedisCluster;
@@ -23,7 +19,6 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -50,18 +45,16 @@ class RedisClusterTest {
   }
 
   @Nested
-  class Sessions extends SessionStoreContract {
-    @Override
-    protected SessionStore newStore(long ttlMillis, LongSupplier clock) {
-      return new RedisSessionStore(REDIS, TestRedis.freshPrefix(), ttlMillis, clock);
+  class Sessions extends RedisContracts.Sessions {
+    Sessions() {
+      super(REDIS);
     }
   }
 
   @Nested
-  class Grants extends GrantStoreContract {
-    @Override
-    protected GrantStore newStore(LongSupplier clock) {
-      return new RedisGrantStore(REDIS, TestRedis.freshPrefix(), clock);
+  class Grants extends RedisContracts.Grants {
+    Grants() {
+      super(REDIS);
     }
   }
 

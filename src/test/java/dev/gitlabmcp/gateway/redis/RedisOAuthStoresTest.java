@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gitlabmcp.gateway.state.ClientRecord;
@@ -14,19 +15,17 @@ import dev.gitlabmcp.gateway.state.ConsentRecord;
 import dev.gitlabmcp.gateway.state.ConsentStore;
 import dev.gitlabmcp.gateway.state.GrantRecord;
 import dev.gitlabmcp.gateway.state.GrantStore;
-import dev.gitlabmcp.gateway.state.GrantStoreContract;
+import dev.gitlabmcp.gateway.state.StoreUnavailable;
 import dev.gitlabmcp.gateway.state.TransientStore;
-import dev.gitlabmcp.gateway.state.TransientStoreContract;
 import dev.gitlabmcp.gateway.testing.TestRedis;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -53,53 +52,17 @@ class RedisOAuthStoresTest {
     VERTX.close();
   }
 
-  /** Every key under the prefix, by SCAN. */
-  static List<String> keys(String prefix) {
-    List<String> keys = new ArrayList<>();
-    String cursor = "0";
-    do {
-      Response page = await(REDIS.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(prefix + "*")
-          .arg("COUNT").arg(1000)));
-      cursor = page.get(0).toString();
-      page.get(1).forEach(k -> keys.add(k.toString()));
-    } while (!"0".equals(cursor));
-    return keys;
-  }
-
-  /** Lets {@code millis} pass for Redis: every key under the prefix expires that much sooner. */
-  static void advanceRedis(String prefix, long millis) {
-    for (String key : keys(prefix)) {
-      long ttl = await(REDIS.send(Request.cmd(Command.PTTL).arg(key))).toLong();
-      if (ttl > 0) {
-        await(REDIS.send(ttl - millis > 0 ? Request.cmd(Command.PEXPIRE).arg(key).arg(ttl - millis)
-            : Request.cmd(Command.DEL).arg(key)));
-      }
+  @Nested
+  class Transient extends RedisContracts.Transient {
+    Transient() {
+      super(REDIS);
     }
   }
 
   @Nested
-  class Transient extends TransientStoreContract {
-    private final String prefix = TestRedis.freshPrefix();
-
-    @Override
-    protected TransientStore newStore(LongSupplier clock) {
-      return new RedisTransientStore(REDIS, prefix);
-    }
-
-    @Override
-    protected void advance(long millis) {
-      super.advance(millis);
-      advanceRedis(prefix, millis);
-    }
-  }
-
-  @Nested
-  class Grants extends GrantStoreContract {
-    private final String prefix = TestRedis.freshPrefix();
-
-    @Override
-    protected GrantStore newStore(LongSupplier clock) {
-      return new RedisGrantStore(REDIS, prefix, clock);
+  class Grants extends RedisContracts.Grants {
+    Grants() {
+      super(REDIS);
     }
 
     @Test
@@ -113,8 +76,8 @@ class RedisOAuthStoresTest {
       await(store.create(brief));
       assertEquals(Map.of("k1", 1L, "k2", 1L), await(store.countByKeyId()));
       now.addAndGet(61_000);
-      advanceRedis(prefix, 61_000);
-      assertFalse(keys(prefix).contains(prefix + "{grants}:g:" + brief.id()), "Redis dropped the grant itself");
+      RedisContracts.advanceRedis(REDIS, prefix, 61_000);
+      assertFalse(RedisContracts.keys(REDIS, prefix).contains(prefix + "{grants}:g:" + brief.id()), "Redis dropped the grant itself");
       assertEquals(Map.of("k1", 1L), await(store.countByKeyId()));
       assertEquals(0L, await(store.purgeExpired(now.get())));
     }
@@ -158,7 +121,7 @@ class RedisOAuthStoresTest {
       await(clients.put(abandoned));
       for (int i = 0; i < 3; i++) {
         now.addAndGet(6_000);
-        advanceRedis(prefix, 6_000);
+        RedisContracts.advanceRedis(REDIS, prefix, 6_000);
         assertNotNull(await(clients.get("used")), "a lookup keeps it");
       }
       assertNull(await(clients.get("gone")));
@@ -170,11 +133,11 @@ class RedisOAuthStoresTest {
       ConsentRecord c = new ConsentRecord("gitlab:7", "client-a", "https://a.example/cb", List.of("api"),
           List.of("gitlab"), 1L);
       await(consents.put(c));
-      advanceRedis(prefix, 6_000);
+      RedisContracts.advanceRedis(REDIS, prefix, 6_000);
       assertEquals(c, await(consents.get("gitlab:7", "client-a")));
-      advanceRedis(prefix, 6_000);
+      RedisContracts.advanceRedis(REDIS, prefix, 6_000);
       assertNotNull(await(consents.get("gitlab:7", "client-a")), "a read renewed it");
-      advanceRedis(prefix, 11_000);
+      RedisContracts.advanceRedis(REDIS, prefix, 11_000);
       assertNull(await(consents.get("gitlab:7", "client-a")));
     }
   }
@@ -195,7 +158,7 @@ class RedisOAuthStoresTest {
     await(transients.put("oauth:code:hmac-of-code", "g1", 60_000));
     assertTrue(await(transients.putIfAbsent("oauth:lock:g1", "holder", 10_000)));
 
-    List<String> keys = keys(prefix);
+    List<String> keys = RedisContracts.keys(REDIS, prefix);
     assertTrue(keys.size() >= 8, "grant, its two indexes, client, its index, consent, code, lock: " + keys);
     for (String key : keys) {
       assertTrue(await(REDIS.send(Request.cmd(Command.PTTL).arg(key))).toLong() > 0, key + " has a TTL");
@@ -205,5 +168,40 @@ class RedisOAuthStoresTest {
     long tagged = keys.stream().filter(k -> k.startsWith(prefix + "{grants}:") || k.startsWith(prefix + "{clients}:"))
         .count();
     assertEquals(5, tagged, "multi-key scripts keep their keys on one Cluster slot: " + keys);
+  }
+
+  @Test
+  void should_report_redis_away_as_store_unavailable_and_recover_by_itself() throws Exception {
+    TestRedis own = TestRedis.startOwn();
+    Redis client = Redis.createClient(VERTX, own.url());
+    String prefix = TestRedis.freshPrefix();
+    TransientStore transients = new RedisTransientStore(client, prefix);
+    GrantStore grants = new RedisGrantStore(client, prefix, System::currentTimeMillis);
+    try {
+      await(transients.put("oauth:tx:a", "v", 60_000));
+      own.stop();
+      long t0 = System.nanoTime();
+      assertThrows(StoreUnavailable.class, () -> await(transients.take("oauth:tx:a")));
+      assertThrows(StoreUnavailable.class, () -> await(grants.get("g1")));
+      assertThrows(StoreUnavailable.class, () -> await(new RedisClientStore(client, prefix).count()));
+      assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(RedisCalls.TIMEOUT_MS / 1000 * 3),
+          "answered within the bound, never a hang");
+      own = own.restart();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      boolean back = false;
+      while (!back && System.nanoTime() < deadline) {
+        try {
+          await(transients.put("oauth:tx:b", "v", 60_000));
+          back = true;
+        } catch (StoreUnavailable notYet) {
+          Thread.sleep(100);
+        }
+      }
+      assertTrue(back, "the same client works again once Redis is back");
+      assertEquals("v", await(transients.take("oauth:tx:b")));
+    } finally {
+      client.close();
+      own.stop();
+    }
   }
 }

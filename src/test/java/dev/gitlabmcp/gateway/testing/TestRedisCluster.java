@@ -66,7 +66,7 @@ public final class TestRedisCluster {
     }
   }
 
-  private static String cli(List<String> args) throws IOException {
+  static String cli(List<String> args) throws IOException {
     List<String> command = new ArrayList<>(List.of("redis-cli"));
     command.addAll(args);
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -80,7 +80,7 @@ public final class TestRedisCluster {
     }
   }
 
-  private static void awaitCli(List<String> args, String expected) throws IOException {
+  static void awaitCli(List<String> args, String expected) throws IOException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       if (cli(args).contains(expected)) {
@@ -96,7 +96,7 @@ public final class TestRedisCluster {
     throw new IllegalStateException("redis-cli " + args + " never answered " + expected);
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
