@@ -1,7 +1,9 @@
 package dev.gitlabmcp.gateway;
 
+import dev.gitlabmcp.gateway.cli.AuditCommand;
 import dev.gitlabmcp.gateway.cli.ConfigCommand;
 import dev.gitlabmcp.gateway.cli.InstancesCommand;
+import dev.gitlabmcp.gateway.cli.KeysCommand;
 import dev.gitlabmcp.gateway.cli.ServeCommand;
 import dev.gitlabmcp.gateway.cli.ServerOptions;
 import dev.gitlabmcp.gateway.cli.StdioCommand;
@@ -13,11 +15,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** Command line root: serve (the default), stdio, config, tools, instances; the subcommands live in cli/. */
+/** Command line root: serve (the default), stdio, config, tools, instances, keys, audit; the subcommands live in cli/. */
 @Command(name = "gitlab-mcp-gateway", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
     description = "GitLab gateway for the Model Context Protocol. Without a subcommand it serves MCP over HTTP.",
     subcommands = {ServeCommand.class, StdioCommand.class, ConfigCommand.class, ToolsCommand.class,
-        InstancesCommand.class})
+        InstancesCommand.class, KeysCommand.class, AuditCommand.class})
 public final class Main implements Callable<Integer> {
 
   @Mixin

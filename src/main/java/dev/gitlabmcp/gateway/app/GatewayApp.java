@@ -1,5 +1,8 @@
 package dev.gitlabmcp.gateway.app;
 
+import dev.gitlabmcp.gateway.audit.AuditSink;
+import dev.gitlabmcp.gateway.audit.LogAuditSink;
+import dev.gitlabmcp.gateway.audit.PgAuditSink;
 import dev.gitlabmcp.gateway.core.LocalCodec;
 import dev.gitlabmcp.gateway.auth.ActingClient;
 import dev.gitlabmcp.gateway.auth.Authenticators;
@@ -7,6 +10,8 @@ import dev.gitlabmcp.gateway.auth.CredentialSource;
 import dev.gitlabmcp.gateway.auth.IdentityVerifier;
 import dev.gitlabmcp.gateway.auth.Principal;
 import dev.gitlabmcp.gateway.config.ConfigException;
+import dev.gitlabmcp.gateway.config.EncryptionKeys;
+import dev.gitlabmcp.gateway.crypto.KeyRing;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
 import dev.gitlabmcp.gateway.gitlab.GitLabCall;
 import dev.gitlabmcp.gateway.gitlab.GitLabReply;
@@ -63,11 +68,14 @@ public final class GatewayApp {
 
   /** A started gateway. */
   public record Running(Vertx vertx, GatewayConfig config, int port, SessionStore sessions, Future<Void> stdioEof,
-                        GatewayMetrics metrics, Drain drain) {
+                        GatewayMetrics metrics, Drain drain, AuditSink audit) {
 
-    /** Drains (new requests refused, running calls finish within MCP_DRAIN_SECONDS, streams closed), then stops. */
+    /**
+     * Drains (new requests refused, running calls finish within MCP_DRAIN_SECONDS, streams closed), writes the
+     * audit records still queued, then stops.
+     */
     public Future<Void> close() {
-      return drain.drain(config.drainSeconds() * 1000L).transform(ar -> vertx.close())
+      return drain.drain(config.drainSeconds() * 1000L).transform(ar -> audit.close()).transform(ar -> vertx.close())
           .onComplete(v -> metrics.close());
     }
   }
@@ -109,8 +117,30 @@ public final class GatewayApp {
     return start(cfg, GatewayConfig.Mode.STDIO, in, out);
   }
 
+  /**
+   * The key ring, built once per process (docs/keys.md): the configured keys, or a process-only key, said once.
+   *
+   * @throws ConfigException when the key settings are wrong (config check reports the same)
+   */
+  public static KeyRing keyRing(GatewayConfig cfg) {
+    KeyRing keys = EncryptionKeys.ring(cfg);
+    if (keys.isEphemeral()) {
+      LOG.info("encryption_key_ephemeral no GATEWAY_ENCRYPTION_KEY: a random key for this process seals state kept "
+          + "in memory (OAuth grants), which will not outlive the process; set one with 'keys generate' (docs/keys.md)");
+    } else {
+      LOG.info("encryption_keys key={} older={}", keys.newestKeyId(), keys.keyIds().size() - 1);
+    }
+    return keys;
+  }
+
   private static Future<Running> start(GatewayConfig cfg, GatewayConfig.Mode mode, InputStream in, OutputStream out) {
     long t0 = System.nanoTime();
+    KeyRing keys; // what OAuth state is sealed with (GrantService); one ring for the process
+    try {
+      keys = keyRing(cfg);
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
     GatewayMetrics metrics = GatewayMetrics.create(); // before Vert.x: its HTTP metrics land in the same registry
     Vertx vertx = metrics.vertxBuilder(new VertxOptions()).build();
     LocalCodec.register(vertx, GitLabCall.class);
@@ -145,8 +175,10 @@ public final class GatewayApp {
     Database database = shared.database();
     OAuthState oauth = OAuthStores.create(vertx, cfg, shared);
     SessionEvents events = shared.events();
+    AuditSink audit = database == null ? new LogAuditSink()
+        : new PgAuditSink(vertx, database.pool()).meter(metrics.registry());
     McpServer server = new McpServer(executor, directory, cfg.remoteAuthorization(), inFlight, events, metrics,
-        cfg.tools().compact());
+        cfg.tools().compact(), audit);
     metrics.bindTools(catalog.all().stream().map(t -> t.name()).toList());
     SessionStore sessions = shared.sessions();
     IdentityVerifier verifier = cfg.remoteAuthorization()
@@ -185,6 +217,11 @@ public final class GatewayApp {
     Future<String> registry = shared.start()
         .compose(v -> database == null ? Future.succeededFuture() : database.migrate())
         .onSuccess(v -> OAuthStores.purgeDaily(vertx, oauth.grants()))
+        .onSuccess(v -> {
+          if (audit instanceof PgAuditSink pg) {
+            pg.start(cfg.auditRetentionDays(), System::currentTimeMillis);
+          }
+        })
         .compose(v -> vertx.deployVerticle(new InstanceRegistryVerticle(directory, metrics,
             cfg.backgroundChecks() ? InstanceRegistryVerticle.DEFAULT_PROBE_INTERVAL : java.time.Duration.ZERO)))
         .onSuccess(id -> {
@@ -207,7 +244,7 @@ public final class GatewayApp {
             LOG.info("READY http://{}:{}/mcp in {} ms (tools={}, gitlab={}, auth={}, verticles={})", cfg.host(),
                 port.get(), (System.nanoTime() - t0) / 1_000_000, catalog.all().size(), instancesSummary(directory),
                 cfg.remoteAuthorization() ? "remote" : principal.subject(), cfg.effectiveHttpVerticles());
-            return new Running(vertx, cfg, port.get(), sessions, null, metrics, drain);
+            return new Running(vertx, cfg, port.get(), sessions, null, metrics, drain, audit);
           });
     } else {
       Promise<Void> eof = Promise.promise();
@@ -216,7 +253,7 @@ public final class GatewayApp {
           .map(id -> {
             LOG.info("READY stdio in {} ms (tools={}, gitlab={}, auth={})", (System.nanoTime() - t0) / 1_000_000,
                 catalog.all().size(), instancesSummary(directory), principal.subject());
-            return new Running(vertx, cfg, 0, sessions, eof.future(), metrics, drain);
+            return new Running(vertx, cfg, 0, sessions, eof.future(), metrics, drain, audit);
           });
     }
     // Report the failure first, then release the event loops (closing inside the chain would

@@ -114,7 +114,8 @@ public final class Authenticators {
       case VALID -> {
         CredentialHandle.Caller handle = new CredentialHandle.Caller(token.credential());
         onVerified.accept(req.instance(), handle);
-        yield Future.succeededFuture(new Principal(req.instance(), handle, v.identity().subject(), true));
+        yield Future.succeededFuture(new Principal(req.instance(), handle, v.identity().subject(), true,
+            v.identity().username(), ""));
       }
       case INVALID -> Future.failedFuture(new AuthFailure(Reason.INVALID, "Invalid GitLab token", v.message() + "."));
       default -> Future.failedFuture(new AuthFailure(Reason.UNAVAILABLE, "GitLab unavailable",

@@ -295,7 +295,13 @@ public final class ConfigLoader {
         new RedisTopology((String) t.get(Settings.REDIS_MODE), list(t, Settings.REDIS_ENDPOINTS),
             ((String) t.get(Settings.REDIS_MASTER_NAME)).trim()), Secret.fromValueOrFile((String) t.get(Settings.DATABASE_URL),
             (String) t.get(Settings.DATABASE_URL_FILE), "DATABASE_URL", Settings.DATABASE_URL_FILE.displayName(), problems),
-        i(t, Settings.DATABASE_POOL_SIZE));
+        i(t, Settings.DATABASE_POOL_SIZE),
+        Secret.fromValueOrFile((String) t.get(Settings.ENCRYPTION_KEY), (String) t.get(Settings.ENCRYPTION_KEY_FILE),
+            "GATEWAY_ENCRYPTION_KEY", Settings.ENCRYPTION_KEY_FILE.displayName(), problems),
+        Secret.fromValueOrFile((String) t.get(Settings.ENCRYPTION_OLD_KEYS),
+            (String) t.get(Settings.ENCRYPTION_OLD_KEYS_FILE), "GATEWAY_ENCRYPTION_OLD_KEYS",
+            Settings.ENCRYPTION_OLD_KEYS_FILE.displayName(), problems),
+        i(t, Settings.AUDIT_RETENTION_DAYS));
   }
 
   /**

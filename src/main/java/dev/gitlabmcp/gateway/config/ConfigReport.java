@@ -45,6 +45,7 @@ public final class ConfigReport {
       out.println("Permission mode: " + cfg.permissionMode() + (cfg.readOnly() && !"readonly".equals(
           cfg.tools().permissionMode()) ? " (GITLAB_READ_ONLY_MODE=true wins over GITLAB_PERMISSION_MODE="
           + cfg.tools().permissionMode() + ")" : ""));
+      out.println("Encryption keys: " + EncryptionKeys.describe(cfg));
       String project = cfg.tools().effectiveDefaultProject();
       if (!project.isEmpty()) {
         out.println("Default project (a call without project_id): " + project + " (from "

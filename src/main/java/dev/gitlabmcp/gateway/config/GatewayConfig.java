@@ -20,7 +20,8 @@ public record GatewayConfig(
     boolean readOnly, int maxOutputChars, ToolsConfig tools, int tierCacheSeconds,
     String logFormat, String logLevel, int maxSessionsPerUser, int trustedProxyHops, int requestBodyTimeoutSeconds,
     Secret redisUrl, String redisKeyPrefix, int tierTimeoutMs, List<String> notices, int drainSeconds,
-    RedisTopology redisTopology, Secret databaseUrl, int databasePoolSize) {
+    RedisTopology redisTopology, Secret databaseUrl, int databasePoolSize, Secret encryptionKey,
+    Secret encryptionOldKeys, int auditRetentionDays) {
 
   /** How the process runs: problems differ (stdio has no HTTP listener to protect). */
   public enum Mode { HTTP, STDIO }
@@ -39,6 +40,13 @@ public record GatewayConfig(
     Objects.requireNonNull(tools, "tools");
     notices = notices == null ? List.of() : List.copyOf(notices);
     redisTopology = redisTopology == null ? RedisTopology.STANDALONE : redisTopology;
+    encryptionKey = encryptionKey == null ? Secret.NONE : encryptionKey;
+    encryptionOldKeys = encryptionOldKeys == null ? Secret.NONE : encryptionOldKeys;
+  }
+
+  /** Whether state outlives this process or is seen by other replicas (REDIS_URL or DATABASE_URL set). */
+  public boolean sharedStore() {
+    return redisUrl.isSet() || databaseUrl.isSet();
   }
 
   /** The database DATABASE_URL names, or null without one (valid: the loader checked it). */
@@ -94,6 +102,7 @@ public record GatewayConfig(
     if (mcpAuthToken.isSet() && mcpAuthToken.reveal().length() < 16) {
       problems.add("MCP_AUTH_TOKEN (auth.mcpToken) must be at least 16 characters long.");
     }
+    problems.addAll(EncryptionKeys.problems(this));
     if (healthDetailToken.isSet() && healthDetailToken.reveal().length() < 16) {
       problems.add("HEALTH_DETAIL_TOKEN (auth.healthDetailToken) must be at least 16 characters long.");
     }

@@ -164,6 +164,20 @@ public final class Settings {
       "File holding DATABASE_URL (a mounted secret); use one or the other.");
   public static final Setting DATABASE_POOL_SIZE = Setting.integer("store.databasePoolSize", "DATABASE_POOL_SIZE",
       10, 1, 1000, "Most connections this replica opens to PostgreSQL.");
+  public static final Setting ENCRYPTION_KEY = Setting.secret("store.encryptionKey", "GATEWAY_ENCRYPTION_KEY",
+      "Key that seals GitLab tokens at rest (AES-256-GCM): base64 of 32 random bytes, from 'keys generate'. Required "
+      + "with REDIS_URL or DATABASE_URL; empty otherwise: a key for this process only.");
+  public static final Setting ENCRYPTION_KEY_FILE = Setting.string("store.encryptionKeyFile",
+      "GATEWAY_ENCRYPTION_KEY_FILE", "", "File holding GATEWAY_ENCRYPTION_KEY (a mounted secret); use one or the other.");
+  public static final Setting ENCRYPTION_OLD_KEYS = Setting.secret("store.encryptionOldKeys",
+      "GATEWAY_ENCRYPTION_OLD_KEYS", "Older keys, comma separated, that still open what they sealed until it is "
+      + "written again under GATEWAY_ENCRYPTION_KEY (rotation, docs/keys.md).");
+  public static final Setting ENCRYPTION_OLD_KEYS_FILE = Setting.string("store.encryptionOldKeysFile",
+      "GATEWAY_ENCRYPTION_OLD_KEYS_FILE", "",
+      "File holding GATEWAY_ENCRYPTION_OLD_KEYS (a mounted secret); use one or the other.");
+  public static final Setting AUDIT_RETENTION_DAYS = Setting.integer("audit.retentionDays", "AUDIT_RETENTION_DAYS",
+      90, 1, 36_500, "Days an audit record is kept in PostgreSQL (with DATABASE_URL); older ones are purged daily.");
+
   public static final Setting LOG_FORMAT = Setting.choice("log.format", "LOG_FORMAT", "text", List.of("text", "json"),
       "Log line format.");
   public static final Setting LOG_LEVEL = Setting.choice("log.level", "LOG_LEVEL", "info",
@@ -181,7 +195,8 @@ public final class Settings {
       ALLOWED_PROJECT_IDS, DEFAULT_PROJECT, TOOL_LIST_MODE, MAX_OUTPUT_CHARS,
       TIER_CACHE_SECONDS, TIER_TIMEOUT_MS,
       REDIS_URL, REDIS_KEY_PREFIX, REDIS_MODE, REDIS_ENDPOINTS, REDIS_MASTER_NAME,
-      DATABASE_URL, DATABASE_URL_FILE, DATABASE_POOL_SIZE,
+      DATABASE_URL, DATABASE_URL_FILE, DATABASE_POOL_SIZE, ENCRYPTION_KEY, ENCRYPTION_KEY_FILE, ENCRYPTION_OLD_KEYS,
+      ENCRYPTION_OLD_KEYS_FILE, AUDIT_RETENTION_DAYS,
       LOG_FORMAT, LOG_LEVEL);
 
   private static final Map<String, Setting> BY_KEY = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.gitlabmcp.gateway.mcp;
 
+import dev.gitlabmcp.gateway.audit.AuditSink;
 import dev.gitlabmcp.gateway.core.Version;
 import dev.gitlabmcp.gateway.gitlab.InstanceDirectory;
 import dev.gitlabmcp.gateway.ops.GatewayMetrics;
@@ -45,21 +46,17 @@ public final class McpServer {
   private final SessionEvents events;
   private final GatewayMetrics metrics;
   private final boolean compact;
+  private final AuditSink audit;
 
   /**
    * @param callerTokens whether callers bring their own GitLab tokens (then sessions never switch instance)
-   */
-  public McpServer(ToolExecutor executor, InstanceDirectory instances, boolean callerTokens, InFlightCalls inFlight,
-                   SessionEvents events, GatewayMetrics metrics) {
-    this(executor, instances, callerTokens, inFlight, events, metrics, false);
-  }
-
-  /**
    * @param compact tools/list holds the compact mode's meta-tools (find, describe, call) instead of every tool
+   * @param audit receives one record per tools/call (docs/audit.md)
    */
   public McpServer(ToolExecutor executor, InstanceDirectory instances, boolean callerTokens, InFlightCalls inFlight,
-                   SessionEvents events, GatewayMetrics metrics, boolean compact) {
+                   SessionEvents events, GatewayMetrics metrics, boolean compact, AuditSink audit) {
     this.compact = compact;
+    this.audit = audit;
     this.metrics = metrics;
     this.executor = executor;
     this.availability = executor.availability();
@@ -348,20 +345,21 @@ public final class McpServer {
     }
     JsonObject args = (JsonObject) rawArgs;
     if (toolName.equals(DiscoverTools.NAME) && availability.builtInAllowed(toolName)) {
-      return discoverTools(ctx, id, args, sink);
+      return audited(ctx, id, toolName, discoverTools(ctx, id, args, sink));
     }
     if (instanceTools.offered() && toolName.equals(InstanceTools.LIST) && availability.builtInAllowed(toolName)) {
-      return Future.succeededFuture(JsonRpc.result(id, instanceTools.list(ctx.instance())));
+      return audited(ctx, id, toolName, Future.succeededFuture(JsonRpc.result(id, instanceTools.list(ctx.instance()))));
     }
     if (instanceTools.offered() && toolName.equals(InstanceTools.SWITCH) && availability.builtInAllowed(toolName)) {
-      return switchInstance(ctx, id, args, sink);
+      return audited(ctx, id, toolName, switchInstance(ctx, id, args, sink));
     }
     if (compact && CompactTools.isMeta(toolName)) {
       return meta(ctx, id, toolName, args, params, sink);
     }
     ToolDefinition tool = executor.catalog().get(toolName);
     if (tool == null) {
-      return Future.succeededFuture(JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "Unknown tool: " + toolName));
+      return audited(ctx, id, toolName, Future.succeededFuture(JsonRpc.error(id, JsonRpc.INVALID_PARAMS,
+          "Unknown tool: " + toolName)));
     }
     Object progressToken = params.getValue("_meta") instanceof JsonObject meta ? meta.getValue("progressToken") : null;
     if (progressToken != null) {
@@ -374,9 +372,14 @@ public final class McpServer {
     return executor.call(tool, args, ctx.principal(), key, ctx.toolsets()).transform(ar -> {
       boolean cancelled = inFlight.finished(key);
       metrics.toolCall(tool.name(), outcome(ar.succeeded() ? ar.result() : null, cancelled), System.nanoTime() - started);
+      ToolCallAudit.catalog(audit, ctx, id, tool.name(), args, ar.succeeded() ? ar.result() : null, cancelled, started);
       return ar.failed() ? Future.failedFuture(ar.cause())
           : Future.succeededFuture(answer(ctx, id, tool, ar.result(), cancelled, progressToken, sink));
     });
+  }
+
+  private Future<JsonObject> audited(CallContext ctx, Object id, String tool, Future<JsonObject> answer) {
+    return ToolCallAudit.gateway(audit, ctx, id, tool, answer);
   }
 
   /** The metric's outcome of a call: what the model saw, in a fixed set of labels. */
@@ -424,16 +427,15 @@ public final class McpServer {
   private Future<JsonObject> meta(CallContext ctx, Object id, String name, JsonObject args, JsonObject params,
                                   Sink sink) {
     LOG.debug("tool_meta session={} tool={}", ctx.shortId(), name);
-    if (CompactTools.FIND.equals(name)) {
-      return Future.succeededFuture(JsonRpc.result(id, CompactTools.find(args, callable(ctx))));
-    }
-    if (CompactTools.DESCRIBE.equals(name)) {
-      return Future.succeededFuture(JsonRpc.result(id, CompactTools.describe(args, callable(ctx))));
+    if (CompactTools.FIND.equals(name) || CompactTools.DESCRIBE.equals(name)) {
+      List<ToolDefinition> tools = callable(ctx);
+      return audited(ctx, id, name, Future.succeededFuture(JsonRpc.result(id, CompactTools.FIND.equals(name)
+          ? CompactTools.find(args, tools) : CompactTools.describe(args, tools))));
     }
     Object target = args == null ? null : args.getValue("name");
     if (!(target instanceof String tool) || CompactTools.isMeta(tool)) {
-      return Future.succeededFuture(JsonRpc.result(id, ToolResults.error("call_tool needs 'name': a GitLab tool "
-          + "from find_tools (not one of the meta-tools), and its 'arguments'.")));
+      return audited(ctx, id, name, Future.succeededFuture(JsonRpc.result(id, ToolResults.error(
+          "call_tool needs 'name': a GitLab tool from find_tools (not one of the meta-tools), and its 'arguments'."))));
     }
     Object arguments = args.getValue("arguments");
     JsonObject direct = new JsonObject().put("name", tool).put("arguments", arguments == null ? new JsonObject()

@@ -63,8 +63,26 @@ public final class ToolExecutor {
     return availability;
   }
 
-  /** A finished call: the MCP result plus what the gateway logs and reports about it. */
-  public record Outcome(JsonObject result, int gitlabStatus, long gitlabMs) {
+  /**
+   * A finished call: the MCP result plus what the gateway logs and reports about it.
+   *
+   * @param reason why the call did not simply run: the gateway refused it ({@link #REFUSALS}: policy,
+   *     availability, arguments, tier, limit), or GitLab gave no answer (timeout, connection, too_large,
+   *     cancelled, unknown_instance); null otherwise (a GitLab error is its {@code gitlabStatus})
+   */
+  public record Outcome(JsonObject result, int gitlabStatus, long gitlabMs, String reason) {
+
+    /** The gateway's refusals: permission mode, toolsets or allowlists; edition or version; arguments; plan; load. */
+    public static final Set<String> REFUSALS = Set.of("policy", "availability", "arguments", "tier", "limit");
+
+    public Outcome(JsonObject result, int gitlabStatus, long gitlabMs) {
+      this(result, gitlabStatus, gitlabMs, null);
+    }
+
+    /** Whether the gateway refused the call (no GitLab request, or its own limiter turned it away). */
+    public boolean refused() {
+      return reason != null && REFUSALS.contains(reason);
+    }
   }
 
   /**
@@ -83,11 +101,11 @@ public final class ToolExecutor {
     // Per call: the raw GraphQL tool is a write when its document holds a mutation.
     String forbidden = policy.forbidden(tool.name(), tool.readOnly(arguments), tool.destructive(arguments));
     if (forbidden != null) {
-      return refused(forbidden);
+      return refused("policy", forbidden);
     }
     String unservable = availability.unservable(tool, principal.instance());
     if (unservable != null) {
-      return refused(unservable);
+      return refused("availability", unservable);
     }
     JsonObject args = arguments == null ? new JsonObject() : arguments.copy();
     boolean full = Boolean.TRUE.equals(args.remove(FULL_RESPONSE)) && !tool.response().fields().isEmpty();
@@ -95,19 +113,19 @@ public final class ToolExecutor {
     projectDefault.fill(tool, args);
     String invalid = validate(tool, args, arguments);
     if (invalid != null) {
-      return refused(invalid);
+      return refused("arguments", invalid);
     }
     String denial = policy.denial(tool, args, sessionToolsets);
     if (denial != null) {
-      return refused(denial);
+      return refused("policy", denial);
     }
     RequestBuilder.Built built = RequestBuilder.build(tool, args);
     if (built.problem() != null) {
-      return refused("Invalid arguments for " + tool.name() + ": " + built.problem() + ".");
+      return refused("arguments", "Invalid arguments for " + tool.name() + ": " + built.problem() + ".");
     }
     // Premium/Ultimate tools: a namespace known to be below the tier is answered here, without GitLab.
     return tiers.check(tool, args, principal)
-        .compose(tier -> tier.refuses() ? refused(TierGate.refusal(tool, tier))
+        .compose(tier -> tier.refuses() ? refused("tier", TierGate.refusal(tool, tier))
             : run(tool, built, principal, callId, full, args, tier))
         .recover(this::unexpected);
   }
@@ -118,7 +136,7 @@ public final class ToolExecutor {
         .compose(reply -> fallbackNeeded(tool, reply) ? send(tool, tool.fallback().method(), built, principal, callId)
             : Future.succeededFuture(reply))
         .map(reply -> new Outcome(result(tool, GraphQlReplies.unwrap(tool, reply), tier, full, args), reply.status(),
-            reply.elapsedMs()));
+            reply.elapsedMs(), reason(reply)));
   }
 
   private JsonObject result(ToolDefinition tool, GraphQlReplies.Unwrapped g, TierGate.Check tier, boolean full,
@@ -130,8 +148,17 @@ public final class ToolExecutor {
         : shaper.shape(tool, g.reply(), full, args);
   }
 
-  private static Future<Outcome> refused(String message) {
-    return Future.succeededFuture(new Outcome(ToolResults.error(message), 0, 0));
+  private static Future<Outcome> refused(String reason, String message) {
+    return Future.succeededFuture(new Outcome(ToolResults.error(message), 0, 0, reason));
+  }
+
+  /** The instance limiter's refusal is the gateway's ("limit"); other failures are GitLab not answering. */
+  private static String reason(GitLabReply reply) {
+    if (reply.failure() == null) {
+      return null;
+    }
+    return reply.failure() == GitLabReply.Failure.BUSY ? "limit"
+        : reply.failure().name().toLowerCase(java.util.Locale.ROOT);
   }
 
   private Future<GitLabReply> send(ToolDefinition tool, HttpMethod method, RequestBuilder.Built built,

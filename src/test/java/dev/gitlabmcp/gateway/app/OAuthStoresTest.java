@@ -13,6 +13,7 @@ import dev.gitlabmcp.gateway.pg.PgGrantStore;
 import dev.gitlabmcp.gateway.redis.RedisTransientStore;
 import dev.gitlabmcp.gateway.state.ClientRecord;
 import dev.gitlabmcp.gateway.state.OAuthState;
+import dev.gitlabmcp.gateway.testing.TestGateway;
 import dev.gitlabmcp.gateway.testing.TestPostgres;
 import dev.gitlabmcp.gateway.testing.TestRedis;
 import io.vertx.core.Vertx;
@@ -28,6 +29,9 @@ import org.junit.jupiter.api.Test;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class OAuthStoresTest {
 
+  /** Redis and PostgreSQL are shared stores: they need an encryption key (EncryptionKeys). */
+  private static final Map<String, String> KEY = Map.of("store.encryptionKey", TestGateway.ENCRYPTION_KEY);
+
   private final Vertx vertx = Vertx.vertx();
 
   @AfterEach
@@ -36,7 +40,7 @@ class OAuthStoresTest {
   }
 
   private OAuthState replica(Map<String, String> env) {
-    GatewayConfig cfg = ConfigLoader.withoutDefaultFile(Map.of(), env).load(GatewayConfig.Mode.HTTP).config();
+    GatewayConfig cfg = ConfigLoader.withoutDefaultFile(KEY, env).load(GatewayConfig.Mode.HTTP).config();
     return OAuthStores.create(vertx, cfg, SharedState.create(vertx, cfg, null));
   }
 
@@ -56,7 +60,7 @@ class OAuthStoresTest {
   void should_keep_durable_state_in_postgresql_and_transient_state_in_redis_when_both_are_set() {
     Map<String, String> env = Map.of("DATABASE_URL", TestPostgres.get().freshDatabase(),
         "REDIS_URL", TestRedis.get().url(), "REDIS_KEY_PREFIX", TestRedis.freshPrefix());
-    GatewayConfig cfg = ConfigLoader.withoutDefaultFile(Map.of(), env).load(GatewayConfig.Mode.HTTP).config();
+    GatewayConfig cfg = ConfigLoader.withoutDefaultFile(KEY, env).load(GatewayConfig.Mode.HTTP).config();
     SharedState shared = SharedState.create(vertx, cfg, null);
     await(shared.database().migrate());
     OAuthState state = OAuthStores.create(vertx, cfg, shared);

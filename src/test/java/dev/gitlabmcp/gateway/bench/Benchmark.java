@@ -213,6 +213,7 @@ public final class Benchmark {
       env.put("MAX_SESSIONS_PER_USER", Integer.toString(maxSessions)); // idle sessions are spread over few users
       // With REDIS_URL each gateway of the run keeps its own sessions: they would count against each other.
       env.put("REDIS_KEY_PREFIX", "bench-" + port + ":");
+      env.putIfAbsent("GATEWAY_ENCRYPTION_KEY", dev.gitlabmcp.gateway.testing.TestGateway.ENCRYPTION_KEY); // REDIS_URL needs one
       env.put("MAX_REQUESTS_PER_MINUTE", "1000000");
       env.put("UNAUTHENTICATED_REQUESTS_PER_MINUTE", "1000000");
       env.put("GITLAB_MAX_CONNECTIONS", "64");

@@ -14,6 +14,9 @@ import org.junit.jupiter.api.Test;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class DatabaseUrlTest {
 
+  /** A database is a shared store: it needs an encryption key (EncryptionKeys). */
+  private static final String KEY = dev.gitlabmcp.gateway.testing.TestGateway.ENCRYPTION_KEY;
+
   private static final String PASSWORD = "s3cr3t-Pa55";
 
   @Test
@@ -108,7 +111,8 @@ class DatabaseUrlTest {
   @Test
   void should_report_an_unreadable_database_url_as_a_config_problem_without_the_password() {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.withoutDefaultFile(
-        Map.of("store.databaseUrl", "postgres://gw:" + PASSWORD + "@db/x?sslmode=maybe"), Map.of())
+        Map.of("store.databaseUrl", "postgres://gw:" + PASSWORD + "@db/x?sslmode=maybe", "store.encryptionKey", KEY),
+        Map.of())
         .load(GatewayConfig.Mode.HTTP));
     assertEquals(1, e.problems().size(), e.problems().toString());
     assertTrue(e.problems().get(0).startsWith("DATABASE_URL (store.databaseUrl) cannot be read: sslmode"),
@@ -120,11 +124,13 @@ class DatabaseUrlTest {
   void should_read_the_url_from_a_file_and_refuse_both_at_once() throws Exception {
     java.nio.file.Path file = java.nio.file.Files.createTempFile("db-url", ".txt");
     java.nio.file.Files.writeString(file, "postgres://gw:" + PASSWORD + "@db/gateway\n");
-    GatewayConfig cfg = ConfigLoader.withoutDefaultFile(Map.of(), Map.of("DATABASE_URL_FILE", file.toString()))
+    GatewayConfig cfg = ConfigLoader.withoutDefaultFile(Map.of("store.encryptionKey", KEY),
+        Map.of("DATABASE_URL_FILE", file.toString()))
         .load(GatewayConfig.Mode.HTTP).config();
     assertEquals("gateway", cfg.database().database());
     assertEquals(PASSWORD, cfg.database().password().reveal());
-    ConfigException both = assertThrows(ConfigException.class, () -> ConfigLoader.withoutDefaultFile(Map.of(),
+    ConfigException both = assertThrows(ConfigException.class, () -> ConfigLoader.withoutDefaultFile(
+        Map.of("store.encryptionKey", KEY),
         Map.of("DATABASE_URL_FILE", file.toString(), "DATABASE_URL", "postgres://db/x")).load(GatewayConfig.Mode.HTTP));
     assertEquals(List.of("DATABASE_URL and DATABASE_URL_FILE (store.databaseUrlFile) are both set: use one of them."),
         both.problems());

@@ -24,7 +24,9 @@ class DatabaseConfigCheckTest {
   final ConsoleCapture console = new ConsoleCapture();
 
   private int check(String databaseUrl) {
-    return Main.run(new String[] {"config", "check", "--set", "store.databaseUrl=" + databaseUrl});
+    // A database is a shared store: it needs an encryption key (EncryptionKeys).
+    return Main.run(new String[] {"config", "check", "--set", "store.databaseUrl=" + databaseUrl, "--set",
+        "store.encryptionKey=" + dev.gitlabmcp.gateway.testing.TestGateway.ENCRYPTION_KEY});
   }
 
   @Test

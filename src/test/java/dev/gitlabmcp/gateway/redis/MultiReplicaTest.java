@@ -99,6 +99,7 @@ class MultiReplicaTest {
     env.put("GITLAB_PERSONAL_ACCESS_TOKEN", "glpat-test-token-0123456789");
     env.put("GITLAB_BACKGROUND_CHECKS", "false");
     env.put("REDIS_URL", redis.url());
+    env.put("GATEWAY_ENCRYPTION_KEY", dev.gitlabmcp.gateway.testing.TestGateway.ENCRYPTION_KEY);
     env.put("REDIS_KEY_PREFIX", "multi:");
     env.put("MCP_AUTH_TOKEN", TOKEN);
     env.put("MCP_SERVER_URL", "http://127.0.0.1:" + lbPort); // a shared gateway: per-session limits apply

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
 class RedisClientsTest {
 
   private static GatewayConfig config(Map<String, String> env) {
-    return ConfigLoader.withoutDefaultFile(Map.of(), env).load(GatewayConfig.Mode.HTTP).config();
+    // Redis is a shared store: it needs an encryption key (EncryptionKeys).
+    return ConfigLoader.withoutDefaultFile(Map.of("store.encryptionKey",
+        dev.gitlabmcp.gateway.testing.TestGateway.ENCRYPTION_KEY), env).load(GatewayConfig.Mode.HTTP).config();
   }
 
   private static RedisOptions options(Map<String, String> env) {

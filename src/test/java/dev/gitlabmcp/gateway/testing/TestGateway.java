@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 public final class TestGateway implements AutoCloseable {
 
   public static final String GITLAB_TOKEN = "glpat-test-token-0123456789";
+  /** The key a gateway with a shared store gets unless the test sets store.encryptionKey (even to ""). */
+  public static final String ENCRYPTION_KEY = "dGVzdC1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcy1sb24=";
 
   private final GatewayApp.Running running;
 
@@ -37,6 +39,11 @@ public final class TestGateway implements AutoCloseable {
     // No background GitLab traffic unless a test asks for it: tests count the requests GitLab sees.
     flags.put("gitlab.backgroundChecks", "false");
     flags.putAll(settings);
+    boolean shared = flags.containsKey("store.redisUrl") || flags.containsKey("store.databaseUrl")
+        || env.containsKey("REDIS_URL") || env.containsKey("DATABASE_URL");
+    if (shared && !flags.containsKey("store.encryptionKey") && !env.containsKey("GATEWAY_ENCRYPTION_KEY")) {
+      flags.put("store.encryptionKey", ENCRYPTION_KEY); // a shared store needs a key (EncryptionKeys)
+    }
     GatewayConfig cfg = ConfigLoader.withoutDefaultFile(flags, env).load(GatewayConfig.Mode.HTTP).config();
     try {
       return new TestGateway(GatewayApp.startHttp(cfg).toCompletionStage().toCompletableFuture()

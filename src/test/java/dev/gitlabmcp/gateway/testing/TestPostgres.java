@@ -59,6 +59,18 @@ public final class TestPostgres {
     return given == null || given.isBlank();
   }
 
+  /** A new database with the gateway's schema, opened on {@code vertx} (closed with it). */
+  public dev.gitlabmcp.gateway.pg.Database migratedDatabase(Vertx on, int poolSize) {
+    dev.gitlabmcp.gateway.pg.Database db = dev.gitlabmcp.gateway.pg.Database.open(on, DatabaseUrl.parse(freshDatabase()),
+        poolSize);
+    try {
+      db.migrate().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("the test database could not be migrated", e);
+    }
+    return db;
+  }
+
   /** A new, empty database; its DATABASE_URL (libpq key/value form). */
   public String freshDatabase() {
     String name = "gw_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
