@@ -291,7 +291,9 @@ public final class ConfigLoader {
         (String) t.get(Settings.LOG_FORMAT), (String) t.get(Settings.LOG_LEVEL),
         i(t, Settings.MAX_SESSIONS_PER_USER), i(t, Settings.TRUSTED_PROXY_HOPS), i(t, Settings.BODY_TIMEOUT),
         new Secret(((String) t.get(Settings.REDIS_URL)).trim()), (String) t.get(Settings.REDIS_KEY_PREFIX),
-        i(t, Settings.TIER_TIMEOUT_MS), notices, i(t, Settings.DRAIN_SECONDS));
+        i(t, Settings.TIER_TIMEOUT_MS), notices, i(t, Settings.DRAIN_SECONDS),
+        new OAuthTokensConfig(i(t, Settings.OAUTH_ACCESS_TOKEN_SECONDS), i(t, Settings.OAUTH_GRANT_DAYS),
+            i(t, Settings.OAUTH_REFRESH_MARGIN_SECONDS), i(t, Settings.OAUTH_GRANT_CHECK_SECONDS)));
   }
 
   /**

@@ -19,7 +19,8 @@ public record GatewayConfig(
     GitLabConfig gitlab, InstancesConfig instances, boolean backgroundChecks,
     boolean readOnly, int maxOutputChars, ToolsConfig tools, int tierCacheSeconds,
     String logFormat, String logLevel, int maxSessionsPerUser, int trustedProxyHops, int requestBodyTimeoutSeconds,
-    Secret redisUrl, String redisKeyPrefix, int tierTimeoutMs, List<String> notices, int drainSeconds) {
+    Secret redisUrl, String redisKeyPrefix, int tierTimeoutMs, List<String> notices, int drainSeconds,
+    OAuthTokensConfig oauthTokens) {
 
   /** How the process runs: problems differ (stdio has no HTTP listener to protect). */
   public enum Mode { HTTP, STDIO }
@@ -36,6 +37,7 @@ public record GatewayConfig(
     Objects.requireNonNull(instances, "instances");
     Objects.requireNonNull(tools, "tools");
     notices = notices == null ? List.of() : List.copyOf(notices);
+    oauthTokens = oauthTokens == null ? OAuthTokensConfig.DEFAULTS : oauthTokens;
   }
 
   /** The token of the health and metrics detail views: HEALTH_DETAIL_TOKEN, else MCP_AUTH_TOKEN (maybe none). */

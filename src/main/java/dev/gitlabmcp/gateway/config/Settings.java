@@ -148,6 +148,18 @@ public final class Settings {
       + "rediss:// for TLS. Empty: everything in this process's memory.");
   public static final Setting REDIS_KEY_PREFIX = Setting.string("store.redisKeyPrefix", "REDIS_KEY_PREFIX",
       "gitlab-mcp:", "Prefix of every Redis key and channel this gateway uses (several gateways can share one Redis).");
+  public static final Setting OAUTH_ACCESS_TOKEN_SECONDS = Setting.integer("oauthTokens.accessTokenSeconds",
+      "GITLAB_MCP_OAUTH_ACCESS_TOKEN_SECONDS", 3600, 60, 86400,
+      "Sign in with GitLab: lifetime of the gateway's access tokens; clients then refresh them.");
+  public static final Setting OAUTH_GRANT_DAYS = Setting.integer("oauthTokens.grantDays", "GITLAB_MCP_OAUTH_GRANT_DAYS",
+      30, 1, 365, "Sign in with GitLab: a sign-in ends this many days after its client last refreshed its tokens.");
+  public static final Setting OAUTH_REFRESH_MARGIN_SECONDS = Setting.integer("oauthTokens.gitlabRefreshMarginSeconds",
+      "GITLAB_MCP_OAUTH_REFRESH_MARGIN_SECONDS", 300, 0, 3600,
+      "Sign in with GitLab: a GitLab access token expiring within this is refreshed before the call that needs it.");
+  public static final Setting OAUTH_GRANT_CHECK_SECONDS = Setting.integer("oauthTokens.grantCheckSeconds",
+      "GITLAB_MCP_OAUTH_GRANT_CHECK_SECONDS", 15, 0, 300,
+      "Sign in with GitLab: how long a replica trusts a sign-in it found live; a revocation reaches other replicas "
+      + "within this (at once on the replica that revoked).");
   public static final Setting LOG_FORMAT = Setting.choice("log.format", "LOG_FORMAT", "text", List.of("text", "json"),
       "Log line format.");
   public static final Setting LOG_LEVEL = Setting.choice("log.level", "LOG_LEVEL", "info",
@@ -165,7 +177,8 @@ public final class Settings {
       ALLOWED_PROJECT_IDS, DEFAULT_PROJECT, TOOL_LIST_MODE, MAX_OUTPUT_CHARS,
       TIER_CACHE_SECONDS, TIER_TIMEOUT_MS,
       REDIS_URL, REDIS_KEY_PREFIX,
-      LOG_FORMAT, LOG_LEVEL);
+      LOG_FORMAT, LOG_LEVEL,
+      OAUTH_ACCESS_TOKEN_SECONDS, OAUTH_GRANT_DAYS, OAUTH_REFRESH_MARGIN_SECONDS, OAUTH_GRANT_CHECK_SECONDS);
 
   private static final Map<String, Setting> BY_KEY = new LinkedHashMap<>();
 
