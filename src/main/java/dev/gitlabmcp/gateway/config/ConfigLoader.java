@@ -292,6 +292,8 @@ public final class ConfigLoader {
         i(t, Settings.MAX_SESSIONS_PER_USER), i(t, Settings.TRUSTED_PROXY_HOPS), i(t, Settings.BODY_TIMEOUT),
         new Secret(((String) t.get(Settings.REDIS_URL)).trim()), (String) t.get(Settings.REDIS_KEY_PREFIX),
         i(t, Settings.TIER_TIMEOUT_MS), notices, i(t, Settings.DRAIN_SECONDS),
+        new RedisTopology((String) t.get(Settings.REDIS_MODE), list(t, Settings.REDIS_ENDPOINTS),
+            ((String) t.get(Settings.REDIS_MASTER_NAME)).trim()),
         new OAuthTokensConfig(i(t, Settings.OAUTH_ACCESS_TOKEN_SECONDS), i(t, Settings.OAUTH_GRANT_DAYS),
             i(t, Settings.OAUTH_REFRESH_MARGIN_SECONDS), i(t, Settings.OAUTH_GRANT_CHECK_SECONDS)));
   }

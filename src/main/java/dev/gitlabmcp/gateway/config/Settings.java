@@ -148,6 +148,15 @@ public final class Settings {
       + "rediss:// for TLS. Empty: everything in this process's memory.");
   public static final Setting REDIS_KEY_PREFIX = Setting.string("store.redisKeyPrefix", "REDIS_KEY_PREFIX",
       "gitlab-mcp:", "Prefix of every Redis key and channel this gateway uses (several gateways can share one Redis).");
+  public static final Setting REDIS_MODE = Setting.choice("store.redisMode", "REDIS_MODE", "standalone",
+      List.of("standalone", "cluster", "sentinel"), "How REDIS_URL is reached: one server, a Redis Cluster (REDIS_URL "
+      + "and REDIS_ENDPOINTS are seed nodes), or the master a set of Sentinels names (REDIS_URL and REDIS_ENDPOINTS are "
+      + "the Sentinels).");
+  public static final Setting REDIS_ENDPOINTS = Setting.list("store.redisEndpoints", "REDIS_ENDPOINTS",
+      "More redis:// or rediss:// nodes besides REDIS_URL (cluster seeds or Sentinels), comma-separated, without "
+      + "credentials: the user and password of REDIS_URL apply to all.");
+  public static final Setting REDIS_MASTER_NAME = Setting.string("store.redisMasterName", "REDIS_MASTER_NAME",
+      "mymaster", "The master name the Sentinels know (REDIS_MODE=sentinel).");
   public static final Setting OAUTH_ACCESS_TOKEN_SECONDS = Setting.integer("oauthTokens.accessTokenSeconds",
       "GITLAB_MCP_OAUTH_ACCESS_TOKEN_SECONDS", 3600, 60, 86400,
       "Sign in with GitLab: lifetime of the gateway's access tokens; clients then refresh them.");
@@ -176,7 +185,7 @@ public final class Settings {
       READ_ONLY, PERMISSION_MODE, TOOLSETS, EXTRA_TOOLS, USE_PIPELINE, USE_MILESTONE, USE_WIKI, DENIED_TOOLS_REGEX,
       ALLOWED_PROJECT_IDS, DEFAULT_PROJECT, TOOL_LIST_MODE, MAX_OUTPUT_CHARS,
       TIER_CACHE_SECONDS, TIER_TIMEOUT_MS,
-      REDIS_URL, REDIS_KEY_PREFIX,
+      REDIS_URL, REDIS_KEY_PREFIX, REDIS_MODE, REDIS_ENDPOINTS, REDIS_MASTER_NAME,
       LOG_FORMAT, LOG_LEVEL,
       OAUTH_ACCESS_TOKEN_SECONDS, OAUTH_GRANT_DAYS, OAUTH_REFRESH_MARGIN_SECONDS, OAUTH_GRANT_CHECK_SECONDS);
 
