@@ -10,6 +10,7 @@ import dev.gitlabmcp.gateway.mcp.SessionEvents;
 import dev.gitlabmcp.gateway.mcp.SessionStore;
 import dev.gitlabmcp.gateway.ops.ReadinessCheck;
 import dev.gitlabmcp.gateway.auth.SharedIdentities;
+import dev.gitlabmcp.gateway.redis.RedisClients;
 import dev.gitlabmcp.gateway.redis.RedisIdentities;
 import dev.gitlabmcp.gateway.redis.RedisRateLimiter;
 import dev.gitlabmcp.gateway.redis.RedisSessionEvents;
@@ -26,20 +27,21 @@ import java.util.function.Supplier;
 /**
  * The stores for state that replicas may share, chosen once from the configuration: this process's
  * memory (the default, no setup), or Redis when REDIS_URL is set, so any replica serves any request.
+ *
+ * @param redis the one Redis client (pool) of this process, for other stores to share; null without REDIS_URL
  */
 public record SharedState(SessionStore sessions, SessionEvents events, Supplier<RateLimiter> limiters,
                           Supplier<Future<Void>> starter, List<ReadinessCheck> readiness,
-                          SharedIdentities identities) {
+                          SharedIdentities identities, Redis redis) {
 
   public static SharedState create(Vertx vertx, GatewayConfig cfg, InFlightCalls inFlight) {
     long ttl = cfg.sessionTimeoutSeconds() * 1000L;
     if (!cfg.redisUrl().isSet()) {
       return new SharedState(new MemorySessionStore(ttl, System::currentTimeMillis),
           new LocalSessionEvents(vertx, inFlight), MemoryRateLimiter::new, Future::succeededFuture, List.of(),
-          SharedIdentities.NONE);
+          SharedIdentities.NONE, null);
     }
-    RedisOptions options = new RedisOptions().setConnectionString(cfg.redisUrl().reveal())
-        .setMaxPoolSize(32).setMaxPoolWaiting(2048).setMaxWaitingHandlers(4096);
+    RedisOptions options = RedisClients.options(cfg.redisUrl().reveal(), cfg.redisTopology());
     Redis redis = Redis.createClient(vertx, options);
     Redis subscriber = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1));
     String prefix = cfg.redisKeyPrefix();
@@ -47,7 +49,8 @@ public record SharedState(SessionStore sessions, SessionEvents events, Supplier<
     RedisIdentities identities = new RedisIdentities(redis, prefix, cfg.tokenCacheSeconds());
     return new SharedState(new RedisSessionStore(redis, prefix, ttl, System::currentTimeMillis), events,
         () -> new RedisRateLimiter(redis, prefix), () -> events.start().compose(v -> identities.start()),
-        List.of(new ReadinessCheck("redis", () -> redis.send(Request.cmd(Command.PING)).mapEmpty())), identities);
+        List.of(new ReadinessCheck("redis", () -> redis.send(Request.cmd(Command.PING)).mapEmpty())), identities,
+        redis);
   }
 
   /** A new limiter on this state's backend (each use gets its own: their keys never mix). */

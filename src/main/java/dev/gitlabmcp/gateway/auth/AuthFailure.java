@@ -59,7 +59,7 @@ public final class AuthFailure extends RuntimeException {
   }
 
   /** Text safe inside a quoted header parameter: printable ASCII without quotes or backslashes. */
-  static String quotable(String s) {
+  public static String quotable(String s) {
     StringBuilder b = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

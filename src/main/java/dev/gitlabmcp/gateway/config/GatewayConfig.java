@@ -20,7 +20,8 @@ public record GatewayConfig(
     boolean readOnly, int maxOutputChars, ToolsConfig tools, int tierCacheSeconds,
     String logFormat, String logLevel, int maxSessionsPerUser, int trustedProxyHops, int requestBodyTimeoutSeconds,
     Secret redisUrl, String redisKeyPrefix, int tierTimeoutMs, List<String> notices, int drainSeconds,
-    OAuthConfig oauth) {
+    RedisTopology redisTopology,
+    OAuthTokensConfig oauthTokens, OAuthConfig oauth) {
 
   /** How the process runs: problems differ (stdio has no HTTP listener to protect). */
   public enum Mode { HTTP, STDIO }
@@ -37,6 +38,8 @@ public record GatewayConfig(
     Objects.requireNonNull(instances, "instances");
     Objects.requireNonNull(tools, "tools");
     notices = notices == null ? List.of() : List.copyOf(notices);
+    redisTopology = redisTopology == null ? RedisTopology.STANDALONE : redisTopology;
+    oauthTokens = oauthTokens == null ? OAuthTokensConfig.DEFAULTS : oauthTokens;
     oauth = oauth == null ? OAuthConfig.OFF : oauth;
   }
 
@@ -75,6 +78,9 @@ public record GatewayConfig(
     }
     if (redisUrl.isSet() && !redisUrl.reveal().matches("(?i)(redis|rediss|unix)://.*")) {
       problems.add("REDIS_URL (store.redisUrl) must be a redis://, rediss:// or unix:// URL.");
+    }
+    if (redisUrl.isSet()) {
+      problems.addAll(redisTopology.problems());
     }
     if (mcpAuthToken.isSet() && mcpAuthToken.reveal().length() < 16) {
       problems.add("MCP_AUTH_TOKEN (auth.mcpToken) must be at least 16 characters long.");

@@ -148,6 +148,27 @@ public final class Settings {
       + "rediss:// for TLS. Empty: everything in this process's memory.");
   public static final Setting REDIS_KEY_PREFIX = Setting.string("store.redisKeyPrefix", "REDIS_KEY_PREFIX",
       "gitlab-mcp:", "Prefix of every Redis key and channel this gateway uses (several gateways can share one Redis).");
+  public static final Setting REDIS_MODE = Setting.choice("store.redisMode", "REDIS_MODE", "standalone",
+      List.of("standalone", "cluster", "sentinel"), "How REDIS_URL is reached: one server, a Redis Cluster (REDIS_URL "
+      + "and REDIS_ENDPOINTS are seed nodes), or the master a set of Sentinels names (REDIS_URL and REDIS_ENDPOINTS are "
+      + "the Sentinels).");
+  public static final Setting REDIS_ENDPOINTS = Setting.list("store.redisEndpoints", "REDIS_ENDPOINTS",
+      "More redis:// or rediss:// nodes besides REDIS_URL (cluster seeds or Sentinels), comma-separated, without "
+      + "credentials: the user and password of REDIS_URL apply to all.");
+  public static final Setting REDIS_MASTER_NAME = Setting.string("store.redisMasterName", "REDIS_MASTER_NAME",
+      "mymaster", "The master name the Sentinels know (REDIS_MODE=sentinel).");
+  public static final Setting OAUTH_ACCESS_TOKEN_SECONDS = Setting.integer("oauthTokens.accessTokenSeconds",
+      "GITLAB_MCP_OAUTH_ACCESS_TOKEN_SECONDS", 3600, 60, 86400,
+      "Sign in with GitLab: lifetime of the gateway's access tokens; clients then refresh them.");
+  public static final Setting OAUTH_GRANT_DAYS = Setting.integer("oauthTokens.grantDays", "GITLAB_MCP_OAUTH_GRANT_DAYS",
+      30, 1, 365, "Sign in with GitLab: a sign-in ends this many days after its client last refreshed its tokens.");
+  public static final Setting OAUTH_REFRESH_MARGIN_SECONDS = Setting.integer("oauthTokens.gitlabRefreshMarginSeconds",
+      "GITLAB_MCP_OAUTH_REFRESH_MARGIN_SECONDS", 300, 0, 3600,
+      "Sign in with GitLab: a GitLab access token expiring within this is refreshed before the call that needs it.");
+  public static final Setting OAUTH_GRANT_CHECK_SECONDS = Setting.integer("oauthTokens.grantCheckSeconds",
+      "GITLAB_MCP_OAUTH_GRANT_CHECK_SECONDS", 15, 0, 300,
+      "Sign in with GitLab: how long a replica trusts a sign-in it found live; a revocation reaches other replicas "
+      + "within this (at once on the replica that revoked).");
   public static final Setting OAUTH = Setting.bool("oauth.enabled", List.of("GITLAB_MCP_OAUTH"), false,
       "Sign in with GitLab: MCP clients get the gateway's own OAuth tokens after the user signs in to GitLab in the "
       + "browser (docs/oauth.md). Needs MCP_SERVER_URL and a GitLab application.");
@@ -185,10 +206,11 @@ public final class Settings {
       READ_ONLY, PERMISSION_MODE, TOOLSETS, EXTRA_TOOLS, USE_PIPELINE, USE_MILESTONE, USE_WIKI, DENIED_TOOLS_REGEX,
       ALLOWED_PROJECT_IDS, DEFAULT_PROJECT, TOOL_LIST_MODE, MAX_OUTPUT_CHARS,
       TIER_CACHE_SECONDS, TIER_TIMEOUT_MS,
-      REDIS_URL, REDIS_KEY_PREFIX,
+      REDIS_URL, REDIS_KEY_PREFIX, REDIS_MODE, REDIS_ENDPOINTS, REDIS_MASTER_NAME,
+      LOG_FORMAT, LOG_LEVEL,
+      OAUTH_ACCESS_TOKEN_SECONDS, OAUTH_GRANT_DAYS, OAUTH_REFRESH_MARGIN_SECONDS, OAUTH_GRANT_CHECK_SECONDS,
       OAUTH, OAUTH_INSECURE_ISSUER, OAUTH_APP_ID, OAUTH_APP_SECRET, OAUTH_APP_SECRET_FILE, OAUTH_ALLOWED_GROUPS,
-      OAUTH_CLIENTS,
-      LOG_FORMAT, LOG_LEVEL);
+      OAUTH_CLIENTS);
 
   private static final Map<String, Setting> BY_KEY = new LinkedHashMap<>();
 

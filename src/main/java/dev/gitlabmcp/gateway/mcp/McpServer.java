@@ -358,6 +358,10 @@ public final class McpServer {
     if (tool == null) {
       return Future.succeededFuture(JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "Unknown tool: " + toolName));
     }
+    Future<JsonObject> refused = executor.scopeRefusal(tool, args, ctx.principal()); // before SSE may start
+    if (refused != null) {
+      return refused;
+    }
     Object progressToken = params.getValue("_meta") instanceof JsonObject meta ? meta.getValue("progressToken") : null;
     if (progressToken != null) {
       sink.send(progress(progressToken, 0, "Calling GitLab"));
@@ -464,7 +468,7 @@ public final class McpServer {
   private Future<JsonObject> switchInstance(CallContext ctx, Object id, JsonObject args, Sink sink) {
     String from = ctx.instance();
     String[] chosen = new String[1];
-    InstanceTools.Outcome o = instanceTools.switchTo(args, from, name -> chosen[0] = name);
+    InstanceTools.Outcome o = instanceTools.switchTo(args, from, ctx.principal(), name -> chosen[0] = name);
     if (!o.changed()) {
       return Future.succeededFuture(JsonRpc.result(id, o.result()));
     }
