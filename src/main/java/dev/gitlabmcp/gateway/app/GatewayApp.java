@@ -131,12 +131,13 @@ public final class GatewayApp {
     long callTimeout = (long) cfg.gitlab().requestTimeoutMs() + 5_000L;
     InstanceDirectory directory = new InstanceDirectory(cfg.instances().list());
     RegistryClient registryClient = new RegistryClient(vertx, callTimeout);
-    ActingClient gitlab = new ActingClient(new CredentialSource(directory), registryClient);
-    ToolExecutor executor = new ToolExecutor(vertx, catalog, new ToolAvailability(policy(cfg), directory),
-        new ResponseShaper(cfg.maxOutputChars()), gitlab, ProjectDefault.of(cfg.tools()));
     InFlightCalls inFlight = new InFlightCalls(registryClient);
     Drain drain = new Drain(vertx, inFlight);
     SharedState shared = SharedState.create(vertx, cfg, inFlight);
+    SignInWiring signIn = SignInWiring.create(vertx, cfg, directory, shared, shared.limiter());
+    ActingClient gitlab = new ActingClient(new CredentialSource(directory, signIn.credentials()), registryClient);
+    ToolExecutor executor = new ToolExecutor(vertx, catalog, new ToolAvailability(policy(cfg), directory),
+        new ResponseShaper(cfg.maxOutputChars()), gitlab, ProjectDefault.of(cfg.tools()));
     SessionEvents events = shared.events();
     McpServer server = new McpServer(executor, directory, cfg.remoteAuthorization(), inFlight, events, metrics,
         cfg.tools().compact());
@@ -154,9 +155,10 @@ public final class GatewayApp {
       }
     });
     auth.sharing(shared.identities());
+    signIn.apply(auth);
     McpRuntime rt = new McpRuntime(cfg, sessions, events, server, directory, auth, auth.create(), sessionLimiter,
         new ClientAddress(cfg.effectiveProxyHops()), metrics, System.currentTimeMillis(), readiness(shared, drain),
-        drain, null);
+        drain, signIn.routes());
     SessionSweeper sweeper = new SessionSweeper(vertx, sessions, events, cfg.sessionTimeoutSeconds(),
         List.of(sessionLimiter, addressBudget), verifier == null ? List.of() : List.of(verifier::evictExpired), metrics);
     metrics.bindSessions(sessions instanceof MemorySessionStore m ? m::size : sweeper::active,
@@ -164,6 +166,8 @@ public final class GatewayApp {
     cfg.warnings().forEach(w -> LOG.warn("config_warning {}", w));
     if (cfg.remoteAuthorization()) {
       LOG.info("remote authorization: every request must carry the caller's GitLab token");
+    } else if (cfg.oauth().enabled()) {
+      LOG.info("sign in with GitLab: OAuth issuer {}", cfg.oauth().issuer());
     } else {
       for (GitLabConfig c : directory.all()) {
         if (!c.token().isSet()) {
@@ -196,7 +200,8 @@ public final class GatewayApp {
             sweeper.start();
             LOG.info("READY http://{}:{}/mcp in {} ms (tools={}, gitlab={}, auth={}, verticles={})", cfg.host(),
                 port.get(), (System.nanoTime() - t0) / 1_000_000, catalog.all().size(), instancesSummary(directory),
-                cfg.remoteAuthorization() ? "remote" : principal.subject(), cfg.effectiveHttpVerticles());
+                cfg.remoteAuthorization() ? "remote" : cfg.oauth().enabled() ? "oauth" : principal.subject(),
+                cfg.effectiveHttpVerticles());
             return new Running(vertx, cfg, port.get(), sessions, null, metrics, drain);
           });
     } else {
