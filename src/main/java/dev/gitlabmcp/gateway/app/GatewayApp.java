@@ -156,7 +156,7 @@ public final class GatewayApp {
     auth.sharing(shared.identities());
     McpRuntime rt = new McpRuntime(cfg, sessions, events, server, directory, auth, auth.create(), sessionLimiter,
         new ClientAddress(cfg.effectiveProxyHops()), metrics, System.currentTimeMillis(), readiness(shared, drain),
-        drain);
+        drain, null);
     SessionSweeper sweeper = new SessionSweeper(vertx, sessions, events, cfg.sessionTimeoutSeconds(),
         List.of(sessionLimiter, addressBudget), verifier == null ? List.of() : List.of(verifier::evictExpired), metrics);
     metrics.bindSessions(sessions instanceof MemorySessionStore m ? m::size : sweeper::active,

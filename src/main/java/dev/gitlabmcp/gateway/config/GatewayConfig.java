@@ -20,7 +20,7 @@ public record GatewayConfig(
     boolean readOnly, int maxOutputChars, ToolsConfig tools, int tierCacheSeconds,
     String logFormat, String logLevel, int maxSessionsPerUser, int trustedProxyHops, int requestBodyTimeoutSeconds,
     Secret redisUrl, String redisKeyPrefix, int tierTimeoutMs, List<String> notices, int drainSeconds,
-    RedisTopology redisTopology,
+    RedisTopology redisTopology, OAuthConfig oauth,
     OAuthTokensConfig oauthTokens) {
 
   /** How the process runs: problems differ (stdio has no HTTP listener to protect). */
@@ -40,6 +40,7 @@ public record GatewayConfig(
     notices = notices == null ? List.of() : List.copyOf(notices);
     redisTopology = redisTopology == null ? RedisTopology.STANDALONE : redisTopology;
     oauthTokens = oauthTokens == null ? OAuthTokensConfig.DEFAULTS : oauthTokens;
+    oauth = oauth == null ? OAuthConfig.OFF : oauth;
   }
 
   /** The token of the health and metrics detail views: HEALTH_DETAIL_TOKEN, else MCP_AUTH_TOKEN (maybe none). */
@@ -64,7 +65,8 @@ public record GatewayConfig(
           + "own GitLab tokens in the Authorization header. Unset MCP_AUTH_TOKEN.");
     }
     boolean anyToken = instances.list().stream().anyMatch(i -> i.token().isSet());
-    if (mode == Mode.HTTP && !remoteAuthorization && anyToken && !mcpAuthToken.isSet()) {
+    problems.addAll(oauth.problems(mode, instances, remoteAuthorization, mcpAuthToken.isSet()));
+    if (mode == Mode.HTTP && !remoteAuthorization && !oauth.enabled() && anyToken && !mcpAuthToken.isSet()) {
       List<String> reachable = publicReach();
       if (!reachable.isEmpty()) {
         problems.add("A server-side GitLab token (GITLAB_PERSONAL_ACCESS_TOKEN) is set and the gateway is reachable "

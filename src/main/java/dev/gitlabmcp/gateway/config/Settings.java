@@ -169,6 +169,27 @@ public final class Settings {
       "GITLAB_MCP_OAUTH_GRANT_CHECK_SECONDS", 15, 0, 300,
       "Sign in with GitLab: how long a replica trusts a sign-in it found live; a revocation reaches other replicas "
       + "within this (at once on the replica that revoked).");
+  public static final Setting OAUTH = Setting.bool("oauth.enabled", List.of("GITLAB_MCP_OAUTH"), false,
+      "Sign in with GitLab: MCP clients get the gateway's own OAuth tokens after the user signs in to GitLab in the "
+      + "browser (docs/oauth.md). Needs MCP_SERVER_URL and a GitLab application.");
+  public static final Setting OAUTH_INSECURE_ISSUER = Setting.bool("oauth.allowInsecureIssuerUrl",
+      List.of("MCP_DANGEROUSLY_ALLOW_INSECURE_ISSUER_URL"), false,
+      "Allow an http:// MCP_SERVER_URL beyond loopback with OAuth (tokens then travel unencrypted; labs only).");
+  public static final Setting OAUTH_APP_ID = Setting.string("oauth.appId", "GITLAB_OAUTH_APP_ID", "",
+      "Application ID of the GitLab application the gateway signs users in with (default instance; others: "
+      + "oauth.clientId in the instances file).");
+  public static final Setting OAUTH_APP_SECRET = Setting.secret("oauth.appSecret", "GITLAB_OAUTH_CLIENT_SECRET",
+      "Secret of that GitLab application when it is confidential; empty for a public one (PKCE only).");
+  public static final Setting OAUTH_APP_SECRET_FILE = Setting.string("oauth.appSecretFile",
+      "GITLAB_OAUTH_CLIENT_SECRET_FILE", "", "File holding GITLAB_OAUTH_CLIENT_SECRET (for mounted secrets).");
+  public static final Setting OAUTH_ALLOWED_GROUPS = new Setting("oauth.allowedGroups",
+      List.of("GITLAB_OAUTH_ALLOWED_GROUPS", "GITLAB_ALLOWED_GROUPS"), "", Setting.Type.LIST, false,
+      "Only members of these GitLab groups (full paths, comma separated; subgroups count) may sign in; empty: anyone "
+      + "who can sign in to GitLab.", 0, 0, null);
+  public static final Setting OAUTH_CLIENTS = Setting.string("oauth.clients", "GITLAB_MCP_OAUTH_CLIENTS", "",
+      "Pre-registered OAuth clients: a JSON array of {\"client_id\",\"client_name\",\"redirect_uris\":[...]} "
+      + "(public clients using PKCE).");
+
   public static final Setting LOG_FORMAT = Setting.choice("log.format", "LOG_FORMAT", "text", List.of("text", "json"),
       "Log line format.");
   public static final Setting LOG_LEVEL = Setting.choice("log.level", "LOG_LEVEL", "info",
@@ -186,6 +207,8 @@ public final class Settings {
       ALLOWED_PROJECT_IDS, DEFAULT_PROJECT, TOOL_LIST_MODE, MAX_OUTPUT_CHARS,
       TIER_CACHE_SECONDS, TIER_TIMEOUT_MS,
       REDIS_URL, REDIS_KEY_PREFIX, REDIS_MODE, REDIS_ENDPOINTS, REDIS_MASTER_NAME,
+      OAUTH, OAUTH_INSECURE_ISSUER, OAUTH_APP_ID, OAUTH_APP_SECRET, OAUTH_APP_SECRET_FILE, OAUTH_ALLOWED_GROUPS,
+      OAUTH_CLIENTS,
       LOG_FORMAT, LOG_LEVEL,
       OAUTH_ACCESS_TOKEN_SECONDS, OAUTH_GRANT_DAYS, OAUTH_REFRESH_MARGIN_SECONDS, OAUTH_GRANT_CHECK_SECONDS);
 
