@@ -19,6 +19,7 @@ import dev.gitlabmcp.gateway.limit.ClientAddress;
 import dev.gitlabmcp.gateway.limit.RateLimiter;
 import dev.gitlabmcp.gateway.config.GitLabConfig;
 import dev.gitlabmcp.gateway.config.InstancesLoader;
+import dev.gitlabmcp.gateway.crypto.KeyRing;
 import dev.gitlabmcp.gateway.gitlab.InstanceSet;
 import dev.gitlabmcp.gateway.mcp.Drain;
 import dev.gitlabmcp.gateway.mcp.InFlightCalls;
@@ -131,15 +132,16 @@ public final class GatewayApp {
     long callTimeout = (long) cfg.gitlab().requestTimeoutMs() + 5_000L;
     InstanceDirectory directory = new InstanceDirectory(cfg.instances().list());
     RegistryClient registryClient = new RegistryClient(vertx, callTimeout);
-    ActingClient gitlab = new ActingClient(new CredentialSource(directory), registryClient);
-    ToolExecutor executor = new ToolExecutor(vertx, catalog, new ToolAvailability(policy(cfg), directory),
-        new ResponseShaper(cfg.maxOutputChars()), gitlab, ProjectDefault.of(cfg.tools()));
     InFlightCalls inFlight = new InFlightCalls(registryClient);
     Drain drain = new Drain(vertx, inFlight);
     SharedState shared = SharedState.create(vertx, cfg, inFlight);
+    SignIn signIn = SignIn.create(vertx, cfg, directory, shared, shared.limiter(), KeyRing.forThisProcess());
+    ActingClient gitlab = new ActingClient(new CredentialSource(directory, SignIn.credentials(signIn)), registryClient);
+    ToolExecutor executor = new ToolExecutor(vertx, catalog, new ToolAvailability(policy(cfg), directory),
+        new ResponseShaper(cfg.maxOutputChars()), gitlab, ProjectDefault.of(cfg.tools()));
     SessionEvents events = shared.events();
-    McpServer server = new McpServer(executor, directory, cfg.remoteAuthorization(), inFlight, events, metrics,
-        cfg.tools().compact());
+    McpServer server = new McpServer(executor, directory, cfg.remoteAuthorization() || signIn != null, inFlight,
+        events, metrics, cfg.tools().compact());
     metrics.bindTools(catalog.all().stream().map(t -> t.name()).toList());
     SessionStore sessions = shared.sessions();
     IdentityVerifier verifier = cfg.remoteAuthorization()
@@ -154,9 +156,12 @@ public final class GatewayApp {
       }
     });
     auth.sharing(shared.identities());
+    if (signIn != null) {
+      auth.signingIn(signIn.resource().authenticator());
+    }
     McpRuntime rt = new McpRuntime(cfg, sessions, events, server, directory, auth, auth.create(), sessionLimiter,
         new ClientAddress(cfg.effectiveProxyHops()), metrics, System.currentTimeMillis(), readiness(shared, drain),
-        drain, null);
+        drain, signIn == null ? null : signIn.routes());
     SessionSweeper sweeper = new SessionSweeper(vertx, sessions, events, cfg.sessionTimeoutSeconds(),
         List.of(sessionLimiter, addressBudget), verifier == null ? List.of() : List.of(verifier::evictExpired), metrics);
     metrics.bindSessions(sessions instanceof MemorySessionStore m ? m::size : sweeper::active,
