@@ -135,12 +135,12 @@ public final class GatewayApp {
     InFlightCalls inFlight = new InFlightCalls(registryClient);
     Drain drain = new Drain(vertx, inFlight);
     SharedState shared = SharedState.create(vertx, cfg, inFlight);
-    SignIn signIn = SignIn.create(vertx, cfg, directory, shared, shared.limiter(), KeyRing.forThisProcess());
-    ActingClient gitlab = new ActingClient(new CredentialSource(directory, SignIn.credentials(signIn)), registryClient);
+    SignInWiring signIn = SignInWiring.create(vertx, cfg, directory, shared, shared.limiter());
+    ActingClient gitlab = new ActingClient(new CredentialSource(directory, signIn.credentials()), registryClient);
     ToolExecutor executor = new ToolExecutor(vertx, catalog, new ToolAvailability(policy(cfg), directory),
         new ResponseShaper(cfg.maxOutputChars()), gitlab, ProjectDefault.of(cfg.tools()));
     SessionEvents events = shared.events();
-    McpServer server = new McpServer(executor, directory, cfg.remoteAuthorization() || signIn != null, inFlight,
+    McpServer server = new McpServer(executor, directory, cfg.remoteAuthorization() || cfg.oauth().enabled(), inFlight,
         events, metrics, cfg.tools().compact());
     metrics.bindTools(catalog.all().stream().map(t -> t.name()).toList());
     SessionStore sessions = shared.sessions();
@@ -156,12 +156,10 @@ public final class GatewayApp {
       }
     });
     auth.sharing(shared.identities());
-    if (signIn != null) {
-      auth.signingIn(signIn.resource().authenticator());
-    }
+    signIn.apply(auth);
     McpRuntime rt = new McpRuntime(cfg, sessions, events, server, directory, auth, auth.create(), sessionLimiter,
         new ClientAddress(cfg.effectiveProxyHops()), metrics, System.currentTimeMillis(), readiness(shared, drain),
-        drain, signIn == null ? null : signIn.routes());
+        drain, signIn.routes());
     SessionSweeper sweeper = new SessionSweeper(vertx, sessions, events, cfg.sessionTimeoutSeconds(),
         List.of(sessionLimiter, addressBudget), verifier == null ? List.of() : List.of(verifier::evictExpired), metrics);
     metrics.bindSessions(sessions instanceof MemorySessionStore m ? m::size : sweeper::active,
@@ -169,6 +167,8 @@ public final class GatewayApp {
     cfg.warnings().forEach(w -> LOG.warn("config_warning {}", w));
     if (cfg.remoteAuthorization()) {
       LOG.info("remote authorization: every request must carry the caller's GitLab token");
+    } else if (cfg.oauth().enabled()) {
+      LOG.info("sign in with GitLab: OAuth issuer {}", cfg.oauth().issuer());
     } else {
       for (GitLabConfig c : directory.all()) {
         if (!c.token().isSet()) {
@@ -201,7 +201,8 @@ public final class GatewayApp {
             sweeper.start();
             LOG.info("READY http://{}:{}/mcp in {} ms (tools={}, gitlab={}, auth={}, verticles={})", cfg.host(),
                 port.get(), (System.nanoTime() - t0) / 1_000_000, catalog.all().size(), instancesSummary(directory),
-                cfg.remoteAuthorization() ? "remote" : principal.subject(), cfg.effectiveHttpVerticles());
+                cfg.remoteAuthorization() ? "remote" : cfg.oauth().enabled() ? "oauth" : principal.subject(),
+                cfg.effectiveHttpVerticles());
             return new Running(vertx, cfg, port.get(), sessions, null, metrics, drain);
           });
     } else {

@@ -293,24 +293,10 @@ public final class ConfigLoader {
         new Secret(((String) t.get(Settings.REDIS_URL)).trim()), (String) t.get(Settings.REDIS_KEY_PREFIX),
         i(t, Settings.TIER_TIMEOUT_MS), notices, i(t, Settings.DRAIN_SECONDS),
         new RedisTopology((String) t.get(Settings.REDIS_MODE), list(t, Settings.REDIS_ENDPOINTS),
-            ((String) t.get(Settings.REDIS_MASTER_NAME)).trim()), oauth(t, problems), OAuthTokensConfig.of(t));
-  }
-
-  /** Sign in with GitLab: the issuer is the public URL; the app secret from the environment or its file. */
-  private static OAuthConfig oauth(Map<Setting, Object> t, List<String> problems) {
-    String secret = ((String) t.get(Settings.OAUTH_APP_SECRET)).trim();
-    String secretFile = ((String) t.get(Settings.OAUTH_APP_SECRET_FILE)).trim();
-    if (secret.isEmpty() && !secretFile.isEmpty()) {
-      try {
-        secret = Files.readString(Path.of(secretFile), StandardCharsets.UTF_8).trim();
-      } catch (IOException | RuntimeException e) {
-        problems.add(Settings.OAUTH_APP_SECRET_FILE.displayName() + " " + secretFile + " cannot be read");
-      }
-    }
-    return new OAuthConfig((Boolean) t.get(Settings.OAUTH), (String) t.get(Settings.PUBLIC_URL),
-        (Boolean) t.get(Settings.OAUTH_INSECURE_ISSUER), (String) t.get(Settings.OAUTH_APP_ID), new Secret(secret),
-        list(t, Settings.OAUTH_ALLOWED_GROUPS),
-        OAuthConfig.parseClients((String) t.get(Settings.OAUTH_CLIENTS), problems));
+            ((String) t.get(Settings.REDIS_MASTER_NAME)).trim()),
+        new OAuthTokensConfig(i(t, Settings.OAUTH_ACCESS_TOKEN_SECONDS), i(t, Settings.OAUTH_GRANT_DAYS),
+            i(t, Settings.OAUTH_REFRESH_MARGIN_SECONDS), i(t, Settings.OAUTH_GRANT_CHECK_SECONDS)),
+        OAuthConfig.from(t, problems));
   }
 
   /**

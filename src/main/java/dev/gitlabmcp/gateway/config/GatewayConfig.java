@@ -20,8 +20,8 @@ public record GatewayConfig(
     boolean readOnly, int maxOutputChars, ToolsConfig tools, int tierCacheSeconds,
     String logFormat, String logLevel, int maxSessionsPerUser, int trustedProxyHops, int requestBodyTimeoutSeconds,
     Secret redisUrl, String redisKeyPrefix, int tierTimeoutMs, List<String> notices, int drainSeconds,
-    RedisTopology redisTopology, OAuthConfig oauth,
-    OAuthTokensConfig oauthTokens) {
+    RedisTopology redisTopology,
+    OAuthTokensConfig oauthTokens, OAuthConfig oauth) {
 
   /** How the process runs: problems differ (stdio has no HTTP listener to protect). */
   public enum Mode { HTTP, STDIO }

@@ -8,6 +8,7 @@ import dev.gitlabmcp.gateway.limit.MemoryRateLimiter;
 import dev.gitlabmcp.gateway.state.OAuthState;
 import dev.gitlabmcp.gateway.state.TransientStore;
 import dev.gitlabmcp.gateway.testing.ManualClock;
+import dev.gitlabmcp.gateway.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -58,9 +59,27 @@ final class OAuthFixture implements AutoCloseable {
   final Map<String, String> cookies = new LinkedHashMap<>();
   private final HttpServer server;
 
-  OAuthFixture(Map<String, String> settings, Function<OAuthFixture, GrantService> grants,
-               Predicate<InetAddress> fetchable, HttpClientOptions fetchOptions) {
+  private final TestGateway gateway;
+
+  /** The whole gateway (MCP, resource server and authorization server) on a port chosen up front. */
+  static OAuthFixture gateway(Map<String, String> settings) {
+    return new OAuthFixture(settings);
+  }
+
+  private OAuthFixture(Map<String, String> settings) {
     this.port = freePort();
+    Map<String, String> flags = flags(settings);
+    flags.put("server.port", Integer.toString(port));
+    this.gateway = TestGateway.start(gitlab.url(), flags, ENV);
+    this.config = gateway.running().config();
+    this.grants = null;
+    this.server = null;
+    this.web = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false));
+  }
+
+  private static final Map<String, String> ENV = Map.of("GITLAB_OAUTH_CLIENT_SECRET", GitLabOAuthStub.APP_SECRET);
+
+  private Map<String, String> flags(Map<String, String> settings) {
     Map<String, String> flags = new LinkedHashMap<>();
     flags.put("gitlab.url", gitlab.url());
     flags.put("gitlab.backgroundChecks", "false");
@@ -68,8 +87,14 @@ final class OAuthFixture implements AutoCloseable {
     flags.put("server.publicUrl", issuer());
     flags.put("oauth.appId", GitLabOAuthStub.APP_ID);
     flags.putAll(settings);
-    this.config = ConfigLoader.withoutDefaultFile(flags, Map.of("GITLAB_OAUTH_CLIENT_SECRET",
-        GitLabOAuthStub.APP_SECRET)).load(GatewayConfig.Mode.HTTP).config();
+    return flags;
+  }
+
+  OAuthFixture(Map<String, String> settings, Function<OAuthFixture, GrantService> grants,
+               Predicate<InetAddress> fetchable, HttpClientOptions fetchOptions) {
+    this.port = freePort();
+    this.gateway = null;
+    this.config = ConfigLoader.withoutDefaultFile(flags(settings), ENV).load(GatewayConfig.Mode.HTTP).config();
     this.grants = grants.apply(this);
     OAuthRoutes routes = OAuthRoutes.create(vertx, config, new InstanceDirectory(config.instances().list()), state,
         keys, this.grants, new MemoryRateLimiter(1000, clock::millis), clock::millis, fetchable, fetchOptions);
@@ -249,7 +274,11 @@ final class OAuthFixture implements AutoCloseable {
 
   @Override
   public void close() {
-    await(server.close());
+    if (gateway != null) {
+      gateway.close();
+    } else {
+      await(server.close());
+    }
     await(vertx.close());
     gitlab.close();
   }
