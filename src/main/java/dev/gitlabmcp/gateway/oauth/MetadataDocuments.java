@@ -134,8 +134,8 @@ final class MetadataDocuments {
     long cacheMs = cacheMillis(resp.getHeader("Cache-Control"));
     resp.handler(chunk -> {
       if (body.length() + chunk.length() > MAX_BYTES) {
-        resp.request().reset();
         done.tryFail(OAuthError.invalidClient("the client metadata document is larger than " + MAX_BYTES + " bytes"));
+        resp.request().reset(); // after failing: the reset's own error must not win
       } else {
         body.appendBuffer(chunk);
       }
