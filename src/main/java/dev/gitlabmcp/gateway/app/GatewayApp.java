@@ -19,7 +19,6 @@ import dev.gitlabmcp.gateway.limit.ClientAddress;
 import dev.gitlabmcp.gateway.limit.RateLimiter;
 import dev.gitlabmcp.gateway.config.GitLabConfig;
 import dev.gitlabmcp.gateway.config.InstancesLoader;
-import dev.gitlabmcp.gateway.crypto.KeyRing;
 import dev.gitlabmcp.gateway.gitlab.InstanceSet;
 import dev.gitlabmcp.gateway.mcp.Drain;
 import dev.gitlabmcp.gateway.mcp.InFlightCalls;

@@ -293,7 +293,9 @@ public final class ConfigLoader {
         new Secret(((String) t.get(Settings.REDIS_URL)).trim()), (String) t.get(Settings.REDIS_KEY_PREFIX),
         i(t, Settings.TIER_TIMEOUT_MS), notices, i(t, Settings.DRAIN_SECONDS),
         new RedisTopology((String) t.get(Settings.REDIS_MODE), list(t, Settings.REDIS_ENDPOINTS),
-            ((String) t.get(Settings.REDIS_MASTER_NAME)).trim()),
+            ((String) t.get(Settings.REDIS_MASTER_NAME)).trim()), Secret.fromValueOrFile((String) t.get(Settings.DATABASE_URL),
+            (String) t.get(Settings.DATABASE_URL_FILE), "DATABASE_URL", Settings.DATABASE_URL_FILE.displayName(), problems),
+        i(t, Settings.DATABASE_POOL_SIZE),
         new OAuthTokensConfig(i(t, Settings.OAUTH_ACCESS_TOKEN_SECONDS), i(t, Settings.OAUTH_GRANT_DAYS),
             i(t, Settings.OAUTH_REFRESH_MARGIN_SECONDS), i(t, Settings.OAUTH_GRANT_CHECK_SECONDS)),
         OAuthConfig.from(t, problems));

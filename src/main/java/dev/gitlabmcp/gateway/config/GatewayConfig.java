@@ -20,7 +20,7 @@ public record GatewayConfig(
     boolean readOnly, int maxOutputChars, ToolsConfig tools, int tierCacheSeconds,
     String logFormat, String logLevel, int maxSessionsPerUser, int trustedProxyHops, int requestBodyTimeoutSeconds,
     Secret redisUrl, String redisKeyPrefix, int tierTimeoutMs, List<String> notices, int drainSeconds,
-    RedisTopology redisTopology,
+    RedisTopology redisTopology, Secret databaseUrl, int databasePoolSize,
     OAuthTokensConfig oauthTokens, OAuthConfig oauth) {
 
   /** How the process runs: problems differ (stdio has no HTTP listener to protect). */
@@ -34,6 +34,7 @@ public record GatewayConfig(
     redisUrl = redisUrl == null ? Secret.NONE : redisUrl;
     redisKeyPrefix = redisKeyPrefix == null ? "" : redisKeyPrefix;
     healthDetailToken = healthDetailToken == null ? Secret.NONE : healthDetailToken;
+    databaseUrl = databaseUrl == null ? Secret.NONE : databaseUrl;
     Objects.requireNonNull(gitlab, "gitlab");
     Objects.requireNonNull(instances, "instances");
     Objects.requireNonNull(tools, "tools");
@@ -41,6 +42,11 @@ public record GatewayConfig(
     redisTopology = redisTopology == null ? RedisTopology.STANDALONE : redisTopology;
     oauthTokens = oauthTokens == null ? OAuthTokensConfig.DEFAULTS : oauthTokens;
     oauth = oauth == null ? OAuthConfig.OFF : oauth;
+  }
+
+  /** The database DATABASE_URL names, or null without one (valid: the loader checked it). */
+  public DatabaseUrl database() {
+    return databaseUrl.isSet() ? DatabaseUrl.parse(databaseUrl.reveal()) : null;
   }
 
   /** The token of the health and metrics detail views: HEALTH_DETAIL_TOKEN, else MCP_AUTH_TOKEN (maybe none). */
@@ -81,6 +87,13 @@ public record GatewayConfig(
     }
     if (redisUrl.isSet()) {
       problems.addAll(redisTopology.problems());
+    }
+    if (databaseUrl.isSet()) {
+      try {
+        DatabaseUrl.parse(databaseUrl.reveal());
+      } catch (DatabaseUrl.Invalid e) {
+        problems.add("DATABASE_URL (store.databaseUrl) cannot be read: " + e.getMessage() + ".");
+      }
     }
     if (mcpAuthToken.isSet() && mcpAuthToken.reveal().length() < 16) {
       problems.add("MCP_AUTH_TOKEN (auth.mcpToken) must be at least 16 characters long.");

@@ -157,6 +157,13 @@ public final class Settings {
       + "credentials: the user and password of REDIS_URL apply to all.");
   public static final Setting REDIS_MASTER_NAME = Setting.string("store.redisMasterName", "REDIS_MASTER_NAME",
       "mymaster", "The master name the Sentinels know (REDIS_MODE=sentinel).");
+  public static final Setting DATABASE_URL = Setting.secret("store.databaseUrl", "DATABASE_URL",
+      "PostgreSQL for durable state (OAuth clients, grants, consents): postgres://user:password@host:5432/db?sslmode=verify-full "
+      + "or libpq's host=... dbname=... user=... password=... sslmode=... form. Empty: no database.");
+  public static final Setting DATABASE_URL_FILE = Setting.string("store.databaseUrlFile", "DATABASE_URL_FILE", "",
+      "File holding DATABASE_URL (a mounted secret); use one or the other.");
+  public static final Setting DATABASE_POOL_SIZE = Setting.integer("store.databasePoolSize", "DATABASE_POOL_SIZE",
+      10, 1, 1000, "Most connections this replica opens to PostgreSQL.");
   public static final Setting OAUTH_ACCESS_TOKEN_SECONDS = Setting.integer("oauthTokens.accessTokenSeconds",
       "GITLAB_MCP_OAUTH_ACCESS_TOKEN_SECONDS", 3600, 60, 86400,
       "Sign in with GitLab: lifetime of the gateway's access tokens; clients then refresh them.");
@@ -207,6 +214,7 @@ public final class Settings {
       ALLOWED_PROJECT_IDS, DEFAULT_PROJECT, TOOL_LIST_MODE, MAX_OUTPUT_CHARS,
       TIER_CACHE_SECONDS, TIER_TIMEOUT_MS,
       REDIS_URL, REDIS_KEY_PREFIX, REDIS_MODE, REDIS_ENDPOINTS, REDIS_MASTER_NAME,
+      DATABASE_URL, DATABASE_URL_FILE, DATABASE_POOL_SIZE,
       LOG_FORMAT, LOG_LEVEL,
       OAUTH_ACCESS_TOKEN_SECONDS, OAUTH_GRANT_DAYS, OAUTH_REFRESH_MARGIN_SECONDS, OAUTH_GRANT_CHECK_SECONDS,
       OAUTH, OAUTH_INSECURE_ISSUER, OAUTH_APP_ID, OAUTH_APP_SECRET, OAUTH_APP_SECRET_FILE, OAUTH_ALLOWED_GROUPS,

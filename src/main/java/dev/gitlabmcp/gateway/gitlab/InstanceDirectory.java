@@ -5,7 +5,9 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * What every verticle may read about the configured instances: their settings (swapped whole on a
@@ -27,6 +29,7 @@ public final class InstanceDirectory {
 
   private volatile Map<String, GitLabConfig> instances;
   private final Map<String, Info> info = new ConcurrentHashMap<>();
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
   public InstanceDirectory(List<GitLabConfig> initial) {
     replace(initial);
@@ -40,6 +43,23 @@ public final class InstanceDirectory {
     }
     instances = java.util.Collections.unmodifiableMap(m);
     info.keySet().retainAll(m.keySet());
+    changed();
+  }
+
+  /**
+   * Calls {@code listener} after every change that can change which tools an instance serves: a reload, or a
+   * version or edition learned. It runs on the changing thread and must only hand the news on (e.g. to its
+   * own event loop with {@code runOnContext}).
+   *
+   * @return removes the listener
+   */
+  public Runnable onChange(Runnable listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+    return () -> listeners.remove(listener);
+  }
+
+  private void changed() {
+    listeners.forEach(Runnable::run);
   }
 
   public GitLabConfig get(String name) {
@@ -70,7 +90,12 @@ public final class InstanceDirectory {
 
   public void info(String name, Info i) {
     if (instances.containsKey(name)) {
-      info.put(name, i);
+      Info before = info.put(name, i);
+      before = before == null ? Info.UNKNOWN : before;
+      if (!Objects.equals(before.version(), i.version())
+          || !Objects.equals(before.enterprise(), i.enterprise())) {
+        changed();
+      }
     }
   }
 }

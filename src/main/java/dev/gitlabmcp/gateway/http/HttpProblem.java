@@ -38,6 +38,30 @@ public final class HttpProblem extends RuntimeException {
     return new HttpProblem(status, rpcError);
   }
 
+  /**
+   * The same refusal as a JSON-RPC error response to the request with this id (2026-07-28 echoes the id in
+   * every error it can): status and headers kept; a plain {"error","message"} body becomes error -32000
+   * with that message and the label in {@code data.error}.
+   */
+  public HttpProblem forRequest(Object id) {
+    JsonObject rpc;
+    if (body.containsKey("jsonrpc")) {
+      rpc = body.copy();
+      if (rpc.getValue("id") == null) {
+        rpc.put("id", id);
+      }
+    } else {
+      JsonObject error = new JsonObject().put("code", -32000).put("message", String.valueOf(body.getValue("message")));
+      if (body.getValue("error") instanceof String label) {
+        error.put("data", new JsonObject().put("error", label));
+      }
+      rpc = new JsonObject().put("jsonrpc", "2.0").put("id", id).put("error", error);
+    }
+    HttpProblem out = new HttpProblem(status, rpc);
+    out.headers.putAll(headers);
+    return out;
+  }
+
   public HttpProblem header(String name, String value) {
     headers.put(name, value);
     return this;

@@ -86,7 +86,7 @@ public final class McpHttpVerticle extends VerticleBase {
   private void mountMcp(Router router) {
     RequestGate gate = new RequestGate(rt);
     PostHandler post = new PostHandler(rt, gate);
-    StatelessHandler stateless = new StatelessHandler(rt, gate);
+    StatelessHandler stateless = new StatelessHandler(rt, gate, new ListenStreams(vertx, rt));
     StreamHandler streams = new StreamHandler(vertx, rt, gate);
     for (String path : new String[] {"/mcp", "/mcp/:instance"}) {
       router.route(path).handler(this::checkVersion).handler(gate::selectInstance);
@@ -126,8 +126,11 @@ public final class McpHttpVerticle extends VerticleBase {
    */
   private static void byEra(RoutingContext ctx, PostHandler post, StatelessHandler stateless) {
     String version = ctx.request().getHeader(VERSION_HEADER);
+    HttpProblem refused = RequestGate.pendingRefusal(ctx);
     if (StatelessHandler.applies(ctx)) {
       stateless.handle(ctx);
+    } else if (refused != null) {
+      Replies.problem(ctx, refused);
     } else if (version != null && !ProtocolVersions.supported(version)) {
       Replies.problem(ctx, unsupportedVersion(version));
     } else {
@@ -142,7 +145,7 @@ public final class McpHttpVerticle extends VerticleBase {
   private void checkVersion(RoutingContext ctx) {
     if (rt.drain() != null && rt.drain().draining()) {
       // Stopping: another replica takes the request; the session lives on in the shared store.
-      Replies.problem(ctx, HttpProblem.plain(503, "Service Unavailable", "This gateway replica is shutting down; "
+      RequestGate.refuse(ctx, HttpProblem.plain(503, "Service Unavailable", "This gateway replica is shutting down; "
           + "retry the request.").header("Retry-After", "1").header("Connection", "close"));
       return;
     }

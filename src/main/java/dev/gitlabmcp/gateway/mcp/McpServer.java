@@ -69,6 +69,11 @@ public final class McpServer {
     this.events = events;
   }
 
+  /** The catalog and "can this tool run here", for the stateless era's toolset selection. */
+  ToolExecutor executor() {
+    return executor;
+  }
+
   /** The JSON-RPC error for a malformed message, or null when its envelope is sound. */
   public static JsonObject envelopeError(Object msg) {
     if (!(msg instanceof JsonObject m)) {
@@ -355,10 +360,9 @@ public final class McpServer {
       return meta(ctx, id, toolName, args, params, sink);
     }
     ToolDefinition tool = executor.catalog().get(toolName);
-    if (tool == null) {
-      return Future.succeededFuture(JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "Unknown tool: " + toolName));
-    }
-    Future<JsonObject> refused = executor.scopeRefusal(tool, args, ctx.principal()); // before SSE may start
+    // A read-only sign-in calling a write tool is refused (403) before a progress notification starts SSE.
+    Future<JsonObject> refused = tool == null ? Future.succeededFuture(JsonRpc.error(id, JsonRpc.INVALID_PARAMS,
+        "Unknown tool: " + toolName)) : executor.scopeRefusal(tool, args, ctx.principal());
     if (refused != null) {
       return refused;
     }

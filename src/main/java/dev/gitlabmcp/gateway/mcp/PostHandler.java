@@ -31,11 +31,13 @@ final class PostHandler {
   private final McpRuntime rt;
   private final GatewayConfig cfg;
   private final RequestGate gate;
+  private final StatelessToolsets urlToolsets;
 
   PostHandler(McpRuntime rt, RequestGate gate) {
     this.rt = rt;
     this.cfg = rt.config();
     this.gate = gate;
+    this.urlToolsets = new StatelessToolsets(rt.server());
   }
 
   void handle(RoutingContext ctx) {
@@ -103,8 +105,10 @@ final class PostHandler {
       return Future.succeededFuture();
     }
     String version = response.getJsonObject("result").getString("protocolVersion");
+    // The URL's ?toolsets= start the session's enabled toolsets, as they are listed in the stateless era.
     SessionState session = SessionState.create(McpHttpVerticle.newSessionId(), version, McpServer.clientName(request),
-        principal.perUser() ? principal.subject() : null, principal.instance(), System.currentTimeMillis());
+        principal.perUser() ? principal.subject() : null, principal.instance(), System.currentTimeMillis())
+        .withToolsets(urlToolsets.selected(ctx, request.getValue("id")));
     return rt.sessions().create(session, cfg.maxSessions(), cfg.maxSessionsPerUser())
         .recover(err -> Future.failedFuture(err instanceof SessionStore.Full full ? full(full)
             : RequestGate.storeUnavailable(err)))

@@ -8,6 +8,7 @@ import dev.gitlabmcp.gateway.http.HttpProblem;
 import dev.gitlabmcp.gateway.http.Replies;
 import dev.gitlabmcp.gateway.limit.RateLimiter;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,7 @@ final class RequestGate {
   private static final Logger LOG = LoggerFactory.getLogger(RequestGate.class);
   private static final String SESSION_KEY = "mcp.session";
   private static final String EXPLICIT_KEY = "gitlab.instance";
+  private static final String REFUSAL_KEY = "mcp.refusal";
 
   private final McpRuntime rt;
   private final GatewayConfig cfg;
@@ -39,11 +41,29 @@ final class RequestGate {
     try {
       explicit = selector.explicit(ctx);
     } catch (HttpProblem p) {
-      Replies.problem(ctx, p);
+      refuse(ctx, p);
       return;
     }
     ctx.put(EXPLICIT_KEY, explicit == null ? "" : explicit);
     ctx.next();
+  }
+
+  /**
+   * A refusal decided before the body is read: GET and DELETE get it at once; a POST gets it once its body
+   * is read ({@link #pendingRefusal}), so that in 2026-07-28 the refusal can echo the request's id.
+   */
+  static void refuse(RoutingContext ctx, HttpProblem p) {
+    if (ctx.request().method() != HttpMethod.POST) {
+      Replies.problem(ctx, p);
+      return;
+    }
+    ctx.put(REFUSAL_KEY, p);
+    ctx.next();
+  }
+
+  /** The refusal {@link #refuse} held back for this POST until its body was read, or null. */
+  static HttpProblem pendingRefusal(RoutingContext ctx) {
+    return ctx.get(REFUSAL_KEY);
   }
 
   static String explicitInstance(RoutingContext ctx) {

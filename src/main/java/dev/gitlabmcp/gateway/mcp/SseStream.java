@@ -3,7 +3,10 @@ package dev.gitlabmcp.gateway.mcp;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
-/** A Server-Sent Events stream on one HTTP response. */
+/**
+ * A Server-Sent Events stream on one HTTP response. With a stream id (2025 eras) events carry ids and the
+ * stream opens with a priming event; without one (2026-07-28, which resumes nothing) they carry neither.
+ */
 final class SseStream {
 
   static final int RETRY_MS = 2000;
@@ -27,7 +30,9 @@ final class SseStream {
         .putHeader("Cache-Control", "no-cache, no-transform")
         .putHeader("X-Accel-Buffering", "no")
         .setChunked(true);
-    response.write("id: " + nextId() + "\nretry: " + RETRY_MS + "\ndata: \n\n");
+    if (streamId != null) {
+      response.write("id: " + nextId() + "\nretry: " + RETRY_MS + "\ndata: \n\n");
+    }
     return this;
   }
 
@@ -37,7 +42,8 @@ final class SseStream {
 
   void event(JsonObject message) {
     if (open()) {
-      response.write("id: " + nextId() + "\nevent: message\ndata: " + message.encode() + "\n\n");
+      response.write((streamId == null ? "" : "id: " + nextId() + "\n") + "event: message\ndata: " + message.encode()
+          + "\n\n");
     }
   }
 

@@ -45,17 +45,21 @@ final class StatelessHandler {
   /** server/discover changes only with a new gateway version. */
   static final long DISCOVER_TTL_MS = 3_600_000;
   static final Set<String> IMPLEMENTED = Set.of("server/discover", "tools/list", "tools/call", "prompts/list",
-      "prompts/get");
+      "prompts/get", "subscriptions/listen");
   private static final Set<String> LISTS = Set.of("tools/list", "prompts/list");
   private static final String BASE64_START = "=?base64?";
   private static final String BASE64_END = "?=";
 
   private final McpRuntime rt;
   private final RequestGate gate;
+  private final ListenStreams listens;
+  private final StatelessToolsets toolsets;
 
-  StatelessHandler(McpRuntime rt, RequestGate gate) {
+  StatelessHandler(McpRuntime rt, RequestGate gate, ListenStreams listens) {
     this.rt = rt;
     this.gate = gate;
+    this.listens = listens;
+    this.toolsets = new StatelessToolsets(rt.server());
   }
 
   /**
@@ -98,6 +102,10 @@ final class StatelessHandler {
     if (bad != null) {
       throw HttpProblem.rpc(400, bad);
     }
+    HttpProblem refused = RequestGate.pendingRefusal(ctx);
+    if (refused != null) {
+      throw refused.forRequest(m.getValue("id"));
+    }
     if (!m.containsKey("method")) {
       throw HttpProblem.rpc(400, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid Request: protocol "
           + ProtocolVersions.V2026_07_28 + " sends no requests to clients, so it takes no responses"));
@@ -116,8 +124,20 @@ final class StatelessHandler {
           + (method.equals("initialize") ? " (protocol " + ProtocolVersions.V2026_07_28 + " has no initialize: "
           + "send requests directly, or server/discover)" : "")));
     }
-    return gate.authenticate(ctx, null).compose(principal -> gate.chargeCaller(ctx, principal)
-        .compose(v -> dispatch(ctx, m, meta, principal)));
+    Set<String> selected = toolsets.selected(ctx, id);
+    JsonObject listen = method.equals("subscriptions/listen") ? ListenStreams.honoured(id, m.getJsonObject("params"))
+        : null;
+    // Refused before dispatch (401, 403, 404, 429, 503): the refusal still answers this request's id.
+    return gate.authenticate(ctx, null)
+        .compose(principal -> gate.chargeCaller(ctx, principal).map(v -> principal))
+        .recover(err -> Future.failedFuture(err instanceof HttpProblem p ? p.forRequest(id) : err))
+        .compose(principal -> listen != null ? listen(ctx, id, listen) : dispatch(ctx, m, meta, principal, selected));
+  }
+
+  private Future<Void> listen(RoutingContext ctx, Object id, JsonObject honoured) {
+    rt.metrics().requestProcessed();
+    listens.open(ctx, id, honoured);
+    return Future.succeededFuture();
   }
 
   /** The request's {@code _meta}, checked: a protocol version, the client's capabilities, a valid log level. */
@@ -192,7 +212,8 @@ final class StatelessHandler {
     }
   }
 
-  private Future<Void> dispatch(RoutingContext ctx, JsonObject m, JsonObject meta, Principal principal) {
+  private Future<Void> dispatch(RoutingContext ctx, JsonObject m, JsonObject meta, Principal principal,
+                                Set<String> selected) {
     rt.metrics().requestProcessed();
     Object id = m.getValue("id");
     String method = m.getString("method");
@@ -200,12 +221,15 @@ final class StatelessHandler {
       Replies.json(ctx, 200, JsonRpc.result(id, discover()));
       return Future.succeededFuture();
     }
+    JsonObject params = m.getJsonObject("params");
+    // Listing shows the defaults plus the URL's toolsets; a call may reach any toolset (the policy decides).
+    boolean anyToolset = method.equals("tools/call") && !DiscoverTools.NAME.equals(params.getValue("name"));
     CallContext call = new CallContext(principal, meta.getString(META_VERSION), meta.getJsonObject(META_CAPABILITIES),
-        Set.of(), LogLevel.parse(meta.getValue(META_LOG_LEVEL)), null, "r-" + McpHttpVerticle.newSessionId(),
-        CallContext.Changes.NONE);
-    JsonObject refused = sessionOnly(id, method, m.getJsonObject("params"));
-    if (refused != null) {
-      Replies.json(ctx, 200, refused);
+        anyToolset ? toolsets.all() : selected, LogLevel.parse(meta.getValue(META_LOG_LEVEL)), null,
+        "r-" + McpHttpVerticle.newSessionId(), CallContext.Changes.NONE);
+    JsonObject instead = sessionless(id, method, params, selected, principal.instance());
+    if (instead != null) {
+      Replies.json(ctx, 200, instead);
       return Future.succeededFuture();
     }
     return answer(ctx, call, m);
@@ -214,7 +238,8 @@ final class StatelessHandler {
   static JsonObject discover() {
     return new JsonObject().put("resultType", "complete")
         .put("supportedVersions", new JsonArray(ProtocolVersions.ALL))
-        .put("capabilities", new JsonObject().put("tools", new JsonObject()).put("prompts", new JsonObject())
+        .put("capabilities", new JsonObject().put("tools", new JsonObject().put("listChanged", true))
+            .put("prompts", new JsonObject())
             .put("logging", new JsonObject()))
         .put("instructions", McpServer.INSTRUCTIONS)
         .put("_meta", new JsonObject().put(META_SERVER_INFO, McpServer.serverInfo()))
@@ -225,7 +250,8 @@ final class StatelessHandler {
    * The gateway's tools that change a session (enable toolsets, switch instance) have none to change here:
    * they answer how to do the same per request instead of claiming a change that would not last.
    */
-  private static JsonObject sessionOnly(Object id, String method, JsonObject params) {
+  private JsonObject sessionless(Object id, String method, JsonObject params, Set<String> selected,
+                                 String instance) {
     if (!method.equals("tools/call")) {
       return null;
     }
@@ -235,9 +261,9 @@ final class StatelessHandler {
     if (InstanceTools.SWITCH.equals(tool)) {
       text = "There is no session to switch in protocol " + ProtocolVersions.V2026_07_28 + ": send requests for "
           + "another GitLab instance to /mcp/{instance} (list_instances names them).";
-    } else if (DiscoverTools.NAME.equals(tool) && args.containsKey("enable")) {
-      text = "Toolsets cannot be enabled without a session in protocol " + ProtocolVersions.V2026_07_28
-          + ": call discover_tools without 'enable' to see the toolsets; the gateway's default toolsets apply.";
+    } else if (DiscoverTools.NAME.equals(tool)) {
+      JsonObject enabled = toolsets.enable(args, selected, instance);
+      return enabled == null ? null : JsonRpc.result(id, enabled.put("resultType", "complete"));
     }
     return text == null ? null : JsonRpc.result(id, ToolResults.error(text).put("resultType", "complete"));
   }

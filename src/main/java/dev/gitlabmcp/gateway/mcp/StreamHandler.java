@@ -4,9 +4,11 @@ import dev.gitlabmcp.gateway.core.Addresses;
 import dev.gitlabmcp.gateway.auth.Principal;
 import dev.gitlabmcp.gateway.http.HttpProblem;
 import dev.gitlabmcp.gateway.http.Replies;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.security.SecureRandom;
 import org.slf4j.Logger;
@@ -69,6 +71,10 @@ final class StreamHandler {
         stream.end();
       }
     });
+    // The instances changed (reload, version or edition learned): what the session may list can have changed too.
+    Context here = vertx.getOrCreateContext();
+    Runnable instances = rt.instances().onChange(() -> here.runOnContext(v ->
+        stream.event(JsonRpc.notification("notifications/tools/list_changed", new JsonObject()))));
     long heartbeat = vertx.setPeriodic(rt.config().sseHeartbeatSeconds() * 1000L, t -> beat(s.id(), stream));
     // Stopping: the client reconnects soon, and the balancer sends it to another replica.
     var drain = vertx.eventBus().localConsumer(Addresses.DRAIN, m -> {
@@ -78,6 +84,7 @@ final class StreamHandler {
     Runnable cleanup = () -> {
       drain.unregister();
       sub.unregister();
+      instances.run();
       vertx.cancelTimer(heartbeat);
     };
     resp.closeHandler(v -> cleanup.run());

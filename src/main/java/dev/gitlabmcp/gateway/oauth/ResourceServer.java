@@ -17,7 +17,10 @@ import java.util.function.LongSupplier;
  */
 public record ResourceServer(Grants grants, GrantTokens tokens, GrantAuthenticator authenticator) {
 
-  /** Longest a GitLab token refresh may hold its lock: beyond GitLab's slowest answer. */
+  /**
+   * Shortest time a GitLab token refresh holds its lock; longer when an instance's request timeout is: a lock
+   * that lapsed while GitLab still answered would let another replica spend the same refresh token.
+   */
   static final long LOCK_MILLIS = 30_000L;
   static final long POLL_MILLIS = 100L;
   static final long PENDING_MILLIS = 600_000L;
@@ -38,10 +41,15 @@ public record ResourceServer(Grants grants, GrantTokens tokens, GrantAuthenticat
         + (instance == null || instance.equals(defaultInstance) ? "" : "/" + instance);
     GrantTokens tokens = new GrantTokens(vertx, grants, state.transients(),
         new GitLabRefresh(vertx, instances, apps, clock), new Challenges(metadata, writeScope),
-        cfg.refreshMarginSeconds() * 1000L, LOCK_MILLIS, POLL_MILLIS);
+        cfg.refreshMarginSeconds() * 1000L, lockMillis(instances), POLL_MILLIS);
     GrantAuthenticator authenticator = new GrantAuthenticator(grants,
         resource -> ours(base, resource, instances), defaultInstance);
     return new ResourceServer(grants, tokens, authenticator);
+  }
+
+  static long lockMillis(InstanceDirectory instances) {
+    long slowest = instances.all().stream().mapToLong(c -> c.requestTimeoutMs() + 10_000L).max().orElse(0);
+    return Math.max(LOCK_MILLIS, slowest);
   }
 
   /** Whether {@code resource} is {@code <issuer>/mcp} or {@code <issuer>/mcp/<a configured instance>}. */

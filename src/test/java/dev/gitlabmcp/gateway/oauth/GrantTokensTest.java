@@ -56,6 +56,7 @@ public class GrantTokensTest {
   protected final ManualClock clock = new ManualClock(System.currentTimeMillis()); // Redis expires keys by its own time
   protected Vertx vertx;
   WireMockServer gitlab;
+  WireMockServer gitlabB;
   InstanceDirectory directory;
   OAuthState state;
   KeyRing keys = KeyRing.forThisProcess();
@@ -70,20 +71,30 @@ public class GrantTokensTest {
     vertx = Vertx.vertx();
     gitlab = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
     gitlab.start();
-    directory = new InstanceDirectory(List.of(new GitLabConfig("main", URI.create(gitlab.baseUrl()), Secret.NONE,
-        false, false, 8, 60, 2000, 5000, 1 << 20, 0, "main", true, "", false, "", List.of(),
-        OAuthClientConfig.NONE, RateLimitConfig.DEFAULT)));
+    gitlabB = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+    gitlabB.start();
+    directory = new InstanceDirectory(List.of(instance("main", gitlab, true), instance("other", gitlabB, false)));
     state = newState();
-    // GitLab's refresh: each refresh token works once; the previous one is then invalid_grant.
-    gitlab.stubFor(post(urlEqualTo("/oauth/token")).atPriority(10)
+    rotation(gitlab, "gl");
+    rotation(gitlabB, "glb");
+  }
+
+  static GitLabConfig instance(String name, WireMockServer server, boolean isDefault) {
+    return new GitLabConfig(name, URI.create(server.baseUrl()), Secret.NONE, false, false, 8, 60, 2000, 5000, 1 << 20,
+        0, name, isDefault, "", false, "", List.of(), OAuthClientConfig.NONE, RateLimitConfig.DEFAULT);
+  }
+
+  /** GitLab's refresh: each refresh token works once; the previous one is then invalid_grant. */
+  static void rotation(WireMockServer server, String prefix) {
+    server.stubFor(post(urlEqualTo("/oauth/token")).atPriority(10)
         .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json").withBody(INVALID_GRANT)));
     for (int i = 0; i < 3; i++) {
-      gitlab.stubFor(post(urlEqualTo("/oauth/token")).atPriority(1).inScenario("rotation")
+      server.stubFor(post(urlEqualTo("/oauth/token")).atPriority(1).inScenario("rotation")
           .whenScenarioStateIs(i == 0 ? Scenario.STARTED : "r" + i)
-          .withRequestBody(containing("refresh_token=glrt-" + i + "&"))
+          .withRequestBody(containing("refresh_token=" + prefix + "rt-" + i + "&"))
           .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(
-              "{\"access_token\":\"glat-" + (i + 1) + "\",\"token_type\":\"Bearer\",\"expires_in\":7200,"
-                  + "\"refresh_token\":\"glrt-" + (i + 1) + "\",\"scope\":\"api\",\"created_at\":1750000000}"))
+              "{\"access_token\":\"" + prefix + "at-" + (i + 1) + "\",\"token_type\":\"Bearer\",\"expires_in\":7200,"
+                  + "\"refresh_token\":\"" + prefix + "rt-" + (i + 1) + "\",\"scope\":\"api\",\"created_at\":1750000000}"))
           .willSetStateTo("r" + (i + 1)));
     }
   }
@@ -91,6 +102,7 @@ public class GrantTokensTest {
   @AfterEach
   void tearDown() {
     gitlab.stop();
+    gitlabB.stop();
     await(vertx.close());
   }
 
@@ -111,15 +123,23 @@ public class GrantTokensTest {
 
   /** {@code n} resolves at once, spread over the replicas and over event-loop contexts. */
   List<String> concurrently(int n, String grantId, ResourceServer... replicas) {
+    return concurrently(n, grantId, List.of("main"), replicas);
+  }
+
+  /** {@code n} resolves at once, spread over the instances, the replicas and event-loop contexts. */
+  List<String> concurrently(int n, String grantId, List<String> instances, ResourceServer... replicas) {
     List<Future<Credential>> all = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       ResourceServer rs = replicas[i % replicas.length];
       Promise<Credential> p = Promise.promise();
+      String instance = instances.get(i % instances.size());
       vertx.getOrCreateContext().runOnContext(v -> rs.tokens().resolve(
-          new CredentialHandle.Grant(grantId, List.of("api")), "main").onComplete(p));
+          new CredentialHandle.Grant(grantId, List.of("api")), instance).onComplete(p));
       all.add(p.future());
     }
-    await(Future.join(all));
+    // a cold JVM on a loaded machine: the first WebClient and WireMock answers may take a while
+    Future.join(all).toCompletionStage().toCompletableFuture().orTimeout(60, java.util.concurrent.TimeUnit.SECONDS)
+        .exceptionally(e -> null).join();
     List<String> out = new ArrayList<>();
     for (Future<Credential> f : all) {
       assertTrue(f.succeeded(), () -> "a resolve failed: " + f.cause());
@@ -169,6 +189,27 @@ public class GrantTokensTest {
     assertTrue(tokens.stream().allMatch("glat-1"::equals), tokens::toString);
     assertEquals(1, refreshesAtGitLab());
     assertEquals(1, a.tokens().refreshes() + b.tokens().refreshes());
+  }
+
+  @Test
+  void should_refresh_each_connected_instance_once_and_keep_both_new_pairs() {
+    ResourceServer a = replica();
+    ResourceServer b = replica();
+    long soon = clock.millis() + 60_000;
+    String id = await(a.grants().create(CLIENT, List.of("api"), ISSUER + "/mcp", List.of(
+        new ConnectedInstance("main", 7, "alice", new GitLabTokens("glat-0", "glrt-0", soon, "api")),
+        new ConnectedInstance("other", 9, "alice", new GitLabTokens("glbat-0", "glbrt-0", soon, "api")))));
+    await(a.grants().redeem(id, CLIENT));
+    List<String> tokens = concurrently(40, id, List.of("main", "other"), a, b);
+    for (int i = 0; i < tokens.size(); i++) {
+      assertEquals(i % 2 == 0 ? "glat-1" : "glbat-1", tokens.get(i), "call " + i + " got another instance's token");
+    }
+    assertEquals(1, refreshesAtGitLab());
+    assertEquals(1, gitlabB.countRequestsMatching(postRequestedFor(urlEqualTo("/oauth/token")).build()).getCount());
+    // both refreshes wrote the one grant (compare-and-set, re-read on conflict): neither pair was lost
+    var stored = a.grants().sealed().open(await(state.grants().get(id)));
+    assertEquals("glrt-1", stored.get("main").tokens().refreshToken());
+    assertEquals("glbrt-1", stored.get("other").tokens().refreshToken());
   }
 
   @Test

@@ -257,6 +257,25 @@ class SignedInGatewayTest {
   }
 
   @Test
+  void should_refresh_and_retry_once_when_gitlab_rejects_a_token_that_was_not_due() throws Exception {
+    // GitLab gives two hours, then rejects the token early (revoked at GitLab, or refreshed by a lost replica).
+    gitlab.stubFor(post(urlEqualTo("/oauth/token")).atPriority(0)
+        .withRequestBody(containing("grant_type=authorization_code")).withRequestBody(containing("code=gl-code"))
+        .willReturn(tokens(0, 7200)));
+    String token = signIn("api");
+    RawMcp mcp = new RawMcp(gateway.mcpUrl());
+    String session = session(mcp, token);
+    HttpResponse<String> r = mcp.post(headers(token, session), call("get_project",
+        new JsonObject().put("project_id", "7"), 2));
+    assertEquals(200, r.statusCode(), r.body());
+    JsonObject msg = RawMcp.lastMessage(r);
+    assertFalse(RawMcp.isError(msg), msg::encode);
+    assertEquals(1, refreshesAtGitLab());
+    assertEquals(2, gitlab.countRequestsMatching(com.github.tomakehurst.wiremock.client.WireMock
+        .getRequestedFor(urlPathEqualTo("/api/v4/projects/7")).build()).getCount());
+  }
+
+  @Test
   void should_make_the_client_sign_in_again_when_gitlab_refuses_the_refresh() throws Exception {
     String token = signIn("api");
     RawMcp mcp = new RawMcp(gateway.mcpUrl());

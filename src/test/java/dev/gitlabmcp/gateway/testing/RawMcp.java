@@ -38,6 +38,20 @@ public final class RawMcp {
     return h;
   }
 
+  /** The {@code _meta} a 2026-07-28 (stateless) client puts on every request: its version, no capabilities. */
+  public static io.vertx.core.json.JsonObject modernMeta() {
+    return new io.vertx.core.json.JsonObject().put("io.modelcontextprotocol/protocolVersion", "2026-07-28")
+        .put("io.modelcontextprotocol/clientCapabilities", new io.vertx.core.json.JsonObject());
+  }
+
+  /** The headers a 2026-07-28 client sends for this method (add Mcp-Name for a tool, prompt or resource). */
+  public static Map<String, String> modernHeaders(String method) {
+    Map<String, String> h = postHeaders();
+    h.put("MCP-Protocol-Version", "2026-07-28");
+    h.put("Mcp-Method", method);
+    return h;
+  }
+
   public static Map<String, String> postHeaders(String sessionId) {
     Map<String, String> h = postHeaders();
     h.put("Mcp-Session-Id", sessionId);
