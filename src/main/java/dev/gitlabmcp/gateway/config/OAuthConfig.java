@@ -3,11 +3,7 @@ package dev.gitlabmcp.gateway.config;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -118,17 +114,11 @@ public record OAuthConfig(boolean enabled, String issuer, boolean allowInsecureI
   /** From the resolved settings: the issuer is the public URL; the app secret from the environment or its file. */
   @SuppressWarnings("unchecked")
   static OAuthConfig from(Map<Setting, Object> t, List<String> problems) {
-    String secret = ((String) t.get(Settings.OAUTH_APP_SECRET)).trim();
-    String secretFile = ((String) t.get(Settings.OAUTH_APP_SECRET_FILE)).trim();
-    if (secret.isEmpty() && !secretFile.isEmpty()) {
-      try {
-        secret = Files.readString(Path.of(secretFile), StandardCharsets.UTF_8).trim();
-      } catch (IOException | RuntimeException e) {
-        problems.add(Settings.OAUTH_APP_SECRET_FILE.displayName() + " " + secretFile + " cannot be read");
-      }
-    }
+    Secret secret = Secret.fromValueOrFile((String) t.get(Settings.OAUTH_APP_SECRET),
+        (String) t.get(Settings.OAUTH_APP_SECRET_FILE), Settings.OAUTH_APP_SECRET.displayName(),
+        Settings.OAUTH_APP_SECRET_FILE.displayName(), problems);
     return new OAuthConfig((Boolean) t.get(Settings.OAUTH), (String) t.get(Settings.PUBLIC_URL),
-        (Boolean) t.get(Settings.OAUTH_INSECURE_ISSUER), (String) t.get(Settings.OAUTH_APP_ID), new Secret(secret),
+        (Boolean) t.get(Settings.OAUTH_INSECURE_ISSUER), (String) t.get(Settings.OAUTH_APP_ID), secret,
         (List<String>) t.get(Settings.OAUTH_ALLOWED_GROUPS),
         parseClients((String) t.get(Settings.OAUTH_CLIENTS), problems));
   }

@@ -55,6 +55,15 @@ class OAuthSettingsTest {
   }
 
   @Test
+  void should_read_the_application_secret_from_a_file(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("secret"), "from-file\n");
+    GatewayConfig cfg = load(env("GITLAB_OAUTH_CLIENT_SECRET_FILE", file.toString()), GatewayConfig.Mode.HTTP);
+
+    assertEquals("from-file", cfg.oauth().appFor(cfg.instances().defaultInstance()).clientSecret().reveal());
+  }
+
+  @Test
   void should_refuse_oauth_without_a_public_url() {
     assertTrue(problem(env("MCP_SERVER_URL", null), GatewayConfig.Mode.HTTP).contains("needs MCP_SERVER_URL"));
   }
