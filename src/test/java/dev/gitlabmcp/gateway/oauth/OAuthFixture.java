@@ -87,6 +87,13 @@ final class OAuthFixture implements AutoCloseable {
     flags.put("server.publicUrl", issuer());
     flags.put("oauth.appId", GitLabOAuthStub.APP_ID);
     flags.putAll(settings);
+    // "__INSTANCES__": three instances on the stub, the default with GITLAB_OAUTH_APP_ID, corp with its own
+    // application, lab with none.
+    if ("__INSTANCES__".equals(flags.get("gitlab.instances"))) {
+      flags.put("gitlab.instances", "{\"instances\":[{\"name\":\"main\",\"url\":\"" + gitlab.url() + "\",\"default\":true},"
+          + "{\"name\":\"corp\",\"label\":\"Corp GitLab\",\"url\":\"" + gitlab.url() + "\",\"oauth\":{\"clientId\":\"corp-app\"}},"
+          + "{\"name\":\"lab\",\"url\":\"" + gitlab.url() + "\"}]}");
+    }
     return flags;
   }
 
