@@ -166,19 +166,20 @@ public final class GatewayApp {
     long callTimeout = (long) cfg.gitlab().requestTimeoutMs() + 5_000L;
     InstanceDirectory directory = new InstanceDirectory(cfg.instances().list());
     RegistryClient registryClient = new RegistryClient(vertx, callTimeout);
-    ActingClient gitlab = new ActingClient(new CredentialSource(directory), registryClient);
-    ToolExecutor executor = new ToolExecutor(vertx, catalog, new ToolAvailability(policy(cfg), directory),
-        new ResponseShaper(cfg.maxOutputChars()), gitlab, ProjectDefault.of(cfg.tools()));
     InFlightCalls inFlight = new InFlightCalls(registryClient);
     Drain drain = new Drain(vertx, inFlight);
     SharedState shared = SharedState.create(vertx, cfg, inFlight);
     Database database = shared.database();
     OAuthState oauth = OAuthStores.create(vertx, cfg, shared);
+    SignInWiring signIn = SignInWiring.create(vertx, cfg, directory, oauth, keys, shared.limiter());
+    ActingClient gitlab = new ActingClient(new CredentialSource(directory, signIn.credentials()), registryClient);
+    ToolExecutor executor = new ToolExecutor(vertx, catalog, new ToolAvailability(policy(cfg), directory),
+        new ResponseShaper(cfg.maxOutputChars()), gitlab, ProjectDefault.of(cfg.tools()));
     SessionEvents events = shared.events();
     AuditSink audit = database == null ? new LogAuditSink()
         : new PgAuditSink(vertx, database.pool()).meter(metrics.registry());
-    McpServer server = new McpServer(executor, directory, cfg.remoteAuthorization(), inFlight, events, metrics,
-        cfg.tools().compact(), audit);
+    McpServer server = new McpServer(executor, directory, cfg.remoteAuthorization() || cfg.oauth().enabled(), inFlight,
+        events, metrics, cfg.tools().compact(), audit);
     metrics.bindTools(catalog.all().stream().map(t -> t.name()).toList());
     SessionStore sessions = shared.sessions();
     IdentityVerifier verifier = cfg.remoteAuthorization()
@@ -193,9 +194,10 @@ public final class GatewayApp {
       }
     });
     auth.sharing(shared.identities());
+    signIn.apply(auth);
     McpRuntime rt = new McpRuntime(cfg, sessions, events, server, directory, auth, auth.create(), sessionLimiter,
-        new ClientAddress(cfg.effectiveProxyHops()), metrics, System.currentTimeMillis(), readiness(shared, database, drain),
-        drain);
+        new ClientAddress(cfg.effectiveProxyHops()), metrics, System.currentTimeMillis(),
+        readiness(shared, database, drain), drain, signIn.routes());
     SessionSweeper sweeper = new SessionSweeper(vertx, sessions, events, cfg.sessionTimeoutSeconds(),
         List.of(sessionLimiter, addressBudget), verifier == null ? List.of() : List.of(verifier::evictExpired), metrics);
     metrics.bindSessions(sessions instanceof MemorySessionStore m ? m::size : sweeper::active,
@@ -203,6 +205,8 @@ public final class GatewayApp {
     cfg.warnings().forEach(w -> LOG.warn("config_warning {}", w));
     if (cfg.remoteAuthorization()) {
       LOG.info("remote authorization: every request must carry the caller's GitLab token");
+    } else if (cfg.oauth().enabled()) {
+      LOG.info("sign in with GitLab: OAuth issuer {}", cfg.oauth().issuer());
     } else {
       for (GitLabConfig c : directory.all()) {
         if (!c.token().isSet()) {
@@ -243,7 +247,8 @@ public final class GatewayApp {
             sweeper.start();
             LOG.info("READY http://{}:{}/mcp in {} ms (tools={}, gitlab={}, auth={}, verticles={})", cfg.host(),
                 port.get(), (System.nanoTime() - t0) / 1_000_000, catalog.all().size(), instancesSummary(directory),
-                cfg.remoteAuthorization() ? "remote" : principal.subject(), cfg.effectiveHttpVerticles());
+                cfg.remoteAuthorization() ? "remote" : cfg.oauth().enabled() ? "oauth" : principal.subject(),
+                cfg.effectiveHttpVerticles());
             return new Running(vertx, cfg, port.get(), sessions, null, metrics, drain, audit);
           });
     } else {

@@ -59,7 +59,7 @@ public final class AuthFailure extends RuntimeException {
   }
 
   /** Text safe inside a quoted header parameter: printable ASCII without quotes or backslashes. */
-  static String quotable(String s) {
+  public static String quotable(String s) {
     StringBuilder b = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -83,6 +83,21 @@ public final class AuthFailure extends RuntimeException {
     }
     if (retryAfterSeconds > 0) {
       p.header("Retry-After", Long.toString(retryAfterSeconds));
+    }
+    return p;
+  }
+
+  /**
+   * The answer when the gateway is an OAuth authorization server: a 401 challenge names the protected-resource
+   * metadata and the scope to ask for (RFC 9728 §5.1, MCP authorization), so a client can start signing in;
+   * {@code error="invalid_token"} only when a token was presented (RFC 6750 §3.1).
+   */
+  public HttpProblem toProblem(String resourceMetadata, String scope) {
+    HttpProblem p = toProblem();
+    if (reason.status == 401) {
+      p.header("WWW-Authenticate", "Bearer resource_metadata=\"" + quotable(resourceMetadata) + "\", scope=\""
+          + quotable(scope) + "\"" + (reason == Reason.MISSING ? ""
+          : ", error=\"invalid_token\", error_description=\"" + quotable(error) + "\""));
     }
     return p;
   }

@@ -23,6 +23,7 @@ public final class Authenticators {
   private final GatewayMetrics metrics;
   private final BiConsumer<String, CredentialHandle.Caller> onVerified;
   private volatile SharedIdentities shared = SharedIdentities.NONE;
+  private Authenticator signedIn;
 
   /**
    * @param verifier GitLab token checks (remote authorization), or null
@@ -45,8 +46,21 @@ public final class Authenticators {
     return this;
   }
 
+  /**
+   * Sign in with GitLab: requests carry the gateway's own access tokens, checked by {@code signedIn}; its
+   * refusals are charged to the caller's address like any request without a valid token.
+   */
+  public Authenticators signingIn(Authenticator gatewayTokens) {
+    this.signedIn = gatewayTokens;
+    return this;
+  }
+
   /** The authenticator for this configuration. */
   public Authenticator create() {
+    if (signedIn != null) {
+      return counted(req -> signedIn.authenticate(req).recover(err -> err instanceof AuthFailure f
+          && f.reason() != Reason.UNAVAILABLE ? refuse(req, f) : Future.failedFuture(err)));
+    }
     Authenticator inner = cfg.remoteAuthorization() ? this::callerToken : this::serverToken;
     BearerGuard guard = new BearerGuard(cfg.mcpAuthToken());
     if (!guard.enabled()) {

@@ -1,6 +1,7 @@
 package dev.gitlabmcp.gateway.auth;
 
 import dev.gitlabmcp.gateway.gitlab.Credential;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -24,6 +25,25 @@ public sealed interface CredentialHandle {
     @Override
     public String toString() {
       return "Caller[" + credential.kind() + "]";
+    }
+  }
+
+  /**
+   * A grant the gateway issued after a GitLab sign-in (OAuth): its GitLab token for the principal's instance
+   * is looked up, and refreshed when due, by {@link GrantCredentials} just before each call.
+   *
+   * @param scopes the access token's scopes ({@code api} may write, {@code read_api} only read)
+   */
+  record Grant(String grantId, List<String> scopes) implements CredentialHandle {
+
+    public Grant {
+      Objects.requireNonNull(grantId, "grantId");
+      scopes = List.copyOf(scopes);
+    }
+
+    /** Whether the grant may call tools that change GitLab data. */
+    public boolean mayWrite() {
+      return scopes.contains("api");
     }
   }
 

@@ -3,6 +3,7 @@ package dev.gitlabmcp.gateway.auth;
 import dev.gitlabmcp.gateway.config.GitLabConfig;
 import dev.gitlabmcp.gateway.gitlab.Credential;
 import dev.gitlabmcp.gateway.gitlab.InstanceDirectory;
+import dev.gitlabmcp.gateway.http.HttpProblem;
 import io.vertx.core.Future;
 
 /**
@@ -15,19 +16,41 @@ import io.vertx.core.Future;
 public class CredentialSource {
 
   private final InstanceDirectory instances;
+  private final GrantCredentials grants;
 
   public CredentialSource(InstanceDirectory instances) {
+    this(instances, GrantCredentials.NONE);
+  }
+
+  /** @param grants the GitLab tokens of OAuth grants (sign in with GitLab) */
+  public CredentialSource(InstanceDirectory instances, GrantCredentials grants) {
     this.instances = instances;
+    this.grants = grants;
   }
 
   public Future<Credential> resolve(Principal principal) {
+    if (principal.credential() instanceof CredentialHandle.Grant g) {
+      return grants.resolve(g, principal.instance());
+    }
     return Future.succeededFuture(resolveNow(principal));
   }
 
   /** A newer credential to retry with after GitLab rejected {@code rejected}, or null when there is none. */
   public Future<Credential> afterRejection(Principal principal, Credential rejected) {
+    if (principal.credential() instanceof CredentialHandle.Grant g) {
+      return grants.afterRejection(g, principal.instance(), rejected);
+    }
     Credential now = resolveNow(principal);
     return Future.succeededFuture(now.equals(rejected) ? null : now);
+  }
+
+  /**
+   * A refusal when the principal's OAuth grant may only read and {@code tool} writes (403
+   * {@code insufficient_scope}, so the client can ask for more), or null.
+   */
+  public HttpProblem refusesWrite(Principal principal, String tool) {
+    return principal.credential() instanceof CredentialHandle.Grant g && !g.mayWrite()
+        ? grants.insufficientScope(principal.instance(), tool) : null;
   }
 
   private Credential resolveNow(Principal principal) {

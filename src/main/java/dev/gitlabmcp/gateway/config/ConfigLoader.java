@@ -301,7 +301,10 @@ public final class ConfigLoader {
         Secret.fromValueOrFile((String) t.get(Settings.ENCRYPTION_OLD_KEYS),
             (String) t.get(Settings.ENCRYPTION_OLD_KEYS_FILE), "GATEWAY_ENCRYPTION_OLD_KEYS",
             Settings.ENCRYPTION_OLD_KEYS_FILE.displayName(), problems),
-        i(t, Settings.AUDIT_RETENTION_DAYS));
+        i(t, Settings.AUDIT_RETENTION_DAYS),
+        new OAuthTokensConfig(i(t, Settings.OAUTH_ACCESS_TOKEN_SECONDS), i(t, Settings.OAUTH_GRANT_DAYS),
+            i(t, Settings.OAUTH_REFRESH_MARGIN_SECONDS), i(t, Settings.OAUTH_GRANT_CHECK_SECONDS)),
+        OAuthConfig.from(t, problems));
   }
 
   /**

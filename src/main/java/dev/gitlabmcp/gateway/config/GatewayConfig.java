@@ -21,7 +21,7 @@ public record GatewayConfig(
     String logFormat, String logLevel, int maxSessionsPerUser, int trustedProxyHops, int requestBodyTimeoutSeconds,
     Secret redisUrl, String redisKeyPrefix, int tierTimeoutMs, List<String> notices, int drainSeconds,
     RedisTopology redisTopology, Secret databaseUrl, int databasePoolSize, Secret encryptionKey,
-    Secret encryptionOldKeys, int auditRetentionDays) {
+    Secret encryptionOldKeys, int auditRetentionDays, OAuthTokensConfig oauthTokens, OAuthConfig oauth) {
 
   /** How the process runs: problems differ (stdio has no HTTP listener to protect). */
   public enum Mode { HTTP, STDIO }
@@ -42,6 +42,8 @@ public record GatewayConfig(
     redisTopology = redisTopology == null ? RedisTopology.STANDALONE : redisTopology;
     encryptionKey = encryptionKey == null ? Secret.NONE : encryptionKey;
     encryptionOldKeys = encryptionOldKeys == null ? Secret.NONE : encryptionOldKeys;
+    oauthTokens = oauthTokens == null ? OAuthTokensConfig.DEFAULTS : oauthTokens;
+    oauth = oauth == null ? OAuthConfig.OFF : oauth;
   }
 
   /** Whether state outlives this process or is seen by other replicas (REDIS_URL or DATABASE_URL set). */
@@ -76,7 +78,8 @@ public record GatewayConfig(
           + "own GitLab tokens in the Authorization header. Unset MCP_AUTH_TOKEN.");
     }
     boolean anyToken = instances.list().stream().anyMatch(i -> i.token().isSet());
-    if (mode == Mode.HTTP && !remoteAuthorization && anyToken && !mcpAuthToken.isSet()) {
+    problems.addAll(oauth.problems(mode, instances, remoteAuthorization, mcpAuthToken.isSet()));
+    if (mode == Mode.HTTP && !remoteAuthorization && !oauth.enabled() && anyToken && !mcpAuthToken.isSet()) {
       List<String> reachable = publicReach();
       if (!reachable.isEmpty()) {
         problems.add("A server-side GitLab token (GITLAB_PERSONAL_ACCESS_TOKEN) is set and the gateway is reachable "

@@ -177,6 +177,38 @@ public final class Settings {
       "File holding GATEWAY_ENCRYPTION_OLD_KEYS (a mounted secret); use one or the other.");
   public static final Setting AUDIT_RETENTION_DAYS = Setting.integer("audit.retentionDays", "AUDIT_RETENTION_DAYS",
       90, 1, 36_500, "Days an audit record is kept in PostgreSQL (with DATABASE_URL); older ones are purged daily.");
+  public static final Setting OAUTH_ACCESS_TOKEN_SECONDS = Setting.integer("oauthTokens.accessTokenSeconds",
+      "GITLAB_MCP_OAUTH_ACCESS_TOKEN_SECONDS", 3600, 60, 86400,
+      "Sign in with GitLab: lifetime of the gateway's access tokens; clients then refresh them.");
+  public static final Setting OAUTH_GRANT_DAYS = Setting.integer("oauthTokens.grantDays", "GITLAB_MCP_OAUTH_GRANT_DAYS",
+      30, 1, 365, "Sign in with GitLab: a sign-in ends this many days after its client last refreshed its tokens.");
+  public static final Setting OAUTH_REFRESH_MARGIN_SECONDS = Setting.integer("oauthTokens.gitlabRefreshMarginSeconds",
+      "GITLAB_MCP_OAUTH_REFRESH_MARGIN_SECONDS", 300, 0, 3600,
+      "Sign in with GitLab: a GitLab access token expiring within this is refreshed before the call that needs it.");
+  public static final Setting OAUTH_GRANT_CHECK_SECONDS = Setting.integer("oauthTokens.grantCheckSeconds",
+      "GITLAB_MCP_OAUTH_GRANT_CHECK_SECONDS", 15, 0, 300,
+      "Sign in with GitLab: how long a replica trusts a sign-in it found live; a revocation reaches other replicas "
+      + "within this (at once on the replica that revoked).");
+  public static final Setting OAUTH = Setting.bool("oauth.enabled", List.of("GITLAB_MCP_OAUTH"), false,
+      "Sign in with GitLab: MCP clients get the gateway's own OAuth tokens after the user signs in to GitLab in the "
+      + "browser (docs/oauth.md). Needs MCP_SERVER_URL and a GitLab application.");
+  public static final Setting OAUTH_INSECURE_ISSUER = Setting.bool("oauth.allowInsecureIssuerUrl",
+      List.of("MCP_DANGEROUSLY_ALLOW_INSECURE_ISSUER_URL"), false,
+      "Allow an http:// MCP_SERVER_URL beyond loopback with OAuth (tokens then travel unencrypted; labs only).");
+  public static final Setting OAUTH_APP_ID = Setting.string("oauth.appId", "GITLAB_OAUTH_APP_ID", "",
+      "Application ID of the GitLab application the gateway signs users in with (default instance; others: "
+      + "oauth.clientId in the instances file).");
+  public static final Setting OAUTH_APP_SECRET = Setting.secret("oauth.appSecret", "GITLAB_OAUTH_CLIENT_SECRET",
+      "Secret of that GitLab application when it is confidential; empty for a public one (PKCE only).");
+  public static final Setting OAUTH_APP_SECRET_FILE = Setting.string("oauth.appSecretFile",
+      "GITLAB_OAUTH_CLIENT_SECRET_FILE", "", "File holding GITLAB_OAUTH_CLIENT_SECRET (for mounted secrets).");
+  public static final Setting OAUTH_ALLOWED_GROUPS = new Setting("oauth.allowedGroups",
+      List.of("GITLAB_OAUTH_ALLOWED_GROUPS", "GITLAB_ALLOWED_GROUPS"), "", Setting.Type.LIST, false,
+      "Only members of these GitLab groups (full paths, comma separated; subgroups count) may sign in; empty: anyone "
+      + "who can sign in to GitLab.", 0, 0, null);
+  public static final Setting OAUTH_CLIENTS = Setting.string("oauth.clients", "GITLAB_MCP_OAUTH_CLIENTS", "",
+      "Pre-registered OAuth clients: a JSON array of {\"client_id\",\"client_name\",\"redirect_uris\":[...]} "
+      + "(public clients using PKCE).");
 
   public static final Setting LOG_FORMAT = Setting.choice("log.format", "LOG_FORMAT", "text", List.of("text", "json"),
       "Log line format.");
@@ -197,7 +229,10 @@ public final class Settings {
       REDIS_URL, REDIS_KEY_PREFIX, REDIS_MODE, REDIS_ENDPOINTS, REDIS_MASTER_NAME,
       DATABASE_URL, DATABASE_URL_FILE, DATABASE_POOL_SIZE, ENCRYPTION_KEY, ENCRYPTION_KEY_FILE, ENCRYPTION_OLD_KEYS,
       ENCRYPTION_OLD_KEYS_FILE, AUDIT_RETENTION_DAYS,
-      LOG_FORMAT, LOG_LEVEL);
+      LOG_FORMAT, LOG_LEVEL,
+      OAUTH_ACCESS_TOKEN_SECONDS, OAUTH_GRANT_DAYS, OAUTH_REFRESH_MARGIN_SECONDS, OAUTH_GRANT_CHECK_SECONDS,
+      OAUTH, OAUTH_INSECURE_ISSUER, OAUTH_APP_ID, OAUTH_APP_SECRET, OAUTH_APP_SECRET_FILE, OAUTH_ALLOWED_GROUPS,
+      OAUTH_CLIENTS);
 
   private static final Map<String, Setting> BY_KEY = new LinkedHashMap<>();
 

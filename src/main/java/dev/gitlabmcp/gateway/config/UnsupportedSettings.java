@@ -58,10 +58,8 @@ public final class UnsupportedSettings {
 
   private static final String TOKEN = "use GITLAB_PERSONAL_ACCESS_TOKEN (a personal, project or group access token) "
       + "instead, or REMOTE_AUTHORIZATION=true so that each caller sends its own token";
-  private static final String LOCAL_OAUTH = "OAuth sign-in is not built yet; use GITLAB_PERSONAL_ACCESS_TOKEN "
-      + "instead (docs/migrating.md)";
-  private static final String MCP_OAUTH = "the gateway is not an OAuth authorization server yet; use "
-      + "REMOTE_AUTHORIZATION=true (each client sends its own GitLab token) or MCP_AUTH_TOKEN instead";
+  private static final String LOCAL_OAUTH = "the stdio OAuth sign-in of that server is not offered; use "
+      + "GITLAB_PERSONAL_ACCESS_TOKEN with stdio instead, or sign in with GitLab over HTTP (GITLAB_MCP_OAUTH, docs/oauth.md)";
   private static final String STATELESS = "sessions live in one gateway process; run one replica instead "
       + "(several replicas need a shared session store, not built yet)";
   private static final String DYNAMIC_URL = "a client never chooses the GitLab URL; list the instances in "
@@ -81,7 +79,6 @@ public final class UnsupportedSettings {
           + "which every GitLab version accepts; remove it instead"),
       new Name("GITLAB_USE_OAUTH", When.TRUE, true, LOCAL_OAUTH),
       new Name("GITLAB_OAUTH_CLIENT_ID", When.SET, false, LOCAL_OAUTH),
-      new Name("GITLAB_OAUTH_CLIENT_SECRET", When.SET, false, LOCAL_OAUTH),
       new Name("GITLAB_OAUTH_REDIRECT_URI", When.SET, false, LOCAL_OAUTH),
       new Name("GITLAB_OAUTH_TOKEN_PATH", When.SET, false, LOCAL_OAUTH),
       new Name("GITLAB_OAUTH_TOKEN_SCRIPT", When.SET, true, LOCAL_OAUTH),
@@ -94,16 +91,12 @@ public final class UnsupportedSettings {
           + "use GITLAB_ALLOWED_PROJECT_IDS instead"),
       new Name("ENABLE_STRICT_PROJECT_SCOPE", When.TRUE, false, "not needed: GITLAB_ALLOWED_PROJECT_IDS is always "
           + "strict here (a tool that cannot be limited to a project is neither offered nor run); remove it instead"),
-      new Name("GITLAB_MCP_OAUTH", When.TRUE, true, MCP_OAUTH),
-      new Name("GITLAB_OAUTH_APP_ID", When.SET, false, MCP_OAUTH),
-      new Name("GITLAB_OAUTH_SCOPES", When.SET, false, MCP_OAUTH),
-      new Name("GITLAB_OAUTH_CALLBACK_PROXY", When.TRUE, false, MCP_OAUTH),
-      new Name("GITLAB_OAUTH_ALLOWED_GROUPS", When.SET, true, MCP_OAUTH
-          + " (GITLAB_ALLOWED_PROJECT_IDS limits what any caller reaches)"),
-      new Name("GITLAB_ALLOWED_GROUPS", When.SET, true, MCP_OAUTH
-          + " (GITLAB_ALLOWED_PROJECT_IDS limits what any caller reaches)"),
-      new Name("MCP_DANGEROUSLY_ALLOW_INSECURE_ISSUER_URL", When.TRUE, false, MCP_OAUTH),
-      new Name("OAUTH_REGISTER_RATE_LIMIT_PER_HOUR", When.SET, false, MCP_OAUTH),
+      new Name("GITLAB_OAUTH_SCOPES", When.SET, false, "the gateway asks GitLab for api, or read_api when "
+          + "GITLAB_PERMISSION_MODE is readonly; remove it instead"),
+      new Name("GITLAB_OAUTH_CALLBACK_PROXY", When.TRUE, false, "the GitLab callback is always "
+          + "<MCP_SERVER_URL>/oauth/callback; remove it instead"),
+      new Name("OAUTH_REGISTER_RATE_LIMIT_PER_HOUR", When.SET, false, "dynamic client registration is limited per "
+          + "client address by the gateway itself; remove it instead"),
       new Name("OAUTH_STATELESS_MODE", When.TRUE, true, STATELESS),
       new Name("OAUTH_STATELESS_SECRET", When.SET, false, STATELESS),
       new Name("OAUTH_STATELESS_SECRET_PREVIOUS", When.SET, false, STATELESS),

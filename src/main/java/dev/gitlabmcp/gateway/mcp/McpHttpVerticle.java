@@ -61,7 +61,11 @@ public final class McpHttpVerticle extends VerticleBase {
     OpsRoutes.mount(router, new HealthHandler(vertx, health, detailToken),
         new MetricsHandler(rt.metrics(), this::configSummary, this::configDetail, detailToken));
     mountMcp(router);
-    new NoOAuthRoutes(cfg.remoteAuthorization()).mount(router);
+    if (rt.authRoutes() != null) {
+      rt.authRoutes().accept(router);
+    } else {
+      new NoOAuthRoutes(cfg.remoteAuthorization()).mount(router);
+    }
     router.route().last().handler(ctx -> Replies.problem(ctx, HttpProblem.plain(404, "Not Found",
         "No such endpoint. MCP is served at /mcp.")));
     router.route().failureHandler(this::failure);

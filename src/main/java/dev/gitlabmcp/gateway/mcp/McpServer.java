@@ -357,9 +357,11 @@ public final class McpServer {
       return meta(ctx, id, toolName, args, params, sink);
     }
     ToolDefinition tool = executor.catalog().get(toolName);
-    if (tool == null) {
-      return audited(ctx, id, toolName, Future.succeededFuture(JsonRpc.error(id, JsonRpc.INVALID_PARAMS,
-          "Unknown tool: " + toolName)));
+    // A read-only sign-in calling a write tool is refused (403) before a progress notification starts SSE.
+    Future<JsonObject> refused = tool == null ? Future.succeededFuture(JsonRpc.error(id, JsonRpc.INVALID_PARAMS,
+        "Unknown tool: " + toolName)) : executor.scopeRefusal(tool, args, ctx.principal());
+    if (refused != null) {
+      return audited(ctx, id, toolName, refused);
     }
     Object progressToken = params.getValue("_meta") instanceof JsonObject meta ? meta.getValue("progressToken") : null;
     if (progressToken != null) {
@@ -371,7 +373,8 @@ public final class McpServer {
     // Every check (policy, toolsets, edition, version, tier) runs in the executor before GitLab hears of the call.
     return executor.call(tool, args, ctx.principal(), key, ctx.toolsets()).transform(ar -> {
       boolean cancelled = inFlight.finished(key);
-      metrics.toolCall(tool.name(), outcome(ar.succeeded() ? ar.result() : null, cancelled), System.nanoTime() - started);
+      metrics.toolCall(tool.name(), ToolCallAudit.outcome(ar.succeeded() ? ar.result() : null, cancelled),
+          System.nanoTime() - started);
       ToolCallAudit.catalog(audit, ctx, id, tool.name(), args, ar.succeeded() ? ar.result() : null, cancelled, started);
       return ar.failed() ? Future.failedFuture(ar.cause())
           : Future.succeededFuture(answer(ctx, id, tool, ar.result(), cancelled, progressToken, sink));
@@ -380,23 +383,6 @@ public final class McpServer {
 
   private Future<JsonObject> audited(CallContext ctx, Object id, String tool, Future<JsonObject> answer) {
     return ToolCallAudit.gateway(audit, ctx, id, tool, answer);
-  }
-
-  /** The metric's outcome of a call: what the model saw, in a fixed set of labels. */
-  private static GatewayMetrics.ToolOutcome outcome(ToolExecutor.Outcome o, boolean cancelled) {
-    if (cancelled) {
-      return GatewayMetrics.ToolOutcome.CANCELLED;
-    }
-    if (o == null) {
-      return GatewayMetrics.ToolOutcome.INTERNAL;
-    }
-    if (!Boolean.TRUE.equals(o.result().getBoolean("isError"))) {
-      return GatewayMetrics.ToolOutcome.OK;
-    }
-    if (o.gitlabStatus() == 429 || o.gitlabStatus() == 503) {
-      return GatewayMetrics.ToolOutcome.BUSY;
-    }
-    return o.gitlabStatus() >= 400 ? GatewayMetrics.ToolOutcome.GITLAB_ERROR : GatewayMetrics.ToolOutcome.REFUSED;
   }
 
   private JsonObject answer(CallContext ctx, Object id, ToolDefinition tool, ToolExecutor.Outcome outcome,
@@ -471,7 +457,7 @@ public final class McpServer {
   private Future<JsonObject> switchInstance(CallContext ctx, Object id, JsonObject args, Sink sink) {
     String from = ctx.instance();
     String[] chosen = new String[1];
-    InstanceTools.Outcome o = instanceTools.switchTo(args, from, name -> chosen[0] = name);
+    InstanceTools.Outcome o = instanceTools.switchTo(args, from, ctx.principal(), name -> chosen[0] = name);
     if (!o.changed()) {
       return Future.succeededFuture(JsonRpc.result(id, o.result()));
     }

@@ -153,6 +153,9 @@ final class PostHandler {
     resp.closeHandler(v -> rt.server().disconnected(call, requestId));
     return rt.server().handle(call, m, sink)
         .otherwise(err -> {
+          if (err instanceof HttpProblem p && sse[0] == null) {
+            throw p; // a refusal with its own status (403 insufficient_scope, 401 sign in again)
+          }
           LOG.error("mcp_handler_failed session={} error={}", call.shortId(), err.getClass().getName(), err);
           return JsonRpc.error(requestId, JsonRpc.INTERNAL_ERROR, "Internal error");
         })

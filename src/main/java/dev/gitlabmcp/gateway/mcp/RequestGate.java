@@ -96,7 +96,16 @@ final class RequestGate {
     Authenticator.Request req = new Authenticator.Request(ctx.request().headers(), instance,
         rt.clientAddress().of(ctx.request()));
     return rt.authenticator().authenticate(req)
-        .recover(err -> Future.failedFuture(err instanceof AuthFailure f ? f.toProblem() : err));
+        .recover(err -> Future.failedFuture(err instanceof AuthFailure f ? problem(ctx, f) : err));
+  }
+
+  /** With OAuth sign-in, a 401 tells the client where to start (the metadata of the resource it asked for). */
+  private HttpProblem problem(RoutingContext ctx, AuthFailure f) {
+    if (!cfg.oauth().enabled()) {
+      return f.toProblem();
+    }
+    return f.toProblem(cfg.oauth().resourceMetadata(ctx.pathParam("instance")),
+        "readonly".equals(cfg.permissionMode()) ? "read_api" : "api");
   }
 
   /**

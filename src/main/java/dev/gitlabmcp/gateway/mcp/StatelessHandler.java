@@ -289,6 +289,9 @@ final class StatelessHandler {
     resp.closeHandler(v -> rt.server().disconnected(call, id));
     return rt.server().handle(call, m, sink)
         .otherwise(err -> {
+          if (err instanceof HttpProblem p && stream[0] == null) {
+            throw p; // a refusal with its own status (403 insufficient_scope, 401 sign in again)
+          }
           LOG.error("mcp_handler_failed era={} method={} error={}", call.era(), m.getString("method"),
               err.getClass().getName(), err);
           return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "Internal error");

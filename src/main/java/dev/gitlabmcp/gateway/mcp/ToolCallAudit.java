@@ -4,6 +4,7 @@ import dev.gitlabmcp.gateway.audit.AuditRecord;
 import dev.gitlabmcp.gateway.audit.AuditRecord.Outcome;
 import dev.gitlabmcp.gateway.audit.AuditSink;
 import dev.gitlabmcp.gateway.auth.Principal;
+import dev.gitlabmcp.gateway.ops.GatewayMetrics;
 import dev.gitlabmcp.gateway.tools.ToolExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -77,5 +78,22 @@ final class ToolCallAudit {
   private static String project(JsonObject args) {
     Object p = args == null ? null : args.getValue("project_id");
     return p instanceof String || p instanceof Number ? String.valueOf(p) : "";
+  }
+
+  /** The metric's outcome of a call: what the model saw, in a fixed set of labels. */
+  static GatewayMetrics.ToolOutcome outcome(ToolExecutor.Outcome o, boolean cancelled) {
+    if (cancelled) {
+      return GatewayMetrics.ToolOutcome.CANCELLED;
+    }
+    if (o == null) {
+      return GatewayMetrics.ToolOutcome.INTERNAL;
+    }
+    if (!Boolean.TRUE.equals(o.result().getBoolean("isError"))) {
+      return GatewayMetrics.ToolOutcome.OK;
+    }
+    if (o.gitlabStatus() == 429 || o.gitlabStatus() == 503) {
+      return GatewayMetrics.ToolOutcome.BUSY;
+    }
+    return o.gitlabStatus() >= 400 ? GatewayMetrics.ToolOutcome.GITLAB_ERROR : GatewayMetrics.ToolOutcome.REFUSED;
   }
 }

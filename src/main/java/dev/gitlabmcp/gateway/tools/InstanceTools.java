@@ -1,5 +1,7 @@
 package dev.gitlabmcp.gateway.tools;
 
+import dev.gitlabmcp.gateway.auth.CredentialHandle;
+import dev.gitlabmcp.gateway.auth.Principal;
 import dev.gitlabmcp.gateway.config.GitLabConfig;
 import dev.gitlabmcp.gateway.gitlab.InstanceDirectory;
 import io.vertx.core.json.JsonArray;
@@ -78,6 +80,16 @@ public final class InstanceTools {
    * @param moveTo binds the session to the named instance when the switch is allowed
    */
   public Outcome switchTo(JsonObject args, String current, Consumer<String> moveTo) {
+    return switchTo(args, current, null, moveTo);
+  }
+
+  /**
+   * @param caller who asks; a sign-in with GitLab (OAuth grant) never switches: its GitLab tokens belong to
+   *     the instances chosen at sign-in
+   * @param moveTo binds the session to the named instance when the switch is allowed
+   */
+  public Outcome switchTo(JsonObject args, String current, Principal caller, Consumer<String> moveTo) {
+    boolean signedIn = caller != null && caller.credential() instanceof CredentialHandle.Grant;
     Object wanted = args == null ? null : args.getValue("instance");
     if (!(wanted instanceof String name) || name.isBlank() || args.size() != 1) {
       return new Outcome(ToolResults.error("Invalid arguments for " + SWITCH + ": give exactly {\"instance\": \"<name>\"}."),
@@ -88,7 +100,12 @@ public final class InstanceTools {
       return new Outcome(ToolResults.error("No GitLab instance '" + clip(name) + "' here. Configured: "
           + String.join(", ", directory.all().stream().map(GitLabConfig::name).toList()) + "."), false);
     }
-    if (callerTokens) {
+    if (signedIn && !target.name().equals(current)) {
+      return new Outcome(ToolResults.error("This session signed in with GitLab on instance '" + current + "'; a "
+          + "sign-in's GitLab tokens are never sent to another instance, so it cannot switch. Connect to /mcp/"
+          + target.name() + " and sign in there to work with " + target.label() + "."), false);
+    }
+    if (callerTokens && !signedIn) {
       return new Outcome(ToolResults.error("This session is authorized with a token of GitLab instance '" + current
           + "', which is never sent to another instance. Reconnect to /mcp/" + target.name() + " with a token for "
           + target.label() + "."), false);

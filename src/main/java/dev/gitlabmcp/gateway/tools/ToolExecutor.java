@@ -3,6 +3,7 @@ package dev.gitlabmcp.gateway.tools;
 import dev.gitlabmcp.gateway.auth.ActingClient;
 import dev.gitlabmcp.gateway.auth.Principal;
 import dev.gitlabmcp.gateway.gitlab.GitLabReply;
+import dev.gitlabmcp.gateway.http.HttpProblem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -127,7 +128,20 @@ public final class ToolExecutor {
     return tiers.check(tool, args, principal)
         .compose(tier -> tier.refuses() ? refused("tier", TierGate.refusal(tool, tier))
             : run(tool, built, principal, callId, full, args, tier))
-        .recover(this::unexpected);
+        .recover(err -> err instanceof HttpProblem ? Future.failedFuture(err) : unexpected(err));
+  }
+
+  /**
+   * A read-only OAuth grant calling a tool that writes: the failed future of a 403 {@code insufficient_scope}
+   * (the client may ask the user for more), or null when the call may go on. A tool the operator's policy
+   * forbids anyway is left to its usual refusal: more scope would not help.
+   */
+  public Future<JsonObject> scopeRefusal(ToolDefinition tool, JsonObject arguments, Principal principal) {
+    if (tool.readOnly(arguments) || policy.forbidden(tool.name(), false, tool.destructive(arguments)) != null) {
+      return null;
+    }
+    HttpProblem p = gitlab.credentials().refusesWrite(principal, tool.name());
+    return p == null ? null : Future.failedFuture(p);
   }
 
   private Future<Outcome> run(ToolDefinition tool, RequestBuilder.Built built, Principal principal, String callId,

@@ -89,7 +89,7 @@ class UnsupportedSettingsTest {
       "GITLAB_AUTH_COOKIE_PATH|/home/me/.cookies|use GITLAB_PERSONAL_ACCESS_TOKEN",
       "SSE|true|point the client at /mcp",
       "NODE_TLS_REJECT_UNAUTHORIZED|0|trust your GitLab's CA with GITLAB_CA_CERT_PATH instead",
-      "GITLAB_USE_OAUTH|true|OAuth sign-in is not built yet",
+      "GITLAB_USE_OAUTH|true|the stdio OAuth sign-in of that server is not offered",
       "ENABLE_DYNAMIC_API_URL|true|list the instances in GITLAB_INSTANCES",
       "GITLAB_TOOL_POLICY_HIDDEN|delete_issue|use GITLAB_DENIED_TOOLS_REGEX instead"})
   void should_refuse_to_start_with_a_setting_it_cannot_honour_and_say_what_to_use(String name, String value,
@@ -103,7 +103,7 @@ class UnsupportedSettingsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"MCP_SERVER_NAME", "GITLAB_POOL_MAX_SIZE", "GITLAB_GRAPHQL_URL", "GITLAB_OAUTH_CLIENT_SECRET"})
+  @ValueSource(strings = {"MCP_SERVER_NAME", "GITLAB_POOL_MAX_SIZE", "GITLAB_GRAPHQL_URL", "GITLAB_OAUTH_SCOPES"})
   void should_start_with_a_tuning_setting_it_does_not_honour_and_warn(String name) {
     GatewayConfig cfg = load(Map.of(name, "some-value-0123456789"));
 
