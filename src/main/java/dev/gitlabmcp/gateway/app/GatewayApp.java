@@ -19,6 +19,7 @@ import dev.gitlabmcp.gateway.limit.ClientAddress;
 import dev.gitlabmcp.gateway.limit.RateLimiter;
 import dev.gitlabmcp.gateway.config.GitLabConfig;
 import dev.gitlabmcp.gateway.config.InstancesLoader;
+import dev.gitlabmcp.gateway.crypto.KeyRing;
 import dev.gitlabmcp.gateway.gitlab.InstanceSet;
 import dev.gitlabmcp.gateway.mcp.Drain;
 import dev.gitlabmcp.gateway.mcp.InFlightCalls;
@@ -139,8 +140,8 @@ public final class GatewayApp {
     ToolExecutor executor = new ToolExecutor(vertx, catalog, new ToolAvailability(policy(cfg), directory),
         new ResponseShaper(cfg.maxOutputChars()), gitlab, ProjectDefault.of(cfg.tools()));
     SessionEvents events = shared.events();
-    McpServer server = new McpServer(executor, directory, cfg.remoteAuthorization(), inFlight, events, metrics,
-        cfg.tools().compact());
+    McpServer server = new McpServer(executor, directory, cfg.remoteAuthorization() || cfg.oauth().enabled(), inFlight,
+        events, metrics, cfg.tools().compact());
     metrics.bindTools(catalog.all().stream().map(t -> t.name()).toList());
     SessionStore sessions = shared.sessions();
     IdentityVerifier verifier = cfg.remoteAuthorization()

@@ -73,7 +73,8 @@ final class Pages {
         .putHeader("Content-Security-Policy", CSP)
         .putHeader("X-Frame-Options", "DENY")
         .putHeader("X-Content-Type-Options", "nosniff")
-        .putHeader("Referrer-Policy", "no-referrer")
+        // same-origin, not no-referrer: with no-referrer the browser posts the consent form with Origin: null.
+        .putHeader("Referrer-Policy", "same-origin")
         .putHeader("Cache-Control", "no-store")
         .end("<!doctype html><html lang=en><head><meta charset=utf-8><meta name=viewport "
             + "content=\"width=device-width,initial-scale=1\"><title>" + esc(title) + "</title><style>" + STYLE

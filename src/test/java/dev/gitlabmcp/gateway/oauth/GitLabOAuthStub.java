@@ -26,6 +26,7 @@ public final class GitLabOAuthStub implements AutoCloseable {
   public static final String CODE = "gitlab-code-1";
   public static final String ACCESS = "gitlab-access-token-1";
   public static final String REFRESH = "gitlab-refresh-token-1";
+  public static final String PROJECT_API = "/api/v4/projects/group%2Fproject";
   public static final String INVALID_GRANT = "{\"error\":\"invalid_grant\",\"error_description\":\"The provided "
       + "authorization grant is invalid, expired, revoked, does not match the redirection URI used in the "
       + "authorization request, or was issued to another client.\"}";
@@ -69,6 +70,14 @@ public final class GitLabOAuthStub implements AutoCloseable {
         .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
             .withBody("{\"id\":42,\"username\":\"alice\",\"name\":\"Alice\",\"state\":\"active\"}")));
     groups("[{\"id\":7,\"full_path\":\"acme/platform\",\"name\":\"platform\"}]");
+  }
+
+  /** {@code GET /api/v4/projects/group%2Fproject}, for the signed-in user's token only. */
+  public void project() {
+    server.stubFor(get(urlPathEqualTo(PROJECT_API)).withHeader("Authorization", equalTo("Bearer " + ACCESS))
+        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+            .withBody("{\"id\":5,\"name\":\"project\",\"path_with_namespace\":\"group/project\","
+                + "\"visibility\":\"private\",\"web_url\":\"https://gitlab.example.com/group/project\"}")));
   }
 
   /** What {@code /api/v4/groups?min_access_level=10} lists for the user. */

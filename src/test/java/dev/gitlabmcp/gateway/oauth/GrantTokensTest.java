@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  * previous refresh token as GitLab's does.
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class GrantTokensTest {
+public class GrantTokensTest {
 
   static final String CLIENT = "client-1";
   static final String ISSUER = "https://gw.example";
@@ -53,8 +53,8 @@ class GrantTokensTest {
       + "grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or "
       + "was issued to another client.\"}";
 
-  final ManualClock clock = new ManualClock();
-  Vertx vertx;
+  protected final ManualClock clock = new ManualClock(System.currentTimeMillis()); // Redis expires keys by its own time
+  protected Vertx vertx;
   WireMockServer gitlab;
   InstanceDirectory directory;
   OAuthState state;

@@ -1,8 +1,6 @@
 package dev.gitlabmcp.gateway.oauth;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,16 +22,12 @@ import org.junit.jupiter.api.Test;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class SignInEndToEndTest {
 
-  static final String PROJECT_API = "/api/v4/projects/group%2Fproject";
+  static final String PROJECT_API = GitLabOAuthStub.PROJECT_API;
 
   private final OAuthFixture f = OAuthFixture.gateway(Map.of());
 
   SignInEndToEndTest() {
-    f.gitlab.server().stubFor(get(urlPathEqualTo(PROJECT_API))
-        .withHeader("Authorization", equalTo("Bearer " + GitLabOAuthStub.ACCESS))
-        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-            .withBody("{\"id\":5,\"name\":\"project\",\"path_with_namespace\":\"group/project\","
-                + "\"visibility\":\"private\",\"web_url\":\"https://gitlab.example.com/group/project\"}")));
+    f.gitlab.project();
   }
 
   @AfterEach
