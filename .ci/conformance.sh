@@ -3,6 +3,7 @@
 # that is ALREADY RUNNING on http://127.0.0.1:$PORT/mcp.
 #
 # Usage:  PORT=3939 .ci/conformance.sh      (or: .ci/conformance.sh 3939)
+#         .ci/conformance.sh --install         (install Node and the suite into CONFORMANCE_DIR, run nothing)
 # Env:
 #   CONFORMANCE_DIR       install dir, gitignored              (default: .ci/.conformance)
 #   CONFORMANCE_BASELINE  expected failures (YAML)             (default: .ci/conformance-baseline.yml)
@@ -19,8 +20,10 @@
 # The suite also fails the run for a listed scenario that now passes ("stale baseline"): prune it.
 set -euo pipefail
 
+INSTALL_ONLY=""
+[ "${1:-}" = "--install" ] && INSTALL_ONLY=1 && shift
 PORT="${1:-${PORT:-}}"
-[ -n "$PORT" ] || { echo "usage: PORT=<port> $0  (or $0 <port>)" >&2; exit 2; }
+[ -n "$PORT" ] || [ -n "$INSTALL_ONLY" ] || { echo "usage: PORT=<port> $0  (or $0 <port>)" >&2; exit 2; }
 
 CONF_VERSION="${CONFORMANCE_VERSION:-0.1.16}"
 NODE_VERSION=22.23.3   # the suite needs Node 22 (fs.globSync); the npm package "node" brings it
@@ -73,6 +76,7 @@ JSON
   ( cd "$DIR" && npm_config_ignore_scripts=false npm install --no-audit --no-fund --loglevel=error )
   installed_ok || { echo "[conformance] install failed: $NODE or $CLI is unusable" >&2; exit 1; }
 fi
+[ -z "$INSTALL_ONLY" ] || exit 0
 
 # ---- the server must be listening -----------------------------------------------------------
 for _ in $(seq 1 60); do
