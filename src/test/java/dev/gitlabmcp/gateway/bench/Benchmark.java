@@ -58,7 +58,7 @@ public final class Benchmark {
   static final List<String> IMAGE_FLAGS = List.of("-XX:MaxRAM=1g", "-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC",
       "-XX:+ExitOnOutOfMemoryError");
 
-  private static final String ACCEPT = "Accept: application/json, text/event-stream\r\nContent-Type: application/json\r\n";
+  static final String ACCEPT = "Accept: application/json, text/event-stream\r\nContent-Type: application/json\r\n";
   private static final HttpClient JDK = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -71,7 +71,7 @@ public final class Benchmark {
   private static final int IDLE_SESSIONS = Integer.getInteger("idleSessions", 10_000);
 
   /** A measured window: the generator's result and the CPU nanoseconds each watched process spent in it. */
-  private record Measured(LoadGenerator.Result r, long[] cpuNs) {
+  record Measured(LoadGenerator.Result r, long[] cpuNs) {
 
     static Measured of(LoadGenerator gen, int concurrency, Process... watched) throws IOException {
       long[] before = new long[watched.length];
