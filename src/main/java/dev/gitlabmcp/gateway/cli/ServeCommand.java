@@ -3,10 +3,14 @@ package dev.gitlabmcp.gateway.cli;
 import dev.gitlabmcp.gateway.app.GatewayApp;
 import dev.gitlabmcp.gateway.config.ConfigException;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
+import dev.gitlabmcp.gateway.ops.JvmDefaults;
+import dev.gitlabmcp.gateway.tools.ToolCatalog;
 import java.net.BindException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -29,6 +33,7 @@ public final class ServeCommand implements Callable<Integer> {
       return ConfigOptions.EXIT_CONFIG;
     }
     Logging.configure(cfg, false);
+    ToolCatalog.preload(); // overlaps the rest of the start
     CountDownLatch started = new CountDownLatch(1);
     GatewayApp.Running[] running = new GatewayApp.Running[1];
     Throwable[] failure = new Throwable[1];
@@ -52,6 +57,11 @@ public final class ServeCommand implements Callable<Integer> {
     if (failure[0] != null) {
       System.err.println("gitlab-mcp-gateway: could not start: " + startFailure(failure[0], cfg));
       return 1;
+    }
+    List<String> tuned = JvmDefaults.apply(); // java -jar without flags: an idle heap gives memory back
+    if (!tuned.isEmpty()) {
+      LoggerFactory.getLogger(ServeCommand.class).info("jvm_defaults {} (G1 chosen by the JVM; flags you set win)",
+          String.join(" ", tuned));
     }
     awaitShutdown(running[0]);
     return 0;

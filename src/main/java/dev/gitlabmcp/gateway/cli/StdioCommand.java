@@ -2,6 +2,7 @@ package dev.gitlabmcp.gateway.cli;
 
 import dev.gitlabmcp.gateway.app.GatewayApp;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
+import dev.gitlabmcp.gateway.tools.ToolCatalog;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -25,6 +26,7 @@ public final class StdioCommand implements Callable<Integer> {
       return ConfigOptions.EXIT_CONFIG;
     }
     Logging.configure(cfg, true);
+    ToolCatalog.preload(); // overlaps the rest of the start
     CountDownLatch done = new CountDownLatch(1);
     int[] code = {0};
     GatewayApp.startStdio(cfg, System.in, protocolOut).onComplete(ar -> {

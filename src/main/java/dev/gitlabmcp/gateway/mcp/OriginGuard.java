@@ -17,6 +17,12 @@ public final class OriginGuard {
   private final Set<String> origins = new HashSet<>();
   private final boolean anyHost;
   private final boolean anyOrigin;
+  /**
+   * The Host header last accepted, exactly as sent: clients send the same one on every request, and
+   * checking it anew (a regular expression, an address parse for loopback literals) cost a few
+   * microseconds per request. One entry, so hostile headers cannot grow it.
+   */
+  private volatile String lastAccepted;
 
   public OriginGuard(GatewayConfig cfg) {
     List<String> allowedHosts = cfg.allowedHosts();
@@ -45,7 +51,7 @@ public final class OriginGuard {
     if (hostHeader == null || hostHeader.isBlank()) {
       return "the Host header is missing";
     }
-    if (anyHost) {
+    if (anyHost || hostHeader.equals(lastAccepted)) {
       return null;
     }
     String hp = hostHeader.trim().toLowerCase(Locale.ROOT);
@@ -53,7 +59,8 @@ public final class OriginGuard {
     if (name == null) {
       return "the Host header is malformed";
     }
-    if (GatewayConfig.isLoopback(name) || hosts.contains(hp) || hosts.contains(name)) {
+    if (hosts.contains(hp) || hosts.contains(name) || GatewayConfig.isLoopback(name)) {
+      lastAccepted = hostHeader;
       return null;
     }
     return "Host '" + abbreviate(hostHeader) + "' is not allowed (set MCP_ALLOWED_HOSTS or MCP_SERVER_URL)";
@@ -91,7 +98,16 @@ public final class OriginGuard {
     }
     int colon = hp.lastIndexOf(':');
     String name = colon < 0 ? hp : hp.substring(0, colon);
-    return name.isEmpty() || !name.matches("[a-z0-9._-]+") ? null : name;
+    if (name.isEmpty()) {
+      return null;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')) {
+        return null;
+      }
+    }
+    return name;
   }
 
   private static String stripSlash(String s) {

@@ -82,8 +82,11 @@ public final class ResponseShaper {
       if (page != null) {
         out.put("pagination", page);
       }
-      text = fitList(out);
-      fitted = structured ? JsonBudget.fit(out, null, maxChars, Set.of("items")) : null;
+      String whole = out.encode();
+      text = fitList(out, whole);
+      // Encoded once: when the list fits, the budget check reuses the text's encoding.
+      fitted = structured ? JsonBudget.fit(out, whole.length() <= maxChars ? whole : null, maxChars,
+          Set.of("items")) : null;
     } else if (parsed instanceof JsonObject jo) {
       JsonObject slim = (JsonObject) Redactor.redact(project(jo, fields));
       String encoded = slim.encode();
@@ -106,8 +109,7 @@ public final class ResponseShaper {
    * A list that is too long loses items from its end rather than being cut mid-item, so what the
    * model reads stays valid JSON; the note says how to get the rest. Trims {@code out} in place.
    */
-  private String fitList(JsonObject out) {
-    String text = out.encode();
+  private String fitList(JsonObject out, String text) {
     if (text.length() <= maxChars) {
       return text;
     }

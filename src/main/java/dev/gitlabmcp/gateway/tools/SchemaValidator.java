@@ -20,6 +20,7 @@ public final class SchemaValidator {
       .setBaseUri("https://gitlab-mcp-gateway.local/").setOutputFormat(OutputFormat.Basic);
 
   private final JsonObject schema;
+  private volatile SchemaProof proof;
   private volatile Validator quick;
   private volatile Validator detailed;
 
@@ -28,10 +29,14 @@ public final class SchemaValidator {
   }
 
   /**
-   * Valid arguments (every well-behaved call) take the fast pass/fail check, which stops at the first
+   * Arguments that {@link SchemaProof} proves valid (nearly every well-behaved call) skip the general
+   * validator. Other valid arguments take its fast pass/fail check, which stops at the first
    * failure; only invalid ones pay for the detailed check that says what is wrong.
    */
   public OutputUnit validate(JsonObject args) {
+    if (proof().provesValid(args)) {
+      return new OutputUnit(true);
+    }
     OutputUnit flag = quick().validate(args);
     if (Boolean.TRUE.equals(flag.getValid())) {
       return flag;
@@ -48,6 +53,15 @@ public final class SchemaValidator {
       quick = v;
     }
     return v;
+  }
+
+  private SchemaProof proof() {
+    SchemaProof p = proof;
+    if (p == null) {
+      p = SchemaProof.of(schema);
+      proof = p;
+    }
+    return p;
   }
 
   private Validator detailed() {

@@ -19,6 +19,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -73,8 +76,43 @@ public final class ToolCatalog {
     return toolsets;
   }
 
-  /** Loads the catalog from the classpath. Blocking: call before deploying verticles. */
+  /** The catalog {@link #preload} started reading, taken by the next {@link #load(Vertx)}. */
+  private static final AtomicReference<CompletableFuture<ToolCatalog>> PRELOADED = new AtomicReference<>();
+
+  /**
+   * Starts reading and checking the catalog on a thread of its own, so that it overlaps the rest of
+   * the start (metrics registry, Vert.x, stores) on a second core: it is the largest single step of
+   * the start (docs/performance.md). The next {@link #load(Vertx)} takes the result, or its failure.
+   */
+  public static void preload() {
+    CompletableFuture<ToolCatalog> f = new CompletableFuture<>();
+    if (!PRELOADED.compareAndSet(null, f)) {
+      return;
+    }
+    Thread t = new Thread(() -> {
+      try {
+        f.complete(load(null, ToolCatalog.class.getClassLoader(), INDEX));
+      } catch (RuntimeException | Error e) {
+        f.completeExceptionally(e);
+      }
+    }, "catalog-preload");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Loads the catalog from the classpath (or takes the preloaded one). Blocking: call before deploying verticles. */
   public static ToolCatalog load(Vertx vertx) {
+    CompletableFuture<ToolCatalog> preloaded = PRELOADED.getAndSet(null);
+    if (preloaded != null) {
+      try {
+        return preloaded.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw e;
+      }
+    }
     return load(vertx, ToolCatalog.class.getClassLoader(), INDEX);
   }
 

@@ -1,5 +1,6 @@
 package dev.gitlabmcp.gateway.bench;
 
+import dev.gitlabmcp.gateway.bench.BenchProcesses.Gateway;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -8,10 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,20 +20,30 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One-command load benchmark (bench/run.sh). Three processes: a fast fake GitLab (Vert.x, canned
- * JSON, {@link FakeGitLabMain}), the gateway jar in remote-authorization mode with its limits raised,
- * and this one, whose load generator ({@link LoadGenerator}: one thread, C keep-alive connections,
- * one request in flight on each) drives {@code tools/call get_project} over N sessions. The same
- * generator then measures the fake GitLab directly: the ceiling of this machine, from the same run.
+ * One-command load benchmark (bench/run.sh). Processes: a fast fake GitLab (Vert.x, canned JSON,
+ * {@link FakeGitLabMain}), the gateway jar in remote-authorization mode with its limits raised, a plain
+ * Vert.x reverse proxy forwarding the same GET to the same fake ({@link ReferenceProxyMain}, the floor),
+ * and this one, whose load generator ({@link LoadGenerator}: one thread, C keep-alive connections, one
+ * request in flight on each) drives {@code tools/call get_project} over N sessions. The same generator
+ * then drives the proxy and the fake GitLab directly (the ceiling of this machine). Around every
+ * measured window the CPU time of each process is read from /proc/PID/stat, so each run reports CPU
+ * per call of the gateway, of the proxy and of the fake: far steadier on a shared machine than req/s.
+ *
+ * <p>Configurations: each JVM setting ({@code jvms}: default = {@code java -jar} with no flags, image =
+ * the Dockerfile's flags in a 1 GiB container) times each session store (memory; Redis when REDIS_URL
+ * is set). The proxy runs with the same JVM flags as the gateway.
  *
  * <p>Settings as system properties: sessions (50), concurrency (64), moderate (4: the concurrency of
- * the latency run), seconds (10), warmupRequests (60000, or at most warmup = 60 s), idleSessions (10000), gatewayJvmArgs, cds (true: also
- * measure start-up with an AppCDS archive).
+ * the latency run), seconds (10), warmupRequests (60000, or at most warmup = 60 s), idleSessions
+ * (10000), jvms (default,image), gatewayJvmArgs (instead of jvms: one custom setting), cds (true: also
+ * measure start-up with an AppCDS archive), startup (true: measure start-up at all), method (tools/call,
+ * or ping), profile (a directory: record the loaded gateway's measured window with JFR there).
  */
 public final class Benchmark {
 
@@ -46,189 +54,235 @@ public final class Benchmark {
       .put("namespace", new JsonObject().put("id", 7).put("full_path", "acme/platform").put("kind", "group"))
       .put("runners_token", "should-be-dropped").put("star_count", 3).put("forks_count", 1).encode();
 
-  private static final String ACCEPT = "Accept: application/json, text/event-stream\r\nContent-Type: application/json\r\n";
+  /** The Dockerfile's JAVA_OPTS (without the archive, measured apart) in a container limited to 1 GiB. */
+  static final List<String> IMAGE_FLAGS = List.of("-XX:MaxRAM=1g", "-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC",
+      "-XX:+ExitOnOutOfMemoryError");
+
+  static final String ACCEPT = "Accept: application/json, text/event-stream\r\nContent-Type: application/json\r\n";
   private static final HttpClient JDK = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
 
+  private static final int SESSIONS = Integer.getInteger("sessions", 50);
+  private static final int CONCURRENCY = Integer.getInteger("concurrency", 64);
+  private static final int MODERATE = Integer.getInteger("moderate", 4);
+  private static final int SECONDS = Integer.getInteger("seconds", 10);
+  private static final int WARMUP = Integer.getInteger("warmup", 60);
+  private static final int WARMUP_REQUESTS = Integer.getInteger("warmupRequests", 60_000);
+  private static final int IDLE_SESSIONS = Integer.getInteger("idleSessions", 10_000);
+
+  /** A measured window: the generator's result and the CPU nanoseconds each watched process spent in it. */
+  record Measured(LoadGenerator.Result r, long[] cpuNs) {
+
+    static Measured of(LoadGenerator gen, int concurrency, Process... watched) throws IOException {
+      long[] before = new long[watched.length];
+      for (int i = 0; i < watched.length; i++) {
+        before[i] = BenchProcesses.cpuNanos(watched[i].pid());
+      }
+      LoadGenerator.Result r = gen.run(concurrency, SECONDS, 0);
+      long[] cpu = new long[watched.length];
+      for (int i = 0; i < watched.length; i++) {
+        cpu[i] = BenchProcesses.cpuNanos(watched[i].pid()) - before[i];
+      }
+      return new Measured(r, cpu);
+    }
+
+    /** CPU microseconds per call of the i-th watched process. */
+    double usPerCall(int i) {
+      return r.count() == 0 ? Double.NaN : cpuNs[i] / 1000.0 / r.count();
+    }
+
+    String line() {
+      return String.format("%.0f req/s; p50 %.2f, p90 %.2f, p99 %.2f ms; %d errors of %d", r.rps(), r.p(50), r.p(90),
+          r.p(99), r.errors(), r.count());
+    }
+  }
+
   public static void main(String[] args) throws Exception {
-    int sessions = Integer.getInteger("sessions", 50);
-    int concurrency = Integer.getInteger("concurrency", 64);
-    int moderate = Integer.getInteger("moderate", 4);
-    int seconds = Integer.getInteger("seconds", 10);
-    int warmup = Integer.getInteger("warmup", 60);
-    int warmupRequests = Integer.getInteger("warmupRequests", 60_000);
-    int idleSessions = Integer.getInteger("idleSessions", 10_000);
     boolean cds = Boolean.parseBoolean(System.getProperty("cds", "true"));
     Path jar = Path.of(System.getProperty("jar", "target/gitlab-mcp-gateway.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: run mvn -q -DskipTests package first");
     }
+    Map<String, List<String>> jvms = new LinkedHashMap<>();
+    String custom = System.getProperty("gatewayJvmArgs", "");
+    if (!custom.isBlank()) {
+      jvms.put(custom.trim(), Arrays.asList(custom.trim().split("\\s+")));
+    } else {
+      for (String name : System.getProperty("jvms", "default,image").split(",")) {
+        jvms.put(name, name.equals("image") ? IMAGE_FLAGS : List.of());
+      }
+    }
+    Map<String, Map<String, String>> stores = new LinkedHashMap<>();
+    stores.put("memory", Map.of());
+    String redis = System.getenv("REDIS_URL");
+    if (redis != null && !redis.isBlank()) {
+      stores.put("Redis", Map.of("REDIS_URL", redis));
+    }
     List<Process> started = new ArrayList<>();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> started.forEach(Process::destroyForcibly)));
+    List<String> report = new ArrayList<>();
     try {
-      Process fake = new ProcessBuilder(javaBin(), "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
-          FakeGitLabMain.class.getName()).redirectErrorStream(true).start();
+      var fakeStart = BenchProcesses.startMain(List.of("-XX:+UseParallelGC"), FakeGitLabMain.class);
+      Process fake = fakeStart.getKey();
       started.add(fake);
-      String fakeUrl = new BufferedReader(new InputStreamReader(fake.getInputStream(), StandardCharsets.UTF_8))
-          .readLine().replace("fake GitLab on ", "");
+      String fakeUrl = fakeStart.getValue();
       int fakePort = URI.create(fakeUrl).getPort();
       System.out.println("fake GitLab: " + fakeUrl);
+      byte[] projectGet = LoadGenerator.get("/api/v4/projects/acme%2Fplatform%2Fgateway",
+          "Accept: application/json\r\nPRIVATE-TOKEN: " + token(0) + "\r\n");
+      LoadGenerator toFake = new LoadGenerator(fakePort, i -> projectGet, "\"id\":42");
+      toFake.run(CONCURRENCY, WARMUP, WARMUP_REQUESTS);
+      for (var jvm : jvms.entrySet()) {
+        var proxyStart = BenchProcesses.startMain(jvm.getValue(), ReferenceProxyMain.class, Integer.toString(fakePort));
+        Process proxy = proxyStart.getKey();
+        started.add(proxy);
+        LoadGenerator toProxy = new LoadGenerator(URI.create(proxyStart.getValue()).getPort(), i -> projectGet,
+            "\"id\":42");
+        toProxy.run(CONCURRENCY, WARMUP, WARMUP_REQUESTS);
+        for (var store : stores.entrySet()) {
+          List<String> table = loadRuns(jar, jvm.getKey(), jvm.getValue(), store.getKey(), store.getValue(), fakeUrl,
+              fake, proxy, toProxy, toFake);
+          table.forEach(System.out::println);
+          report.addAll(table);
+        }
+        BenchProcesses.stop(proxy);
+      }
+      if (Boolean.parseBoolean(System.getProperty("startup", "true"))) {
+        report.addAll(startups(jar, jvms, fakeUrl, cds));
+      }
+    } finally {
+      started.forEach(Process::destroy);
+    }
+    System.out.printf("%nBenchmark: remote authorization, tools/call get_project over %d sessions; %d s per run"
+        + " after %d warm-up requests; %d cores, load average %.1f at the end%n", SESSIONS, SECONDS, WARMUP_REQUESTS,
+        Runtime.getRuntime().availableProcessors(), BenchProcesses.loadAverage());
+    report.forEach(System.out::println);
+  }
 
-      Gateway gw = Gateway.start(jar, fakeUrl, idleSessions + sessions + 100, Map.of(), List.of());
-      started.add(gw.process);
-      System.out.printf("gateway: pid %d, port %d, ready after %d ms%n", gw.process.pid(), gw.port, gw.readyMs);
-      int toolsListBytes = toolsListBytes(gw.port, token(0));
-
+  /** The load runs of one configuration (JVM flags, session store); returns its table. */
+  private static List<String> loadRuns(Path jar, String jvmName, List<String> jvmFlags, String storeName,
+                                       Map<String, String> storeEnv, String fakeUrl, Process fake, Process proxy,
+                                       LoadGenerator toProxy, LoadGenerator toFake) throws Exception {
+    Gateway gw = Gateway.start(jar, jvmFlags, fakeUrl, IDLE_SESSIONS + SESSIONS + 100, storeEnv);
+    try {
+      System.out.printf("gateway (%s, %s): pid %d, port %d, ready after %d ms%n", jvmName, storeName,
+          gw.process().pid(), gw.port(), gw.readyMs());
+      int toolsListBytes = toolsListBytes(gw.port(), token(0));
       List<String> ids = new ArrayList<>();
-      for (int i = 0; i < sessions; i++) {
-        ids.add(initialize(gw.port, token(i)));
+      for (int i = 0; i < SESSIONS; i++) {
+        ids.add(initialize(gw.port(), token(i)));
       }
       String callBody = "ping".equals(System.getProperty("method"))
           ? "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"
           : new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "tools/call")
               .put("params", new JsonObject().put("name", "get_project").put("arguments",
                   new JsonObject().put("project_id", "acme/platform/gateway"))).encode();
-      LoadGenerator toGateway = new LoadGenerator(gw.port, i -> LoadGenerator.post("/mcp",
-          ACCEPT + "Authorization: Bearer " + token(i % sessions) + "\r\nMcp-Session-Id: " + ids.get(i % sessions)
+      LoadGenerator toGateway = new LoadGenerator(gw.port(), i -> LoadGenerator.post("/mcp",
+          ACCEPT + "Authorization: Bearer " + token(i % SESSIONS) + "\r\nMcp-Session-Id: " + ids.get(i % SESSIONS)
               + "\r\n", callBody), "\"result\":");
-      LoadGenerator toFake = new LoadGenerator(fakePort, i -> LoadGenerator.get("/api/v4/projects/acme%2Fplatform%2Fgateway",
-          "Accept: application/json\r\nPRIVATE-TOKEN: " + token(i) + "\r\n"), "\"id\":42");
-
-      // Warm up both JITs (gateway and fake GitLab) before anything is measured.
-      // By count, not time: C2 compiles after ~10k calls of a method, and under load a few seconds are too few.
-      toGateway.run(concurrency, warmup, warmupRequests);
-      toFake.run(concurrency, warmup, warmupRequests);
-      long cpu0 = cpuMicros(gw.process.pid());
-      LoadGenerator.Result gwLoad = toGateway.run(concurrency, seconds, 0);
-      long cpuLoad = cpuMicros(gw.process.pid()) - cpu0;
-      long rssLoad = rssKb(gw.process.pid());
-      LoadGenerator.Result ceiling = toFake.run(concurrency, seconds, 0);
-      long cpu1 = cpuMicros(gw.process.pid());
-      LoadGenerator.Result gwModerate = toGateway.run(moderate, seconds, 0);
-      long cpuModerate = cpuMicros(gw.process.pid()) - cpu1;
-      LoadGenerator.Result fakeModerate = toFake.run(moderate, seconds, 0);
+      // Warm up the gateway's JIT by count, not time: C2 compiles after ~10k calls of a method.
+      toGateway.run(CONCURRENCY, WARMUP, WARMUP_REQUESTS);
+      String profile = System.getProperty("profile", "");
+      if (!profile.isBlank()) {
+        jcmd(gw.process(), "JFR.start", "name=bench", "settings=profile");
+      }
+      Measured gwLoad = Measured.of(toGateway, CONCURRENCY, gw.process(), fake);
+      if (!profile.isBlank()) {
+        Path jfr = Path.of(profile, "gateway-" + jvmName.replaceAll("\\W", "") + "-" + storeName + ".jfr");
+        jcmd(gw.process(), "JFR.stop", "name=bench", "filename=" + jfr.toAbsolutePath());
+        System.out.println("profile of the loaded gateway: " + jfr + " (bench/jfr-top.sh " + jfr + ")");
+      }
+      long rssLoad = BenchProcesses.rssKb(gw.process().pid());
+      Measured proxyLoad = Measured.of(toProxy, CONCURRENCY, proxy, fake);
+      Measured ceiling = Measured.of(toFake, CONCURRENCY, fake);
+      Measured gwModerate = Measured.of(toGateway, MODERATE, gw.process(), fake);
+      Measured fakeModerate = Measured.of(toFake, MODERATE, fake);
 
       // Idle sessions: initialize N more (spread over the same users), then let the gateway settle.
       String init = initBody("bench-idle");
-      LoadGenerator opener = new LoadGenerator(gw.port, i -> LoadGenerator.post("/mcp",
-          ACCEPT + "Authorization: Bearer " + token(i % sessions) + "\r\n", init), "\"protocolVersion\"");
-      long rssBeforeIdle = rssKb(gw.process.pid());
-      LoadGenerator.Result opened = opener.run(16, 600, idleSessions);
+      LoadGenerator opener = new LoadGenerator(gw.port(), i -> LoadGenerator.post("/mcp",
+          ACCEPT + "Authorization: Bearer " + token(i % SESSIONS) + "\r\n", init), "\"protocolVersion\"");
+      long rssBeforeIdle = BenchProcesses.rssKb(gw.process().pid());
+      LoadGenerator.Result opened = opener.run(16, 600, IDLE_SESSIONS);
       Thread.sleep(2000);
-      long rssIdle = rssKb(gw.process.pid());
-      int active = new JsonObject(JDK.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gw.port + "/health"))
-          .build(), HttpResponse.BodyHandlers.ofString()).body()).getInteger("activeSessions");
-      gw.stop();
+      long rssIdle = BenchProcesses.rssKb(gw.process().pid());
+      int active = new JsonObject(JDK.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gw.port()
+          + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body()).getInteger("activeSessions");
 
-      // Start-up again, three times each: plain, and with an AppCDS archive made by a training run.
+      List<String> t = new ArrayList<>();
+      t.add("");
+      t.add("JVM: " + (jvmFlags.isEmpty() ? "java -jar defaults" : String.join(" ", jvmFlags)) + "; sessions: "
+          + storeName);
+      t.add("");
+      t.add("| measure | value |");
+      t.add("|---|---|");
+      t.add(String.format("| gateway, concurrency %d | %s |", CONCURRENCY, gwLoad.line()));
+      t.add(String.format("| CPU per call: gateway / fake GitLab | **%.0f µs** / %.0f µs |", gwLoad.usPerCall(0),
+          gwLoad.usPerCall(1)));
+      t.add(String.format("| reference proxy, concurrency %d | %s |", CONCURRENCY, proxyLoad.line()));
+      t.add(String.format("| CPU per call: proxy / fake GitLab | **%.0f µs** / %.0f µs |", proxyLoad.usPerCall(0),
+          proxyLoad.usPerCall(1)));
+      t.add(String.format("| CPU per call, gateway / proxy | **%.2f** |", gwLoad.usPerCall(0) / proxyLoad.usPerCall(0)));
+      t.add(String.format("| fake GitLab direct (ceiling), concurrency %d | %s; CPU %.0f µs per call |", CONCURRENCY,
+          ceiling.line(), ceiling.usPerCall(0)));
+      t.add(String.format("| gateway, concurrency %d | %s; CPU %.0f µs per call |", MODERATE, gwModerate.line(),
+          gwModerate.usPerCall(0)));
+      t.add(String.format("| fake GitLab direct, concurrency %d | %s |", MODERATE, fakeModerate.line()));
+      t.add(String.format("| added latency at concurrency %d, p50 / p99 | %.2f / %.2f ms |", MODERATE,
+          gwModerate.r().p(50) - fakeModerate.r().p(50), gwModerate.r().p(99) - fakeModerate.r().p(99)));
+      t.add(String.format("| gateway RSS after the load runs | %d MB |", rssLoad / 1024));
+      t.add(String.format("| gateway RSS with %d open idle sessions (before opening them) | %d MB (%d MB); %d opened"
+          + " in %.1f s, %d errors |", active, rssIdle / 1024, rssBeforeIdle / 1024, opened.count(), opened.seconds(),
+          opened.errors()));
+      t.add(String.format("| start to first /health 200 (this start) | %d ms |", gw.readyMs()));
+      t.add(String.format("| tools/list size, default toolsets | %d bytes |", toolsListBytes));
+      return t;
+    } finally {
+      gw.stop();
+    }
+  }
+
+  /** Runs jcmd against a process (JFR recordings of the measured window). */
+  private static void jcmd(Process p, String... command) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("jcmd", Long.toString(p.pid())));
+    cmd.addAll(List.of(command));
+    new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+        .waitFor(60, TimeUnit.SECONDS);
+  }
+
+  /** Start-up three times for each JVM setting, plain and with an AppCDS archive made by a training run. */
+  private static List<String> startups(Path jar, Map<String, List<String>> jvms, String fakeUrl, boolean cds)
+      throws Exception {
+    List<String> t = new ArrayList<>(List.of("", "Start-up (process start to first /health 200, three starts):", "",
+        "| JVM | plain | with AppCDS |", "|---|---|---|"));
+    for (var jvm : jvms.entrySet()) {
       List<Long> plain = new ArrayList<>();
-      List<Long> withCds = new ArrayList<>();
-      int allToolsBytes = -1;
-      for (int i = 0; i < Integer.getInteger("startups", 3); i++) {
-        Gateway g = Gateway.start(jar, fakeUrl, 100, Map.of("GITLAB_TOOLSETS", "all"), List.of());
-        plain.add(g.readyMs);
-        if (allToolsBytes < 0) {
-          allToolsBytes = toolsListBytes(g.port, token(1));
-        }
+      for (int i = 0; i < 3; i++) {
+        Gateway g = Gateway.start(jar, jvm.getValue(), fakeUrl, 100, Map.of());
+        plain.add(g.readyMs());
         g.stop();
       }
-      Path archive = Path.of("target", "gateway-cds.jsa");
+      List<Long> withCds = new ArrayList<>();
+      Path archive = Path.of("target", "gateway-cds-" + jvm.getKey().replaceAll("\\W", "") + ".jsa");
       if (cds) {
         Files.deleteIfExists(archive);
-        Gateway training = Gateway.start(jar, fakeUrl, 100, Map.of(),
-            List.of("-XX:ArchiveClassesAtExit=" + archive));
-        toolsListBytes(training.port, token(2)); // load the request path's classes too
-        training.stop();
+        List<String> training = new ArrayList<>(jvm.getValue());
+        training.add("-XX:ArchiveClassesAtExit=" + archive);
+        Gateway g = Gateway.start(jar, training, fakeUrl, 100, Map.of());
+        toolsListBytes(g.port(), token(2)); // load the request path's classes too
+        g.stop();
+        List<String> mapped = new ArrayList<>(jvm.getValue());
+        mapped.add("-XX:SharedArchiveFile=" + archive);
         for (int i = 0; i < 3 && Files.isRegularFile(archive); i++) {
-          Gateway g = Gateway.start(jar, fakeUrl, 100, Map.of(), List.of("-XX:SharedArchiveFile=" + archive));
-          withCds.add(g.readyMs);
-          g.stop();
+          Gateway c = Gateway.start(jar, mapped, fakeUrl, 100, Map.of());
+          withCds.add(c.readyMs());
+          c.stop();
         }
       }
-
-      double load = loadAverage();
-      System.out.printf("%nBenchmark: remote authorization, tools/call get_project over %d sessions; %d s per run"
-          + " after %d warm-up requests; %d cores, load average %.1f at the end%n", sessions, seconds, warmupRequests,
-          Runtime.getRuntime().availableProcessors(), load);
-      System.out.println("| measure | value |");
-      System.out.println("|---|---|");
-      row("gateway, concurrency " + concurrency, gwLoad);
-      row("fake GitLab direct (ceiling), concurrency " + concurrency, ceiling);
-      System.out.printf("| ratio gateway / ceiling at %d | %.2f |%n", concurrency, gwLoad.rps() / ceiling.rps());
-      row("gateway, concurrency " + moderate, gwModerate);
-      row("fake GitLab direct, concurrency " + moderate, fakeModerate);
-      System.out.printf("| added latency at concurrency %d, p50 / p99 | %.2f / %.2f ms |%n", moderate,
-          gwModerate.p(50) - fakeModerate.p(50), gwModerate.p(99) - fakeModerate.p(99));
-      System.out.printf("| gateway CPU per call, concurrency %d / %d | %.0f / %.0f µs |%n", concurrency, moderate,
-          (double) cpuLoad / Math.max(1, gwLoad.count()), (double) cpuModerate / Math.max(1, gwModerate.count()));
-      System.out.printf("| gateway RSS after the load runs | %d MB |%n", rssLoad / 1024);
-      System.out.printf("| gateway RSS with %d open idle sessions (before opening them) | %d MB (%d MB); %d opened"
-          + " in %.1f s, %d errors |%n", active, rssIdle / 1024, rssBeforeIdle / 1024, opened.count(), opened.seconds(),
-          opened.errors());
-      System.out.printf("| process start to first /health 200 | %s ms (first run: %d ms) |%n", plain, gw.readyMs);
-      if (cds) {
-        System.out.printf("| same with AppCDS (-XX:SharedArchiveFile, archive %d MB) | %s ms |%n",
-            Files.isRegularFile(archive) ? Files.size(archive) >> 20 : -1, withCds);
-      }
-      System.out.printf("| tools/list size, default toolsets | %d bytes |%n", toolsListBytes);
-      System.out.printf("| tools/list size, GITLAB_TOOLSETS=all | %d bytes |%n", allToolsBytes);
-    } finally {
-      started.forEach(Process::destroy);
+      t.add(String.format("| %s | %s ms | %s |", jvm.getValue().isEmpty() ? "java -jar defaults"
+          : String.join(" ", jvm.getValue()), plain, cds ? withCds + " ms" : "not run"));
     }
-  }
-
-  private static void row(String what, LoadGenerator.Result r) {
-    System.out.printf("| %s | %.0f req/s; p50 %.2f, p90 %.2f, p99 %.2f ms; %d errors of %d |%n", what, r.rps(),
-        r.p(50), r.p(90), r.p(99), r.errors(), r.count());
-  }
-
-  /** A gateway process and how long it took from start to its first /health 200. */
-  private record Gateway(Process process, int port, long readyMs) {
-
-    static Gateway start(Path jar, String fakeUrl, int maxSessions, Map<String, String> extraEnv,
-                         List<String> extraJvmArgs) throws Exception {
-      int port = freePort();
-      List<String> command = new ArrayList<>(List.of(javaBin()));
-      String jvmArgs = System.getProperty("gatewayJvmArgs", "");
-      if (!jvmArgs.isBlank()) {
-        command.addAll(Arrays.asList(jvmArgs.trim().split("\\s+")));
-      }
-      command.addAll(extraJvmArgs);
-      command.addAll(List.of("-jar", jar.toString()));
-      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(
-              Path.of(System.getProperty("java.io.tmpdir"), "gateway-bench.log").toFile()));
-      Map<String, String> env = pb.environment();
-      env.keySet().removeIf(k -> k.startsWith("GITLAB_") || k.startsWith("MCP_") || k.equals("JAVA_TOOL_OPTIONS"));
-      env.put("PORT", Integer.toString(port));
-      env.put("HOST", "127.0.0.1");
-      env.put("GITLAB_API_URL", fakeUrl);
-      // The per-instance limiter would otherwise pace the run: measure the gateway, not its limits.
-      env.put("GITLAB_INSTANCES", "{\"instances\":[{\"name\":\"default\",\"url\":\"" + fakeUrl + "\","
-          + "\"rateLimit\":{\"requestsPerSecond\":100000,\"burst\":100000,\"maxConcurrent\":100000,"
-          + "\"queueSize\":100000}}]}");
-      env.put("GITLAB_BACKGROUND_CHECKS", "false");
-      env.put("REMOTE_AUTHORIZATION", "true");
-      env.put("MAX_SESSIONS", Integer.toString(maxSessions));
-      env.put("MAX_SESSIONS_PER_USER", Integer.toString(maxSessions)); // idle sessions are spread over few users
-      // With REDIS_URL each gateway of the run keeps its own sessions: they would count against each other.
-      env.put("REDIS_KEY_PREFIX", "bench-" + port + ":");
-      env.putIfAbsent("GATEWAY_ENCRYPTION_KEY", dev.gitlabmcp.gateway.testing.TestGateway.ENCRYPTION_KEY); // REDIS_URL needs one
-      env.put("MAX_REQUESTS_PER_MINUTE", "1000000");
-      env.put("UNAUTHENTICATED_REQUESTS_PER_MINUTE", "1000000");
-      env.put("GITLAB_MAX_CONNECTIONS", "64");
-      env.putAll(extraEnv);
-      long t0 = System.nanoTime();
-      Process p = pb.start();
-      return new Gateway(p, port, waitHealthy(p, port, t0));
-    }
-
-    void stop() throws InterruptedException {
-      process.destroy();
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    }
+    return t;
   }
 
   static String token(int user) {
@@ -268,7 +322,7 @@ public final class Benchmark {
 
   /** The fake GitLab on the given port (0: any), on one event loop per core like the gateway. */
   static HttpServer startFakeGitLab(Vertx vertx, int port) throws Exception {
-    int p = port == 0 ? freePort() : port;
+    int p = port == 0 ? BenchProcesses.freePort() : port;
     HttpServer[] first = new HttpServer[1];
     vertx.deployVerticle(() -> new VerticleBase() {
       @Override
@@ -296,61 +350,5 @@ public final class Benchmark {
     } else {
       req.response().setStatusCode(404).end("{\"message\":\"404 Not Found\"}");
     }
-  }
-
-  /** Polls /health every 5 ms over a fresh connection; milliseconds from t0 to the first 200. */
-  static long waitHealthy(Process p, int port, long t0) throws Exception {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    byte[] req = LoadGenerator.get("/health", "Connection: close\r\n");
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new IllegalStateException("the gateway exited with " + p.exitValue() + "; see gateway-bench.log");
-      }
-      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-        s.getOutputStream().write(req);
-        byte[] head = s.getInputStream().readNBytes(12);
-        if (new String(head, StandardCharsets.US_ASCII).endsWith(" 200")) {
-          return (System.nanoTime() - t0) / 1_000_000;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(5);
-    }
-    throw new IllegalStateException("the gateway did not become healthy in 60 s");
-  }
-
-  static long rssKb(long pid) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("\\D", ""));
-      }
-    }
-    return -1;
-  }
-
-  /** User and system CPU time the process has used, in microseconds (Linux /proc, 100 ticks a second). */
-  static long cpuMicros(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000L;
-  }
-
-  private static double loadAverage() {
-    try {
-      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
-    } catch (IOException | RuntimeException e) {
-      return Double.NaN;
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  static String javaBin() {
-    return ProcessHandle.current().info().command().orElse("java");
   }
 }

@@ -47,6 +47,16 @@ class ToolCatalogTest {
   // ---- the real catalog
 
   @Test
+  void a_preloaded_catalog_is_the_same_catalog_and_is_taken_once() {
+    ToolCatalog.preload();
+    ToolCatalog preloaded = ToolCatalog.load(vertx);
+    assertEquals(catalog.all().stream().map(ToolDefinition::name).toList(),
+        preloaded.all().stream().map(ToolDefinition::name).toList());
+    assertEquals(catalog.get("get_project").inputSchema(), preloaded.get("get_project").inputSchema());
+    assertTrue(ToolCatalog.load(vertx) != preloaded, "the next load reads the catalog anew");
+  }
+
+  @Test
   void should_load_every_tool_listed_in_the_yaml_files_once() throws IOException {
     List<String> inYaml = new ArrayList<>();
     Map<?, ?> index = yaml(ToolCatalog.INDEX);

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Hands log events to its appenders on one writer thread through a bounded queue, so a logging
@@ -30,6 +31,8 @@ public final class NonBlockingAppender extends UnsynchronizedAppenderBase<ILoggi
   public static final int DEFAULT_QUEUE_SIZE = 8192;
   /** How long {@link #stop()} waits for the queued lines to be written. */
   public static final int DEFAULT_MAX_FLUSH_MILLIS = 2000;
+  /** How long the writer lets lines gather after one was written: at most this much later in the output. */
+  private static final long GATHER_NANOS = 1_000_000L;
 
   private final AppenderAttachableImpl<ILoggingEvent> appenders = new AppenderAttachableImpl<>();
   private final AtomicLong dropped = new AtomicLong();
@@ -102,6 +105,15 @@ public final class NonBlockingAppender extends UnsynchronizedAppenderBase<ILoggi
     try {
       while (true) {
         write(queue.take());
+        // Under load, let lines gather for a moment instead of being woken for each one: a logging
+        // thread then rarely finds the writer waiting, so it seldom pays for waking it (a system
+        // call per line on the event loop). Idle, the writer waits in take() and costs nothing.
+        if (queue.isEmpty()) {
+          LockSupport.parkNanos(GATHER_NANOS);
+        }
+        for (ILoggingEvent event = queue.poll(); event != null; event = queue.poll()) {
+          write(event);
+        }
       }
     } catch (InterruptedException stopping) {
       // stop() was called: write what is left, then stop the appenders.
