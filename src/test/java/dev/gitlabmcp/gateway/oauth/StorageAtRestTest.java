@@ -78,7 +78,14 @@ class StorageAtRestTest {
       secrets.add(refreshed.getString("access_token"));
       secrets.add(refreshed.getString("refresh_token"));
 
-      String tables = dumpTables(databaseUrl);
+      String[] dump = {""};
+      // The audit log is written in batches off the request path: wait for the call's row.
+      dev.gitlabmcp.gateway.testing.Poll.until(() -> (dump[0] = dumpTables(databaseUrl)).contains("get_project"),
+          "the audit row of the call");
+      String tables = dump[0];
+      String auditRow = tables.lines().filter(l -> l.startsWith("audit_log:")).findFirst().orElseThrow();
+      assertTrue(auditRow.contains(",alice,") && auditRow.contains(client) && auditRow.contains(",ok,"),
+          "the audit row names the user and the OAuth client: " + auditRow);
       String redis = dumpRedis(prefix);
       assertTrue(tables.contains(client), "the registered client and its grant are in PostgreSQL");
       assertFalse(redis.isEmpty(), "sessions and OAuth transients are in Redis");
