@@ -1,6 +1,7 @@
 package dev.gitlabmcp.gateway.oauth;
 
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /**
  * The gateway's own HTML: the consent page and the error page shown when a client cannot be sent back
@@ -22,8 +23,12 @@ final class Pages {
 
   /** What the consent page says about one authorization. */
   record Consent(String clientName, String clientId, String clientKind, String verifiedDomain, String redirectHost,
-                 boolean loopbackRedirect, String instanceName, String instanceUrl, boolean write, String sealedRequest,
+                 boolean loopbackRedirect, List<Choice> instances, boolean write, String sealedRequest,
                  String csrf) {
+  }
+
+  /** A GitLab instance offered on the consent page, ticked when the client asked for it or it was approved before. */
+  record Choice(String name, String label, String url, boolean ticked) {
   }
 
   static void consent(RoutingContext ctx, Consent c) {
@@ -41,16 +46,29 @@ final class Pages {
     if (c.loopbackRedirect()) {
       b.append(" <span class=warn>(an app on this computer)</span>");
     }
-    b.append(".</p></div><div class=box><p>You will sign in to GitLab <strong>").append(esc(c.instanceName()))
-        .append("</strong> (").append(esc(c.instanceUrl())).append(").</p><p>")
+    b.append(".</p></div><form method=post action=\"/oauth/authorize/decision\"><div class=box>");
+    if (c.instances().size() == 1) {
+      Choice only = c.instances().get(0);
+      b.append("<p>You will sign in to GitLab <strong>").append(esc(only.label())).append("</strong> (")
+          .append(esc(only.url())).append(").</p><input type=hidden name=instance value=\"").append(esc(only.name()))
+          .append("\">");
+    } else {
+      b.append("<input type=hidden name=picker value=1><fieldset><legend>Sign in to these GitLab instances (you sign in to each in turn):</legend>");
+      for (Choice i : c.instances()) {
+        b.append("<p><label><input type=checkbox name=instance value=\"").append(esc(i.name())).append('"')
+            .append(i.ticked() ? " checked" : "").append("> <strong>").append(esc(i.label())).append("</strong> <span "
+                + "class=muted>(").append(esc(i.url())).append(")</span></label></p>");
+      }
+      b.append("</fieldset>");
+    }
+    b.append("<p>")
         .append(c.write() ? "The client will be able to <strong>read and change</strong> what your GitLab account can "
             + "(projects, issues, merge requests, pipelines, ...) through the gateway's tools, within the gateway's "
             + "own limits." : "The client will be able to <strong>read</strong> what your GitLab account can see "
             + "through the gateway's tools; it cannot change anything.")
         .append("</p><p class=muted>You can revoke access at any time by revoking the application in GitLab "
             + "(User settings &gt; Applications).</p></div>");
-    b.append("<form method=post action=\"/oauth/authorize/decision\">")
-        .append("<input type=hidden name=request value=\"").append(esc(c.sealedRequest())).append("\">")
+    b.append("<input type=hidden name=request value=\"").append(esc(c.sealedRequest())).append("\">")
         .append("<input type=hidden name=csrf value=\"").append(esc(c.csrf())).append("\">")
         .append("<p><label><input type=checkbox name=remember value=yes> Remember this decision for this client</label></p>")
         .append("<button class=primary type=submit name=decision value=approve>Approve</button>")

@@ -219,15 +219,47 @@ final class OAuthFixture implements AutoCloseable {
     return m.group(1).replace("&quot;", "\"").replace("&amp;", "&");
   }
 
-  /** The consent page approved (or denied) by this browser: the answer to the form post. */
+  /** The consent page approved (or denied) by this browser, with the instances the page ticked. */
   HttpResponse<Buffer> decide(HttpResponse<Buffer> page, String decision, boolean remember) {
+    return decide(page, decision, remember, ticked(page.bodyAsString()));
+  }
+
+  /** The consent page answered with these instances ticked. */
+  HttpResponse<Buffer> decide(HttpResponse<Buffer> page, String decision, boolean remember, List<String> instances) {
     String html = page.bodyAsString();
     MultiMap form = MultiMap.caseInsensitiveMultiMap().add("request", field(html, "request"))
         .add("csrf", field(html, "csrf")).add("decision", decision);
+    instances.forEach(i -> form.add("instance", i));
+    if (html.contains("name=picker value=1")) {
+      form.add("picker", "1");
+    }
     if (remember) {
       form.add("remember", "yes");
     }
     return post("/oauth/authorize/decision", form);
+  }
+
+  /** The instances a browser would post: the hidden one, or the checkboxes ticked. */
+  static List<String> ticked(String html) {
+    List<String> out = new java.util.ArrayList<>();
+    Matcher m = Pattern.compile("<input type=(hidden|checkbox) name=instance value=\"([^\"]*)\"( checked)?")
+        .matcher(html);
+    while (m.find()) {
+      if (m.group(1).equals("hidden") || m.group(3) != null) {
+        out.add(m.group(2));
+      }
+    }
+    return out;
+  }
+
+  /** The instances offered on the consent page. */
+  static List<String> offered(String html) {
+    List<String> out = new java.util.ArrayList<>();
+    Matcher m = Pattern.compile("<input type=(?:hidden|checkbox) name=instance value=\"([^\"]*)\"").matcher(html);
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    return out;
   }
 
   /** Authorize → approve → GitLab (auto-approving) → callback: the final redirect to the client. */
