@@ -76,6 +76,31 @@ final class Pages {
     send(ctx, 200, "Authorize " + c.clientName(), b.toString());
   }
 
+  /** One of several instances failed: which, why, what is connected and what is still to come. */
+  record Partial(String failed, String reason, List<String> connected, List<String> remaining, String id,
+                 String csrf) {
+  }
+
+  static void partial(RoutingContext ctx, Partial p) {
+    StringBuilder b = new StringBuilder(2048);
+    b.append("<h1>GitLab instance <strong>").append(esc(p.failed())).append("</strong> was not connected</h1>")
+        .append("<div class=box><p>").append(esc(p.reason())).append(".</p>");
+    if (!p.connected().isEmpty()) {
+      b.append("<p>Connected: <strong>").append(esc(String.join(", ", p.connected()))).append("</strong></p>");
+    }
+    if (!p.remaining().isEmpty()) {
+      b.append("<p>Still to sign in to: <strong>").append(esc(String.join(", ", p.remaining())))
+          .append("</strong></p>");
+    }
+    b.append("</div><form method=post action=\"/oauth/authorize/partial\">")
+        .append("<input type=hidden name=partial value=\"").append(esc(p.id())).append("\">")
+        .append("<input type=hidden name=csrf value=\"").append(esc(p.csrf())).append("\">")
+        .append("<button class=primary type=submit name=decision value=continue>Continue without ")
+        .append(esc(p.failed())).append("</button>")
+        .append("<button type=submit name=decision value=cancel>Cancel sign-in</button></form>");
+    send(ctx, 200, "GitLab instance " + p.failed() + " was not connected", b.toString());
+  }
+
   /** An error the user sees in the browser (the client cannot be sent back safely, or the flow is broken). */
   static void error(RoutingContext ctx, int status, String title, String message) {
     send(ctx, status, title, "<h1>" + esc(title) + "</h1><div class=box><p>" + esc(message) + "</p></div>"

@@ -63,14 +63,21 @@ final class OAuthFixture implements AutoCloseable {
 
   /** The whole gateway (MCP, resource server and authorization server) on a port chosen up front. */
   static OAuthFixture gateway(Map<String, String> settings) {
-    return new OAuthFixture(settings);
+    return new OAuthFixture(settings, Map.of());
   }
 
-  private OAuthFixture(Map<String, String> settings) {
+  /** The whole gateway with more environment variables (another instance's client secret, say). */
+  static OAuthFixture gateway(Map<String, String> settings, Map<String, String> env) {
+    return new OAuthFixture(settings, env);
+  }
+
+  private OAuthFixture(Map<String, String> settings, Map<String, String> env) {
     this.port = freePort();
     Map<String, String> flags = flags(settings);
     flags.put("server.port", Integer.toString(port));
-    this.gateway = TestGateway.start(gitlab.url(), flags, ENV);
+    Map<String, String> environment = new LinkedHashMap<>(ENV);
+    environment.putAll(env);
+    this.gateway = TestGateway.start(gitlab.url(), flags, environment);
     this.config = gateway.running().config();
     this.grants = null;
     this.server = null;
@@ -93,6 +100,12 @@ final class OAuthFixture implements AutoCloseable {
       flags.put("gitlab.instances", "{\"instances\":[{\"name\":\"main\",\"url\":\"" + gitlab.url() + "\",\"default\":true},"
           + "{\"name\":\"corp\",\"label\":\"Corp GitLab\",\"url\":\"" + gitlab.url() + "\",\"oauth\":{\"clientId\":\"corp-app\"}},"
           + "{\"name\":\"lab\",\"url\":\"" + gitlab.url() + "\"}]}");
+    }
+    // "__TWO__": instance a on the stub (the default, with GITLAB_OAUTH_APP_ID), b on the test's own GitLab B.
+    if ("__TWO__".equals(flags.get("gitlab.instances"))) {
+      flags.put("gitlab.instances", "{\"instances\":[{\"name\":\"a\",\"url\":\"" + gitlab.url() + "\",\"default\":true},"
+          + "{\"name\":\"b\",\"url\":\"" + flags.get("gitlab.b.url") + "\",\"oauth\":{\"clientId\":\"b-app-id\"}}]}");
+      flags.remove("gitlab.b.url");
     }
     return flags;
   }
