@@ -92,6 +92,10 @@ class MultiInstanceSignInTest {
   }
 
   private JsonObject getProject(String instance, String token) {
+    return getProject(f, instance, token);
+  }
+
+  private static JsonObject getProject(OAuthFixture f, String instance, String token) {
     RawMcp mcp = new RawMcp(f.issuer() + "/mcp/" + instance);
     Map<String, String> h = RawMcp.postHeaders();
     h.put("Authorization", "Bearer " + token);
@@ -195,5 +199,45 @@ class MultiInstanceSignInTest {
     return f.post("/oauth/authorize/partial", MultiMap.caseInsensitiveMultiMap()
         .add("partial", OAuthFixture.field(html, "partial")).add("csrf", OAuthFixture.field(html, "csrf"))
         .add("decision", decision));
+  }
+
+  @Test
+  void should_stop_using_a_removed_instance_at_once_keep_the_other_and_offer_an_added_one() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("instances", ".json");
+    try (OAuthFixture live = OAuthFixture.gateway(Map.of("gitlab.token", "", "gitlab.instancesFile", file.toString(),
+        "gitlab.instancesReloadSeconds", "1"), Map.of("GITLAB_OAUTH_CLIENT_SECRET_B",
+        B_SECRET), fx -> write(file, fx.twoInstances(b.baseUrl(), "")))) {
+      live.gitlab.project();
+      String client = live.registerClient();
+      HttpResponse<Buffer> page = live.get(live.authorizePath(client, ""));
+      HttpResponse<Buffer> toA = live.decide(page, "approve", false, List.of("a", "b"));
+      HttpResponse<Buffer> toB = live.get(live.get(toA.getHeader("Location")).getHeader("Location"));
+      Map<String, String> q = OAuthFixture.query(live.followToClient(toB).getHeader("Location"));
+      String token = live.token(live.codeExchange(client, q.get("code"))).bodyAsJsonObject().getString("access_token");
+      assertFalse(RawMcp.isError(getProject(live, "b", token)));
+
+      write(file, live.twoInstances(null, ",{\"name\":\"c\",\"url\":\"" + b.baseUrl()
+          + "\",\"oauth\":{\"clientId\":\"c-app\"}}"));
+      JsonObject onB = getProject(live, "b", token);
+      for (int i = 0; i < 100 && !onB.containsKey("status"); i++) {
+        Thread.sleep(100); // the watcher checks the file every second
+        onB = getProject(live, "b", token);
+      }
+      assertTrue(onB.getInteger("status") >= 400 && onB.getInteger("status") < 500, onB::encode);
+      int bCalls = b.getAllServeEvents().size();
+      JsonObject onA = getProject(live, "a", token);
+      assertFalse(RawMcp.isError(onA), onA::encode);
+      assertTrue(RawMcp.text(onA).contains("group/project"), onA::encode);
+      assertEquals(bCalls, b.getAllServeEvents().size(), "nothing more reaches the removed instance");
+      assertEquals(List.of("a", "c"), OAuthFixture.offered(live.get(live.authorizePath(client, "")).bodyAsString()));
+    }
+  }
+
+  private static void write(java.nio.file.Path file, String json) {
+    try {
+      java.nio.file.Files.writeString(file, json);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

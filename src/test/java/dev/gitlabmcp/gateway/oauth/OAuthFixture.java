@@ -63,16 +63,24 @@ final class OAuthFixture implements AutoCloseable {
 
   /** The whole gateway (MCP, resource server and authorization server) on a port chosen up front. */
   static OAuthFixture gateway(Map<String, String> settings) {
-    return new OAuthFixture(settings, Map.of());
+    return new OAuthFixture(settings, Map.of(), fx -> { });
   }
 
   /** The whole gateway with more environment variables (another instance's client secret, say). */
   static OAuthFixture gateway(Map<String, String> settings, Map<String, String> env) {
-    return new OAuthFixture(settings, env);
+    return new OAuthFixture(settings, env, fx -> { });
   }
 
-  private OAuthFixture(Map<String, String> settings, Map<String, String> env) {
+  /** The whole gateway, once {@code beforeStart} prepared what it reads (an instances file naming the stub). */
+  static OAuthFixture gateway(Map<String, String> settings, Map<String, String> env,
+                              java.util.function.Consumer<OAuthFixture> beforeStart) {
+    return new OAuthFixture(settings, env, beforeStart);
+  }
+
+  private OAuthFixture(Map<String, String> settings, Map<String, String> env,
+                       java.util.function.Consumer<OAuthFixture> beforeStart) {
     this.port = freePort();
+    beforeStart.accept(this);
     Map<String, String> flags = flags(settings);
     flags.put("server.port", Integer.toString(port));
     Map<String, String> environment = new LinkedHashMap<>(ENV);
@@ -103,11 +111,16 @@ final class OAuthFixture implements AutoCloseable {
     }
     // "__TWO__": instance a on the stub (the default, with GITLAB_OAUTH_APP_ID), b on the test's own GitLab B.
     if ("__TWO__".equals(flags.get("gitlab.instances"))) {
-      flags.put("gitlab.instances", "{\"instances\":[{\"name\":\"a\",\"url\":\"" + gitlab.url() + "\",\"default\":true},"
-          + "{\"name\":\"b\",\"url\":\"" + flags.get("gitlab.b.url") + "\",\"oauth\":{\"clientId\":\"b-app-id\"}}]}");
-      flags.remove("gitlab.b.url");
+      flags.put("gitlab.instances", twoInstances(flags.remove("gitlab.b.url"), ""));
     }
     return flags;
+  }
+
+  /** Instance a on the stub (the default), b at {@code bUrl} with app b-app-id, and {@code more} entries. */
+  String twoInstances(String bUrl, String more) {
+    return "{\"instances\":[{\"name\":\"a\",\"url\":\"" + gitlab.url() + "\",\"default\":true}"
+        + (bUrl == null ? "" : ",{\"name\":\"b\",\"url\":\"" + bUrl + "\",\"oauth\":{\"clientId\":\"b-app-id\"}}")
+        + more + "]}";
   }
 
   OAuthFixture(Map<String, String> settings, Function<OAuthFixture, GrantService> grants,
