@@ -94,7 +94,7 @@ final class CallbackHandler {
         .compose(tokens -> s.gitlab().user(instance, tokens.accessToken())
             .compose(user -> s.gitlab().memberOfAny(instance, tokens.accessToken(), s.config().allowedGroups())
                 .compose(member -> member ? Future.succeededFuture(
-                    new ConnectedInstance(instance.name(), user.id(), user.username(), tokens))
+                    new ConnectedInstance(instance.name(), user.id(), user.username(), tokens, app.clientId()))
                     : Future.failedFuture(new GitLabSignIn.Refused("access_denied", "GitLab user " + user.username()
                         + " is not a member of a group allowed to use this gateway")))))
         .map(connected -> {
@@ -245,7 +245,7 @@ final class CallbackHandler {
       GitLabTokens t = c.tokens();
       a.add(new JsonObject().put("instance", c.instance()).put("userId", c.userId()).put("username", c.username())
           .put("access", t.accessToken()).put("refresh", t.refreshToken()).put("expiresAt", t.expiresAt())
-          .put("scope", t.scope()));
+          .put("scope", t.scope()).put("app", c.appId()));
     }
     KeyRing.Sealed sealed = s.keys().seal(a.encode().getBytes(StandardCharsets.UTF_8), "oauth-chain:" + req.binding());
     return sealed.keyId() + "." + sealed.text();
@@ -263,7 +263,7 @@ final class CallbackHandler {
       JsonObject c = (JsonObject) o;
       out.add(new ConnectedInstance(c.getString("instance"), c.getLong("userId"), c.getString("username"),
           new GitLabTokens(c.getString("access"), c.getString("refresh"), c.getLong("expiresAt"),
-              c.getString("scope"))));
+              c.getString("scope")), c.getString("app")));
     }
     return out;
   }

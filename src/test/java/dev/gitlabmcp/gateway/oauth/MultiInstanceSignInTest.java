@@ -103,12 +103,19 @@ class MultiInstanceSignInTest {
     if (init.statusCode() != 200) {
       return new JsonObject().put("status", init.statusCode()).put("body", init.body());
     }
-    String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    return getProject(f, instance, token, init.headers().firstValue("Mcp-Session-Id").orElseThrow());
+  }
+
+  /** get_project in an open session; the HTTP status and body when the gateway refuses the request. */
+  private static JsonObject getProject(OAuthFixture f, String instance, String token, String session) {
+    RawMcp mcp = new RawMcp(f.issuer() + "/mcp/" + instance);
     Map<String, String> hs = RawMcp.postHeaders(session);
     hs.put("Authorization", "Bearer " + token);
-    return RawMcp.lastMessage(mcp.post(hs, new JsonObject().put("jsonrpc", "2.0").put("id", 2)
+    java.net.http.HttpResponse<String> r = mcp.post(hs, new JsonObject().put("jsonrpc", "2.0").put("id", 2)
         .put("method", "tools/call").put("params", new JsonObject().put("name", "get_project")
-            .put("arguments", new JsonObject().put("project_id", "group/project"))).encode()));
+            .put("arguments", new JsonObject().put("project_id", "group/project"))).encode());
+    return r.statusCode() == 200 ? RawMcp.lastMessage(r) : new JsonObject().put("status", r.statusCode())
+        .put("body", r.body());
   }
 
   private static List<String> authorizations(List<LoggedRequest> all) {
@@ -202,7 +209,7 @@ class MultiInstanceSignInTest {
   }
 
   @Test
-  void should_stop_using_a_removed_instance_at_once_keep_the_other_and_offer_an_added_one() throws Exception {
+  void should_drop_an_instance_whose_app_changed_or_that_was_removed_keep_the_other_and_offer_an_added_one() throws Exception {
     java.nio.file.Path file = java.nio.file.Files.createTempFile("instances", ".json");
     try (OAuthFixture live = OAuthFixture.gateway(Map.of("gitlab.token", "", "gitlab.instancesFile", file.toString(),
         "gitlab.instancesReloadSeconds", "1"), Map.of("GITLAB_OAUTH_CLIENT_SECRET_B",
@@ -214,22 +221,39 @@ class MultiInstanceSignInTest {
       HttpResponse<Buffer> toB = live.get(live.get(toA.getHeader("Location")).getHeader("Location"));
       Map<String, String> q = OAuthFixture.query(live.followToClient(toB).getHeader("Location"));
       String token = live.token(live.codeExchange(client, q.get("code"))).bodyAsJsonObject().getString("access_token");
-      assertFalse(RawMcp.isError(getProject(live, "b", token)));
+      Map<String, String> h = RawMcp.postHeaders();
+      h.put("Authorization", "Bearer " + token);
+      String session = new RawMcp(live.issuer() + "/mcp/b").post(h, RawMcp.initializeBody("2025-11-25")).headers()
+          .firstValue("Mcp-Session-Id").orElseThrow();
+      assertFalse(RawMcp.isError(getProject(live, "b", token, session)));
+
+      write(file, live.twoInstances(null, ",{\"name\":\"b\",\"url\":\"" + b.baseUrl()
+          + "\",\"oauth\":{\"clientId\":\"b-app-v2\"}}"));
+      JsonObject onB = getProject(live, "b", token, session);
+      for (int i = 0; i < 100 && !onB.containsKey("status"); i++) {
+        Thread.sleep(100); // the watcher checks the file every second
+        onB = getProject(live, "b", token, session);
+      }
+      assertEquals(401, onB.getInteger("status"), onB::encode);
+      assertTrue(onB.getString("body").contains("The GitLab application of instance b changed since this sign-in"),
+          onB::encode);
+      assertFalse(RawMcp.isError(getProject(live, "a", token)), "a is unaffected");
 
       write(file, live.twoInstances(null, ",{\"name\":\"c\",\"url\":\"" + b.baseUrl()
           + "\",\"oauth\":{\"clientId\":\"c-app\"}}"));
-      JsonObject onB = getProject(live, "b", token);
-      for (int i = 0; i < 100 && !onB.containsKey("status"); i++) {
-        Thread.sleep(100); // the watcher checks the file every second
-        onB = getProject(live, "b", token);
+      List<String> offered = List.of();
+      for (int i = 0; i < 100 && !offered.equals(List.of("a", "c")); i++) {
+        Thread.sleep(100);
+        offered = OAuthFixture.offered(live.get(live.authorizePath(client, "")).bodyAsString());
       }
-      assertTrue(onB.getInteger("status") >= 400 && onB.getInteger("status") < 500, onB::encode);
+      assertEquals(List.of("a", "c"), offered, "the added instance is offered, the removed one not");
       int bCalls = b.getAllServeEvents().size();
+      JsonObject removed = getProject(live, "b", token);
+      assertTrue(removed.getInteger("status", 200) >= 400 && removed.getInteger("status") < 500, removed::encode);
       JsonObject onA = getProject(live, "a", token);
       assertFalse(RawMcp.isError(onA), onA::encode);
       assertTrue(RawMcp.text(onA).contains("group/project"), onA::encode);
       assertEquals(bCalls, b.getAllServeEvents().size(), "nothing more reaches the removed instance");
-      assertEquals(List.of("a", "c"), OAuthFixture.offered(live.get(live.authorizePath(client, "")).bodyAsString()));
     }
   }
 
