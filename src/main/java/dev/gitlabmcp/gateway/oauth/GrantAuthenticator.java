@@ -89,8 +89,12 @@ public final class GrantAuthenticator implements Authenticator {
           : " It still works on " + String.join(", ", usable.stream().map(n -> "/mcp/" + n).toList()) + "."));
     }
     // The audit log names the user and the OAuth client of every call made with this token.
-    return Future.succeededFuture(new Principal(instance, new CredentialHandle.Grant(g.id(), c.scopes()),
+    return Future.succeededFuture(new Principal(instance, new CredentialHandle.Grant(g.id(), c.scopes(), usableOf(g)),
         g.subject(), true, g.username(), g.clientId()));
+  }
+
+  private List<String> usableOf(GrantRecord g) {
+    return g.instances().stream().filter(configured).toList();
   }
 
   private static Future<Principal> refuse(Reason reason, String error, String message) {

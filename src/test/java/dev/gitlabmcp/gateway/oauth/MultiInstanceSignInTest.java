@@ -108,12 +108,17 @@ class MultiInstanceSignInTest {
 
   /** get_project in an open session; the HTTP status and body when the gateway refuses the request. */
   private static JsonObject getProject(OAuthFixture f, String instance, String token, String session) {
+    return call(f, instance, token, session, "get_project", new JsonObject().put("project_id", "group/project"));
+  }
+
+  private static JsonObject call(OAuthFixture f, String instance, String token, String session, String tool,
+                                 JsonObject args) {
     RawMcp mcp = new RawMcp(f.issuer() + "/mcp/" + instance);
     Map<String, String> hs = RawMcp.postHeaders(session);
     hs.put("Authorization", "Bearer " + token);
     java.net.http.HttpResponse<String> r = mcp.post(hs, new JsonObject().put("jsonrpc", "2.0").put("id", 2)
-        .put("method", "tools/call").put("params", new JsonObject().put("name", "get_project")
-            .put("arguments", new JsonObject().put("project_id", "group/project"))).encode());
+        .put("method", "tools/call").put("params", new JsonObject().put("name", tool).put("arguments", args))
+        .encode());
     return r.statusCode() == 200 ? RawMcp.lastMessage(r) : new JsonObject().put("status", r.statusCode())
         .put("body", r.body());
   }
@@ -181,6 +186,19 @@ class MultiInstanceSignInTest {
     JsonObject onB = getProject("b", token);
     assertEquals(403, onB.getInteger("status"), onB::encode);
     assertTrue(onB.getString("body").contains("Sign in again through /mcp/b to connect it"), onB::encode);
+
+    Map<String, String> h = RawMcp.postHeaders();
+    h.put("Authorization", "Bearer " + token);
+    String session = new RawMcp(f.issuer() + "/mcp/a").post(h, RawMcp.initializeBody("2025-11-25")).headers()
+        .firstValue("Mcp-Session-Id").orElseThrow();
+    JsonObject list = call(f, "a", token, session, "list_instances", new JsonObject());
+    JsonObject listed = new JsonObject(RawMcp.text(list).substring(0, RawMcp.text(list).indexOf('\n')));
+    assertEquals(true, listed.getJsonArray("instances").getJsonObject(0).getBoolean("connected"), list::encode);
+    assertEquals(false, listed.getJsonArray("instances").getJsonObject(1).getBoolean("connected"), list::encode);
+    JsonObject switched = call(f, "a", token, session, "switch_instance", new JsonObject().put("instance", "b"));
+    assertTrue(RawMcp.isError(switched), switched::encode);
+    assertTrue(RawMcp.text(switched).contains("This sign-in did not connect b") && RawMcp.text(switched).contains(
+        "Sign in again through /mcp/b to connect it"), switched::encode);
   }
 
   @Test
