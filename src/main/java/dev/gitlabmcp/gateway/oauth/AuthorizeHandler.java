@@ -92,7 +92,10 @@ final class AuthorizeHandler {
         : s.state().consents().get(remembered, client.clientId()).recover(err -> Future.succeededFuture());
     consent.onComplete(ar -> {
       if (ar.result() != null && covers(ar.result(), req)) {
-        begin(ctx, req, 0, "", false, remembered);
+        // A remembered approval connects again every instance it covered that is still offered.
+        List<String> again = offered(req).stream().map(GitLabConfig::name)
+            .filter(n -> req.instances().contains(n) || ar.result().instances().contains(n)).toList();
+        begin(ctx, req.withInstances(again), 0, "", false, remembered);
       } else {
         showConsent(ctx, client, req, flowId, ar.result() == null ? List.of() : ar.result().instances());
       }

@@ -159,6 +159,23 @@ class MultiInstanceSignInTest {
   }
 
   @Test
+  void should_connect_both_again_without_a_consent_page_when_the_user_remembered_the_decision() {
+    String client = f.registerClient();
+    HttpResponse<Buffer> page = f.get(f.authorizePath(client, ""));
+    HttpResponse<Buffer> toA = f.decide(page, "approve", true, List.of("a", "b"));
+    HttpResponse<Buffer> toB = f.get(f.get(toA.getHeader("Location")).getHeader("Location"));
+    assertTrue(f.followToClient(toB).getHeader("Location").contains("code="));
+
+    HttpResponse<Buffer> again = f.get(f.authorizePath(client, ""));
+    assertEquals(303, again.statusCode(), "no consent page: " + again.bodyAsString());
+    assertTrue(again.getHeader("Location").startsWith(f.gitlab.url()), again.getHeader("Location"));
+    HttpResponse<Buffer> againB = f.get(f.get(again.getHeader("Location")).getHeader("Location"));
+    assertTrue(againB.getHeader("Location").startsWith(b.baseUrl()), "b is connected again too");
+    String token = token(client, f.followToClient(againB).getHeader("Location"));
+    assertFalse(token.isEmpty());
+  }
+
+  @Test
   void should_offer_to_continue_with_the_first_when_the_second_denies_and_refuse_the_second_after() {
     f.gitlab.project();
     b.stubFor(get(urlPathEqualTo("/oauth/authorize")).atPriority(1).willReturn(aResponse().withStatus(302)
