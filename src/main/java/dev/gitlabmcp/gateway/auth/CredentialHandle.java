@@ -33,12 +33,18 @@ public sealed interface CredentialHandle {
    * is looked up, and refreshed when due, by {@link GrantCredentials} just before each call.
    *
    * @param scopes the access token's scopes ({@code api} may write, {@code read_api} only read)
+   * @param connected the GitLab instances the sign-in connected (empty when not known)
    */
-  record Grant(String grantId, List<String> scopes) implements CredentialHandle {
+  record Grant(String grantId, List<String> scopes, List<String> connected) implements CredentialHandle {
 
     public Grant {
       Objects.requireNonNull(grantId, "grantId");
       scopes = List.copyOf(scopes);
+      connected = connected == null ? List.of() : List.copyOf(connected);
+    }
+
+    public Grant(String grantId, List<String> scopes) {
+      this(grantId, scopes, List.of());
     }
 
     /** Whether the grant may call tools that change GitLab data. */

@@ -253,6 +253,10 @@ public final class InstancesLoader {
         problems.add(var + "_FILE cannot be read");
       }
     }
+    if (clientId.isEmpty() && secret != null && !secret.isBlank()) {
+      problems.add(at + ".clientId is missing but " + var + " is set: the GitLab application of instance '" + name
+          + "' is incomplete (give its Application ID as oauth.clientId, or unset the secret)");
+    }
     return new OAuthClientConfig(clientId, scopes, secret == null ? Secret.NONE : new Secret(secret.trim()));
   }
 

@@ -348,7 +348,8 @@ public final class McpServer {
       return audited(ctx, id, toolName, discoverTools(ctx, id, args, sink));
     }
     if (instanceTools.offered() && toolName.equals(InstanceTools.LIST) && availability.builtInAllowed(toolName)) {
-      return audited(ctx, id, toolName, Future.succeededFuture(JsonRpc.result(id, instanceTools.list(ctx.instance()))));
+      return audited(ctx, id, toolName, Future.succeededFuture(JsonRpc.result(id,
+          instanceTools.list(ctx.instance(), ctx.principal()))));
     }
     if (instanceTools.offered() && toolName.equals(InstanceTools.SWITCH) && availability.builtInAllowed(toolName)) {
       return audited(ctx, id, toolName, switchInstance(ctx, id, args, sink));

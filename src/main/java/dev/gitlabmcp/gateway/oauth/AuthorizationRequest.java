@@ -31,6 +31,12 @@ record AuthorizationRequest(String clientId, String redirectUri, String codeChal
         cookieName, bindingMac, issuedAt);
   }
 
+  /** The same request for the instances the user chose (in order; the first is the grant's default). */
+  AuthorizationRequest withInstances(List<String> chosen) {
+    return new AuthorizationRequest(clientId, redirectUri, codeChallenge, state, resource, scopes, chosen,
+        flowCookie, binding, issuedAt);
+  }
+
   String scope() {
     return String.join(" ", scopes);
   }

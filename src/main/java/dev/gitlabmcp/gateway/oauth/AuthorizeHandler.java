@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -91,9 +92,12 @@ final class AuthorizeHandler {
         : s.state().consents().get(remembered, client.clientId()).recover(err -> Future.succeededFuture());
     consent.onComplete(ar -> {
       if (ar.result() != null && covers(ar.result(), req)) {
-        begin(ctx, req, 0, "", false, remembered);
+        // A remembered approval connects again every instance it covered that is still offered.
+        List<String> again = offered(req).stream().map(GitLabConfig::name)
+            .filter(n -> req.instances().contains(n) || ar.result().instances().contains(n)).toList();
+        begin(ctx, req.withInstances(again), 0, "", false, remembered);
       } else {
-        showConsent(ctx, client, instance, req, flowId);
+        showConsent(ctx, client, req, flowId, ar.result() == null ? List.of() : ar.result().instances());
       }
     });
   }
@@ -103,18 +107,72 @@ final class AuthorizeHandler {
         && c.instances().containsAll(req.instances());
   }
 
-  private void showConsent(RoutingContext ctx, OAuthClient client, GitLabConfig instance, AuthorizationRequest req,
-                           String flowId) {
+  private void showConsent(RoutingContext ctx, OAuthClient client, AuthorizationRequest req, String flowId,
+                           List<String> consented) {
     String kind = switch (client.kind()) {
       case REGISTERED -> "registered itself with this gateway";
       case PRE_REGISTERED -> "registered by the gateway's operator";
       case METADATA_DOCUMENT -> "metadata document";
     };
-    String label = instance.label() == null || instance.label().isBlank() ? instance.name() : instance.label();
+    List<Pages.Choice> choices = new ArrayList<>();
+    for (GitLabConfig i : offered(req)) {
+      String label = i.label() == null || i.label().isBlank() ? i.name() : i.label();
+      choices.add(new Pages.Choice(i.name(), label, i.baseUrl().toString(),
+          req.instances().contains(i.name()) || consented.contains(i.name())));
+    }
     Pages.consent(ctx, new Pages.Consent(client.name(), client.clientId(), kind, client.verifiedDomain(),
-        RedirectUris.host(req.redirectUri()), RedirectUris.loopback(req.redirectUri()), label,
-        instance.baseUrl().toString(), req.scopes().contains("api"),
-        s.cookies().seal(SEALED_REQUEST, req.toJson().encode()), s.cookies().csrf(flowId)));
+        RedirectUris.host(req.redirectUri()), RedirectUris.loopback(req.redirectUri()), choices,
+        req.scopes().contains("api"), s.cookies().seal(SEALED_REQUEST, req.toJson().encode()),
+        s.cookies().csrf(flowId)));
+  }
+
+  /**
+   * The instances the user may sign in to, read from the live directory: those with a GitLab application,
+   * the one the resource names first.
+   */
+  private List<GitLabConfig> offered(AuthorizationRequest req) {
+    List<GitLabConfig> out = new ArrayList<>();
+    for (GitLabConfig i : s.instances().all()) {
+      if (s.config().appFor(i).configured()) {
+        if (req.instances().contains(i.name())) {
+          out.add(0, i);
+        } else {
+          out.add(i);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The instances ticked on the consent page, checked against what is offered now: at least one, each
+   * offered, the resource's own among them; in the offered order (the resource's first). Null with an
+   * error page shown when the choice is not acceptable.
+   */
+  private List<String> chosen(RoutingContext ctx, AuthorizationRequest req, List<String> ticked) {
+    List<String> offered = offered(req).stream().map(GitLabConfig::name).toList();
+    if (ticked.isEmpty()) {
+      Pages.error(ctx, 400, "No GitLab instance chosen", "Tick at least one GitLab instance to sign in to.");
+      return null;
+    }
+    for (String name : ticked) {
+      if (!offered.contains(name)) {
+        Pages.error(ctx, 400, "Unknown GitLab instance", "The GitLab instance " + clip(name) + " is not (or no "
+            + "longer) offered for sign-in on this gateway.");
+        return null;
+      }
+    }
+    String own = req.instances().get(0);
+    if (!ticked.contains(own)) {
+      Pages.error(ctx, 400, "GitLab instance " + own + " is needed", "The client asked for GitLab instance " + own
+          + " (its resource is " + req.resource() + "); keep it ticked.");
+      return null;
+    }
+    return offered.stream().filter(ticked::contains).toList();
+  }
+
+  private static String clip(String s) {
+    return s.length() > 64 ? s.substring(0, 64) + "..." : s;
   }
 
   /** The consent form's answer: only from the browser that was shown the page, with its CSRF token. */
@@ -146,7 +204,14 @@ final class AuthorizeHandler {
       ClientRedirects.error(ctx, s.issuer(), req, "access_denied", "The user denied the request");
       return;
     }
-    begin(ctx, req, 0, "", "yes".equals(form.get("remember")), "");
+    // Without the picker (one instance offered) a form need not name it: the request's own instance.
+    List<String> ticked = form.getAll("instance").isEmpty() && form.get("picker") == null ? req.instances()
+        : form.getAll("instance");
+    List<String> instances = chosen(ctx, req, ticked);
+    if (instances == null) {
+      return;
+    }
+    begin(ctx, req.withInstances(instances), 0, "", "yes".equals(form.get("remember")), "");
   }
 
   /**

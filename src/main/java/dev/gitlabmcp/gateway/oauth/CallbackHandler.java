@@ -5,6 +5,7 @@ import dev.gitlabmcp.gateway.config.OAuthClientConfig;
 import dev.gitlabmcp.gateway.crypto.KeyRing;
 import dev.gitlabmcp.gateway.state.ConsentRecord;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -52,14 +53,7 @@ final class CallbackHandler {
       Pages.error(ctx, 400, "Sign-in not recognized", "GitLab sent the browser back without a valid state.");
       return;
     }
-    s.state().transients().take(authorize.transactionKey(state))
-        .onFailure(err -> Pages.error(ctx, 503, "Try again", "The gateway could not read the sign-in right now."))
-        .onSuccess(json -> {
-          if (json == null) {
-            Pages.error(ctx, 400, "Sign-in expired", "This sign-in expired (10 minutes) or was already completed.");
-            return;
-          }
-          Transaction tx = Transaction.fromJson(new JsonObject(json));
+    take(ctx, authorize.transactionKey(state), "completed", tx -> {
           String flowId = FlowCookies.flowId(ctx, tx.request().flowCookie());
           if (!s.cookies().bindingMatches(flowId, tx.request().binding())) {
             Pages.error(ctx, 400, "Sign-in started elsewhere", "This GitLab sign-in was started in another browser; "
@@ -69,6 +63,10 @@ final class CallbackHandler {
           String error = ctx.request().getParam("error");
           String code = ctx.request().getParam("code");
           if (error != null || code == null || code.isEmpty()) {
+            if (offerPartial(ctx, tx, "GitLab answered " + (error == null ? "without a code"
+                : GitLabSignIn.printable(error)))) {
+              return;
+            }
             s.cookies().end(ctx, tx.request().flowCookie());
             ClientRedirects.error(ctx, s.issuer(), tx.request(), "access_denied", "GitLab sign-in was not completed ("
                 + (error == null ? "no code" : GitLabSignIn.printable(error)) + ")");
@@ -96,7 +94,7 @@ final class CallbackHandler {
         .compose(tokens -> s.gitlab().user(instance, tokens.accessToken())
             .compose(user -> s.gitlab().memberOfAny(instance, tokens.accessToken(), s.config().allowedGroups())
                 .compose(member -> member ? Future.succeededFuture(
-                    new ConnectedInstance(instance.name(), user.id(), user.username(), tokens))
+                    new ConnectedInstance(instance.name(), user.id(), user.username(), tokens, app.clientId()))
                     : Future.failedFuture(new GitLabSignIn.Refused("access_denied", "GitLab user " + user.username()
                         + " is not a member of a group allowed to use this gateway")))))
         .map(connected -> {
@@ -144,6 +142,10 @@ final class CallbackHandler {
   }
 
   private void refused(RoutingContext ctx, Transaction tx, Throwable err) {
+    if ((err instanceof GitLabSignIn.Refused || err instanceof OAuthError) && offerPartial(ctx, tx,
+        err instanceof OAuthError e ? e.description() : err.getMessage())) {
+      return;
+    }
     s.cookies().end(ctx, tx.request().flowCookie());
     if (err instanceof GitLabSignIn.Refused r) {
       LOG.info("oauth_sign_in_refused client={} instance={} error={}", clip(tx.request().clientId()), tx.instance(),
@@ -159,13 +161,91 @@ final class CallbackHandler {
     }
   }
 
+  /**
+   * One instance of several failed or was denied: when others are connected or still to come, the user
+   * is asked (on a CSRF-protected page of the same flow) whether to go on without it or cancel. The
+   * transaction is kept once more, under a fresh random id that only that page knows.
+   */
+  private boolean offerPartial(RoutingContext ctx, Transaction tx, String reason) {
+    List<String> all = tx.request().instances();
+    if (tx.connected().isEmpty() && tx.step() + 1 >= all.size()) {
+      return false;
+    }
+    List<String> connected = openConnected(tx).stream().map(ConnectedInstance::instance).toList();
+    String id = Pkce.random(32);
+    String flowId = FlowCookies.flowId(ctx, tx.request().flowCookie());
+    LOG.info("oauth_instance_failed client={} instance={}", clip(tx.request().clientId()), tx.instance());
+    s.state().transients().put(partialKey(id), tx.toJson().encode(), OAuthServer.TRANSACTION_MS)
+        .onSuccess(v -> Pages.partial(ctx, new Pages.Partial(tx.instance(), reason, connected,
+            all.subList(tx.step() + 1, all.size()), id, s.cookies().csrf(flowId))))
+        .onFailure(err -> {
+          s.cookies().end(ctx, tx.request().flowCookie());
+          ClientRedirects.error(ctx, s.issuer(), tx.request(), "temporarily_unavailable", "The gateway could not "
+              + "store the sign-in right now");
+        });
+    return true;
+  }
+
+  /** The answer to the partial-failure page: go on without the failed instance, or cancel everything. */
+  void partial(RoutingContext ctx) {
+    MultiMap form = ctx.request().formAttributes();
+    String id = form.get("partial");
+    if (id == null || id.isEmpty() || id.length() > 100) {
+      Pages.error(ctx, 400, "Invalid answer", "This form was not issued by the gateway.");
+      return;
+    }
+    take(ctx, partialKey(id), "answered", tx -> {
+          AuthorizationRequest req = tx.request();
+          String flowId = FlowCookies.flowId(ctx, req.flowCookie());
+          if (!s.cookies().bindingMatches(flowId, req.binding()) || !s.cookies().csrfMatches(flowId,
+              form.get("csrf"))) {
+            Pages.error(ctx, 403, "Answer refused", "This answer did not come from the page the gateway showed in "
+                + "this browser (missing cookie or CSRF token).");
+            return;
+          }
+          if (!"continue".equals(form.get("decision"))) {
+            s.cookies().end(ctx, req.flowCookie());
+            LOG.info("oauth_sign_in_cancelled client={} instance={}", clip(req.clientId()), tx.instance());
+            ClientRedirects.error(ctx, s.issuer(), req, "access_denied", "The user cancelled the sign-in after "
+                + "GitLab instance " + tx.instance() + " failed");
+            return;
+          }
+          List<String> rest = new ArrayList<>(req.instances());
+          rest.remove(tx.instance());
+          AuthorizationRequest without = req.withInstances(rest);
+          if (tx.step() < rest.size()) {
+            authorize.begin(ctx, without, tx.step(), tx.connected(), tx.remember(), tx.rememberedSubject());
+          } else {
+            finish(ctx, new Transaction(without, tx.step(), tx.instance(), tx.gitlabVerifier(), tx.connected(),
+                tx.remember(), tx.rememberedSubject()), openConnected(tx));
+          }
+        });
+  }
+
+  /** Takes a stored transaction exactly once; a page when it is gone or the store cannot answer. */
+  private void take(RoutingContext ctx, String key, String done, java.util.function.Consumer<Transaction> then) {
+    s.state().transients().take(key)
+        .onFailure(err -> Pages.error(ctx, 503, "Try again", "The gateway could not read the sign-in right now."))
+        .onSuccess(json -> {
+          if (json == null) {
+            Pages.error(ctx, 400, "Sign-in expired", "This sign-in expired (10 minutes) or was already " + done + ".");
+          } else {
+            then.accept(Transaction.fromJson(new JsonObject(json)));
+          }
+        });
+  }
+
+  private String partialKey(String id) {
+    return "oauth:partial:" + s.keys().hash("oauth-partial", id);
+  }
+
   private String sealConnected(AuthorizationRequest req, List<ConnectedInstance> all) {
     JsonArray a = new JsonArray();
     for (ConnectedInstance c : all) {
       GitLabTokens t = c.tokens();
       a.add(new JsonObject().put("instance", c.instance()).put("userId", c.userId()).put("username", c.username())
           .put("access", t.accessToken()).put("refresh", t.refreshToken()).put("expiresAt", t.expiresAt())
-          .put("scope", t.scope()));
+          .put("scope", t.scope()).put("app", c.appId()));
     }
     KeyRing.Sealed sealed = s.keys().seal(a.encode().getBytes(StandardCharsets.UTF_8), "oauth-chain:" + req.binding());
     return sealed.keyId() + "." + sealed.text();
@@ -183,7 +263,7 @@ final class CallbackHandler {
       JsonObject c = (JsonObject) o;
       out.add(new ConnectedInstance(c.getString("instance"), c.getLong("userId"), c.getString("username"),
           new GitLabTokens(c.getString("access"), c.getString("refresh"), c.getLong("expiresAt"),
-              c.getString("scope"))));
+              c.getString("scope")), c.getString("app")));
     }
     return out;
   }

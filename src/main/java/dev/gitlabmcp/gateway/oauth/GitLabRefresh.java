@@ -55,6 +55,12 @@ public final class GitLabRefresh {
     this.clock = clock;
   }
 
+  /** The client id of the instance's GitLab application now (null when it has none or is gone). */
+  String clientIdOf(String instance) {
+    App app = instances.get(instance) == null ? null : apps.apply(instance);
+    return app == null ? null : app.clientId();
+  }
+
   Future<GitLabTokens> refresh(String instance, GitLabTokens current) {
     GitLabConfig c = instances.get(instance);
     App app = c == null ? null : apps.apply(instance);

@@ -7,6 +7,7 @@ import dev.gitlabmcp.gateway.auth.CredentialHandle;
 import dev.gitlabmcp.gateway.auth.Principal;
 import dev.gitlabmcp.gateway.state.GrantRecord;
 import io.vertx.core.Future;
+import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -21,15 +22,19 @@ public final class GrantAuthenticator implements Authenticator {
   private final Grants grants;
   private final Predicate<String> ourResource;
   private final String defaultInstance;
+  private final Predicate<String> configured;
 
   /**
    * @param ourResource whether a resource URI names one of this gateway's MCP endpoints
    * @param defaultInstance the instance a request names when it names none ({@code /mcp})
+   * @param configured whether an instance is in the (live) instances file now; a removed one is never used
    */
-  public GrantAuthenticator(Grants grants, Predicate<String> ourResource, String defaultInstance) {
+  public GrantAuthenticator(Grants grants, Predicate<String> ourResource, String defaultInstance,
+                            Predicate<String> configured) {
     this.grants = grants;
     this.ourResource = ourResource;
     this.defaultInstance = defaultInstance;
+    this.configured = configured;
   }
 
   @Override
@@ -75,11 +80,21 @@ public final class GrantAuthenticator implements Authenticator {
             + instance + "' (it connected " + String.join(", ", g.instances()) + "). Sign in again through /mcp/"
             + instance + " to connect it.");
       }
-      instance = g.instances().get(0);
+      instance = g.instances().stream().filter(configured).findFirst().orElse(g.instances().get(0));
+    }
+    if (!configured.test(instance)) {
+      List<String> usable = g.instances().stream().filter(configured).toList();
+      return refuse(Reason.FORBIDDEN, "Instance removed", "GitLab instance '" + instance + "' is no longer configured "
+          + "on this gateway; this sign-in's connection to it is not used." + (usable.isEmpty() ? " Sign in again."
+          : " It still works on " + String.join(", ", usable.stream().map(n -> "/mcp/" + n).toList()) + "."));
     }
     // The audit log names the user and the OAuth client of every call made with this token.
-    return Future.succeededFuture(new Principal(instance, new CredentialHandle.Grant(g.id(), c.scopes()),
+    return Future.succeededFuture(new Principal(instance, new CredentialHandle.Grant(g.id(), c.scopes(), usableOf(g)),
         g.subject(), true, g.username(), g.clientId()));
+  }
+
+  private List<String> usableOf(GrantRecord g) {
+    return g.instances().stream().filter(configured).toList();
   }
 
   private static Future<Principal> refuse(Reason reason, String error, String message) {

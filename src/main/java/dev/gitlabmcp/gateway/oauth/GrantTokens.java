@@ -109,6 +109,11 @@ public final class GrantTokens implements GrantCredentials {
       throw challenges.invalidToken(instance, "This sign-in did not connect GitLab instance " + instance
           + "; sign in again and choose it.");
     }
+    String app = gitlab.clientIdOf(instance);
+    if (!ci.appId().isEmpty() && !ci.appId().equals(app)) {
+      throw challenges.invalidToken(instance, "The GitLab application of instance " + instance + " changed since "
+          + "this sign-in, so its GitLab tokens are no longer used; sign in again through /mcp/" + instance + ".");
+    }
     return ci.tokens();
   }
 
@@ -180,7 +185,7 @@ public final class GrantTokens implements GrantCredentials {
       if (old == null) {
         return Future.succeededFuture(next);
       }
-      all.put(instance, new ConnectedInstance(instance, old.userId(), old.username(), next));
+      all.put(instance, new ConnectedInstance(instance, old.userId(), old.username(), next, old.appId()));
       KeyRing.Sealed s = grants.sealed().seal(grantId, all.values());
       GrantRecord updated = g.next(s.keyId(), s.text(), g.refreshHash(), g.spentRefreshHashes(), g.instances(),
           g.expiresAt());

@@ -79,6 +79,7 @@ public final class OAuthRoutes {
     }
     router.post("/oauth/authorize/decision").handler(body()).handler(authorize::decision);
     router.get("/oauth/callback").handler(callback::callback);
+    router.post("/oauth/authorize/partial").handler(body()).handler(callback::partial);
   }
 
   private static BodyHandler body() {

@@ -1,6 +1,7 @@
 package dev.gitlabmcp.gateway.oauth;
 
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /**
  * The gateway's own HTML: the consent page and the error page shown when a client cannot be sent back
@@ -22,8 +23,12 @@ final class Pages {
 
   /** What the consent page says about one authorization. */
   record Consent(String clientName, String clientId, String clientKind, String verifiedDomain, String redirectHost,
-                 boolean loopbackRedirect, String instanceName, String instanceUrl, boolean write, String sealedRequest,
+                 boolean loopbackRedirect, List<Choice> instances, boolean write, String sealedRequest,
                  String csrf) {
+  }
+
+  /** A GitLab instance offered on the consent page, ticked when the client asked for it or it was approved before. */
+  record Choice(String name, String label, String url, boolean ticked) {
   }
 
   static void consent(RoutingContext ctx, Consent c) {
@@ -41,21 +46,59 @@ final class Pages {
     if (c.loopbackRedirect()) {
       b.append(" <span class=warn>(an app on this computer)</span>");
     }
-    b.append(".</p></div><div class=box><p>You will sign in to GitLab <strong>").append(esc(c.instanceName()))
-        .append("</strong> (").append(esc(c.instanceUrl())).append(").</p><p>")
+    b.append(".</p></div><form method=post action=\"/oauth/authorize/decision\"><div class=box>");
+    if (c.instances().size() == 1) {
+      Choice only = c.instances().get(0);
+      b.append("<p>You will sign in to GitLab <strong>").append(esc(only.label())).append("</strong> (")
+          .append(esc(only.url())).append(").</p><input type=hidden name=instance value=\"").append(esc(only.name()))
+          .append("\">");
+    } else {
+      b.append("<input type=hidden name=picker value=1><fieldset><legend>Sign in to these GitLab instances (you sign in to each in turn):</legend>");
+      for (Choice i : c.instances()) {
+        b.append("<p><label><input type=checkbox name=instance value=\"").append(esc(i.name())).append('"')
+            .append(i.ticked() ? " checked" : "").append("> <strong>").append(esc(i.label())).append("</strong> <span "
+                + "class=muted>(").append(esc(i.url())).append(")</span></label></p>");
+      }
+      b.append("</fieldset>");
+    }
+    b.append("<p>")
         .append(c.write() ? "The client will be able to <strong>read and change</strong> what your GitLab account can "
             + "(projects, issues, merge requests, pipelines, ...) through the gateway's tools, within the gateway's "
             + "own limits." : "The client will be able to <strong>read</strong> what your GitLab account can see "
             + "through the gateway's tools; it cannot change anything.")
         .append("</p><p class=muted>You can revoke access at any time by revoking the application in GitLab "
             + "(User settings &gt; Applications).</p></div>");
-    b.append("<form method=post action=\"/oauth/authorize/decision\">")
-        .append("<input type=hidden name=request value=\"").append(esc(c.sealedRequest())).append("\">")
+    b.append("<input type=hidden name=request value=\"").append(esc(c.sealedRequest())).append("\">")
         .append("<input type=hidden name=csrf value=\"").append(esc(c.csrf())).append("\">")
         .append("<p><label><input type=checkbox name=remember value=yes> Remember this decision for this client</label></p>")
         .append("<button class=primary type=submit name=decision value=approve>Approve</button>")
         .append("<button type=submit name=decision value=deny>Deny</button></form>");
     send(ctx, 200, "Authorize " + c.clientName(), b.toString());
+  }
+
+  /** One of several instances failed: which, why, what is connected and what is still to come. */
+  record Partial(String failed, String reason, List<String> connected, List<String> remaining, String id,
+                 String csrf) {
+  }
+
+  static void partial(RoutingContext ctx, Partial p) {
+    StringBuilder b = new StringBuilder(2048);
+    b.append("<h1>GitLab instance <strong>").append(esc(p.failed())).append("</strong> was not connected</h1>")
+        .append("<div class=box><p>").append(esc(p.reason())).append(".</p>");
+    if (!p.connected().isEmpty()) {
+      b.append("<p>Connected: <strong>").append(esc(String.join(", ", p.connected()))).append("</strong></p>");
+    }
+    if (!p.remaining().isEmpty()) {
+      b.append("<p>Still to sign in to: <strong>").append(esc(String.join(", ", p.remaining())))
+          .append("</strong></p>");
+    }
+    b.append("</div><form method=post action=\"/oauth/authorize/partial\">")
+        .append("<input type=hidden name=partial value=\"").append(esc(p.id())).append("\">")
+        .append("<input type=hidden name=csrf value=\"").append(esc(p.csrf())).append("\">")
+        .append("<button class=primary type=submit name=decision value=continue>Continue without ")
+        .append(esc(p.failed())).append("</button>")
+        .append("<button type=submit name=decision value=cancel>Cancel sign-in</button></form>");
+    send(ctx, 200, "GitLab instance " + p.failed() + " was not connected", b.toString());
   }
 
   /** An error the user sees in the browser (the client cannot be sent back safely, or the flow is broken). */

@@ -43,7 +43,7 @@ public record ResourceServer(Grants grants, GrantTokens tokens, GrantAuthenticat
         new GitLabRefresh(vertx, instances, apps, clock), new Challenges(metadata, writeScope),
         cfg.refreshMarginSeconds() * 1000L, lockMillis(instances), POLL_MILLIS);
     GrantAuthenticator authenticator = new GrantAuthenticator(grants,
-        resource -> ours(base, resource, instances), defaultInstance);
+        resource -> ours(base, resource, instances), defaultInstance, name -> instances.get(name) != null);
     return new ResourceServer(grants, tokens, authenticator);
   }
 

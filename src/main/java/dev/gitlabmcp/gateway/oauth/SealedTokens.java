@@ -28,7 +28,7 @@ final class SealedTokens {
       GitLabTokens t = ci.tokens();
       all.put(ci.instance(), new JsonObject().put("userId", ci.userId()).put("username", ci.username())
           .put("accessToken", t.accessToken()).put("refreshToken", t.refreshToken())
-          .put("expiresAt", t.expiresAt()).put("scope", t.scope()));
+          .put("expiresAt", t.expiresAt()).put("scope", t.scope()).put("app", ci.appId()));
     }
     byte[] plain = all.encode().getBytes(StandardCharsets.UTF_8);
     try {
@@ -53,7 +53,7 @@ final class SealedTokens {
       if (o != null) {
         out.put(name, new ConnectedInstance(name, o.getLong("userId", 0L), o.getString("username", ""),
             new GitLabTokens(o.getString("accessToken"), o.getString("refreshToken"), o.getLong("expiresAt", 0L),
-                o.getString("scope", ""))));
+                o.getString("scope", "")), o.getString("app", "")));
       }
     }
     return out;

@@ -6,6 +6,7 @@ import dev.gitlabmcp.gateway.config.GitLabConfig;
 import dev.gitlabmcp.gateway.gitlab.InstanceDirectory;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -58,10 +59,20 @@ public final class InstanceTools {
   }
 
   public JsonObject list(String current) {
+    return list(current, null);
+  }
+
+  /** The instances; for a sign-in with GitLab, each marked with whether this user connected it. */
+  public JsonObject list(String current, Principal caller) {
+    List<String> connected = caller != null && caller.credential() instanceof CredentialHandle.Grant g
+        ? g.connected() : null;
     JsonArray out = new JsonArray();
     for (GitLabConfig c : directory.all()) {
       JsonObject o = new JsonObject().put("name", c.name()).put("label", c.label()).put("url", c.baseUrl().toString())
           .put("default", c.isDefault()).put("current", c.name().equals(current));
+      if (connected != null) {
+        o.put("connected", connected.contains(c.name()));
+      }
       InstanceDirectory.Info info = directory.info(c.name());
       if (info.version() != null) {
         o.put("version", info.version());
@@ -71,7 +82,8 @@ public final class InstanceTools {
       }
       out.add(o);
     }
-    String hint = callerTokens ? "\nThis session's token belongs to its instance: to work with another one, connect "
+    String hint = connected != null ? "\nThis sign-in connected " + String.join(", ", connected) + "; work with one "
+        + "at /mcp/<name>. To connect another, sign in again through /mcp/<name>." : callerTokens ? "\nThis session's token belongs to its instance: to work with another one, connect "
         + "to /mcp/<name> with a token for that instance." : "\nUse " + SWITCH + " to move this session.";
     return ToolResults.text(new JsonObject().put("instances", out).encode() + hint);
   }
@@ -101,9 +113,13 @@ public final class InstanceTools {
           + String.join(", ", directory.all().stream().map(GitLabConfig::name).toList()) + "."), false);
     }
     if (signedIn && !target.name().equals(current)) {
-      return new Outcome(ToolResults.error("This session signed in with GitLab on instance '" + current + "'; a "
-          + "sign-in's GitLab tokens are never sent to another instance, so it cannot switch. Connect to /mcp/"
-          + target.name() + " and sign in there to work with " + target.label() + "."), false);
+      List<String> connected = ((CredentialHandle.Grant) caller.credential()).connected();
+      return new Outcome(ToolResults.error(connected.contains(target.name())
+          ? "This sign-in connected " + target.name() + " (" + target.label() + "); a session stays on its instance, "
+              + "so connect the client to /mcp/" + target.name() + " with the same token to work with it."
+          : "This sign-in did not connect " + target.name() + " (" + target.label() + "); it connected "
+              + (connected.isEmpty() ? current : String.join(", ", connected)) + ". Sign in again through /mcp/" + target.name() + " to connect it."),
+          false);
     }
     if (callerTokens && !signedIn) {
       return new Outcome(ToolResults.error("This session is authorized with a token of GitLab instance '" + current

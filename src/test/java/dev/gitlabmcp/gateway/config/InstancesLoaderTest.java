@@ -136,6 +136,14 @@ class InstancesLoaderTest {
   }
 
   @Test
+  void should_report_an_instance_whose_application_has_a_secret_but_no_client_id() {
+    InstancesLoader.Loaded l = doc("{\"instances\":[{\"name\":\"a\",\"url\":\"https://a.example\",\"default\":true},"
+        + "{\"name\":\"corp\",\"url\":\"https://b.example\"}]}", Map.of("GITLAB_OAUTH_CLIENT_SECRET_CORP", "s"));
+    assertHas(l.problems(), "instances[1].oauth.clientId is missing but GITLAB_OAUTH_CLIENT_SECRET_CORP is set: the "
+        + "GitLab application of instance 'corp' is incomplete");
+  }
+
+  @Test
   void should_prefer_the_instances_file_over_GITLAB_INSTANCES_and_read_yaml_too() throws IOException {
     Path yaml = dir.resolve("instances.yaml");
     Files.writeString(yaml, "instances:\n  - name: corp\n    url: https://git.corp.example\n    label: Corp\n");

@@ -1,11 +1,17 @@
 package dev.gitlabmcp.gateway.oauth;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.ext.web.client.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -51,5 +57,65 @@ class InstanceResourcesTest {
     Map<String, String> q = OAuthFixture.query(r.getHeader("Location"));
     assertEquals("invalid_target", q.get("error"));
     assertTrue(q.get("error_description").contains("lab"), q.get("error_description"));
+  }
+
+  private String corpPath(String client) {
+    return f.authorizePath(client, "").replace(OAuthFixture.enc(f.resource()), OAuthFixture.enc(f.issuer() + "/mcp/corp"));
+  }
+
+  @Test
+  void should_offer_the_instances_with_an_application_and_tick_the_one_the_resource_names() {
+    HttpResponse<Buffer> page = f.get(corpPath(f.registerClient()));
+    String html = page.bodyAsString();
+    assertEquals(List.of("corp", "main"), OAuthFixture.offered(html), "lab has no application; corp first");
+    assertEquals(List.of("corp"), OAuthFixture.ticked(html));
+    assertTrue(html.contains("Corp GitLab") && html.contains(f.gitlab.url()), html);
+  }
+
+  @Test
+  void should_walk_each_chosen_instance_with_its_own_application_and_issue_one_code_at_the_end() {
+    f.gitlab.server().stubFor(post(urlPathEqualTo("/oauth/token")).atPriority(2)
+        .withRequestBody(containing("client_id=corp-app")).withRequestBody(containing("code_verifier="))
+        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+            .withBody("{\"access_token\":\"" + GitLabOAuthStub.ACCESS + "\",\"token_type\":\"Bearer\","
+                + "\"expires_in\":7200,\"refresh_token\":\"corp-refresh\",\"scope\":\"api\"}")));
+    String client = f.registerClient();
+    HttpResponse<Buffer> page = f.get(corpPath(client));
+    HttpResponse<Buffer> toCorp = f.decide(page, "approve", false, List.of("main", "corp"));
+    Map<String, String> first = OAuthFixture.query(toCorp.getHeader("Location"));
+    assertEquals("corp-app", first.get("client_id"), "the resource's instance first");
+    HttpResponse<Buffer> toMain = f.get(f.get(toCorp.getHeader("Location")).getHeader("Location"));
+    Map<String, String> second = OAuthFixture.query(toMain.getHeader("Location"));
+    assertEquals(GitLabOAuthStub.APP_ID, second.get("client_id"), "then main with its own application");
+    assertNotEquals(first.get("state"), second.get("state"));
+    assertNotEquals(first.get("code_challenge"), second.get("code_challenge"));
+
+    HttpResponse<Buffer> back = f.followToClient(toMain);
+    Map<String, String> q = OAuthFixture.query(back.getHeader("Location"));
+    assertTrue(q.containsKey("code"), back.getHeader("Location"));
+    HttpResponse<Buffer> token = f.token(f.codeExchange(client, q.get("code")).set("resource", f.issuer() + "/mcp/corp"));
+    assertEquals(200, token.statusCode(), token.bodyAsString());
+    assertEquals(2, f.gitlab.tokenRequests().size());
+  }
+
+  @Test
+  void should_refuse_an_approval_with_no_instance_an_unknown_one_or_without_the_resources_own() {
+    String client = f.registerClient();
+    HttpResponse<Buffer> none = f.decide(f.get(corpPath(client)), "approve", false, List.of());
+    assertEquals(400, none.statusCode());
+    assertTrue(none.bodyAsString().contains("Tick at least one GitLab instance"), none.bodyAsString());
+
+    HttpResponse<Buffer> lab = f.decide(f.get(corpPath(client)), "approve", false, List.of("corp", "lab"));
+    assertEquals(400, lab.statusCode());
+    assertTrue(lab.bodyAsString().contains("The GitLab instance lab is not (or no longer) offered"),
+        lab.bodyAsString());
+
+    HttpResponse<Buffer> forged = f.decide(f.get(corpPath(client)), "approve", false, List.of("<b>x</b>"));
+    assertTrue(forged.bodyAsString().contains("&lt;b&gt;x&lt;/b&gt;"), "escaped");
+
+    HttpResponse<Buffer> withoutOwn = f.decide(f.get(corpPath(client)), "approve", false, List.of("main"));
+    assertEquals(400, withoutOwn.statusCode());
+    assertTrue(withoutOwn.bodyAsString().contains("keep it ticked"), withoutOwn.bodyAsString());
+    assertTrue(f.gitlab.tokenRequests().isEmpty());
   }
 }

@@ -63,14 +63,29 @@ final class OAuthFixture implements AutoCloseable {
 
   /** The whole gateway (MCP, resource server and authorization server) on a port chosen up front. */
   static OAuthFixture gateway(Map<String, String> settings) {
-    return new OAuthFixture(settings);
+    return new OAuthFixture(settings, Map.of(), fx -> { });
   }
 
-  private OAuthFixture(Map<String, String> settings) {
+  /** The whole gateway with more environment variables (another instance's client secret, say). */
+  static OAuthFixture gateway(Map<String, String> settings, Map<String, String> env) {
+    return new OAuthFixture(settings, env, fx -> { });
+  }
+
+  /** The whole gateway, once {@code beforeStart} prepared what it reads (an instances file naming the stub). */
+  static OAuthFixture gateway(Map<String, String> settings, Map<String, String> env,
+                              java.util.function.Consumer<OAuthFixture> beforeStart) {
+    return new OAuthFixture(settings, env, beforeStart);
+  }
+
+  private OAuthFixture(Map<String, String> settings, Map<String, String> env,
+                       java.util.function.Consumer<OAuthFixture> beforeStart) {
     this.port = freePort();
+    beforeStart.accept(this);
     Map<String, String> flags = flags(settings);
     flags.put("server.port", Integer.toString(port));
-    this.gateway = TestGateway.start(gitlab.url(), flags, ENV);
+    Map<String, String> environment = new LinkedHashMap<>(ENV);
+    environment.putAll(env);
+    this.gateway = TestGateway.start(gitlab.url(), flags, environment);
     this.config = gateway.running().config();
     this.grants = null;
     this.server = null;
@@ -94,7 +109,18 @@ final class OAuthFixture implements AutoCloseable {
           + "{\"name\":\"corp\",\"label\":\"Corp GitLab\",\"url\":\"" + gitlab.url() + "\",\"oauth\":{\"clientId\":\"corp-app\"}},"
           + "{\"name\":\"lab\",\"url\":\"" + gitlab.url() + "\"}]}");
     }
+    // "__TWO__": instance a on the stub (the default, with GITLAB_OAUTH_APP_ID), b on the test's own GitLab B.
+    if ("__TWO__".equals(flags.get("gitlab.instances"))) {
+      flags.put("gitlab.instances", twoInstances(flags.remove("gitlab.b.url"), ""));
+    }
     return flags;
+  }
+
+  /** Instance a on the stub (the default), b at {@code bUrl} with app b-app-id, and {@code more} entries. */
+  String twoInstances(String bUrl, String more) {
+    return "{\"instances\":[{\"name\":\"a\",\"url\":\"" + gitlab.url() + "\",\"default\":true}"
+        + (bUrl == null ? "" : ",{\"name\":\"b\",\"url\":\"" + bUrl + "\",\"oauth\":{\"clientId\":\"b-app-id\"}}")
+        + more + "]}";
   }
 
   OAuthFixture(Map<String, String> settings, Function<OAuthFixture, GrantService> grants,
@@ -219,15 +245,47 @@ final class OAuthFixture implements AutoCloseable {
     return m.group(1).replace("&quot;", "\"").replace("&amp;", "&");
   }
 
-  /** The consent page approved (or denied) by this browser: the answer to the form post. */
+  /** The consent page approved (or denied) by this browser, with the instances the page ticked. */
   HttpResponse<Buffer> decide(HttpResponse<Buffer> page, String decision, boolean remember) {
+    return decide(page, decision, remember, ticked(page.bodyAsString()));
+  }
+
+  /** The consent page answered with these instances ticked. */
+  HttpResponse<Buffer> decide(HttpResponse<Buffer> page, String decision, boolean remember, List<String> instances) {
     String html = page.bodyAsString();
     MultiMap form = MultiMap.caseInsensitiveMultiMap().add("request", field(html, "request"))
         .add("csrf", field(html, "csrf")).add("decision", decision);
+    instances.forEach(i -> form.add("instance", i));
+    if (html.contains("name=picker value=1")) {
+      form.add("picker", "1");
+    }
     if (remember) {
       form.add("remember", "yes");
     }
     return post("/oauth/authorize/decision", form);
+  }
+
+  /** The instances a browser would post: the hidden one, or the checkboxes ticked. */
+  static List<String> ticked(String html) {
+    List<String> out = new java.util.ArrayList<>();
+    Matcher m = Pattern.compile("<input type=(hidden|checkbox) name=instance value=\"([^\"]*)\"( checked)?")
+        .matcher(html);
+    while (m.find()) {
+      if (m.group(1).equals("hidden") || m.group(3) != null) {
+        out.add(m.group(2));
+      }
+    }
+    return out;
+  }
+
+  /** The instances offered on the consent page. */
+  static List<String> offered(String html) {
+    List<String> out = new java.util.ArrayList<>();
+    Matcher m = Pattern.compile("<input type=(?:hidden|checkbox) name=instance value=\"([^\"]*)\"").matcher(html);
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    return out;
   }
 
   /** Authorize → approve → GitLab (auto-approving) → callback: the final redirect to the client. */

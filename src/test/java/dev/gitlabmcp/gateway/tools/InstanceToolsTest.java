@@ -34,13 +34,28 @@ class InstanceToolsTest {
 
   @Test
   void should_refuse_switching_a_session_signed_in_with_gitlab_and_say_how_to_connect_the_other_instance() {
-    Principal signedIn = new Principal("main", new CredentialHandle.Grant("g1", List.of("api")), "main:42", true);
+    Principal signedIn = new Principal("main", new CredentialHandle.Grant("g1", List.of("api"), List.of("main")),
+        "main:42", true);
     InstanceTools.Outcome o = tools.switchTo(new JsonObject().put("instance", "other"), "main", signedIn, moved::add);
     assertFalse(o.changed());
     assertTrue(moved.isEmpty());
     assertEquals(Boolean.TRUE, o.result().getBoolean("isError"));
     String text = o.result().getJsonArray("content").getJsonObject(0).getString("text");
-    assertTrue(text.contains("signed in with GitLab"), text);
-    assertTrue(text.contains("/mcp/other"), text);
+    assertTrue(text.contains("This sign-in did not connect other (other GitLab); it connected main. Sign in again "
+        + "through /mcp/other to connect it."), text);
+  }
+
+  @Test
+  void should_send_a_sign_in_to_the_path_of_an_instance_it_connected_and_mark_connected_instances() {
+    Principal both = new Principal("main", new CredentialHandle.Grant("g1", List.of("api"), List.of("main", "other")),
+        "main:42", true);
+    InstanceTools.Outcome o = tools.switchTo(new JsonObject().put("instance", "other"), "main", both, moved::add);
+    assertFalse(o.changed());
+    String text = o.result().getJsonArray("content").getJsonObject(0).getString("text");
+    assertTrue(text.contains("connect the client to /mcp/other with the same token"), text);
+    String listed = tools.list("main", new Principal("main", new CredentialHandle.Grant("g1", List.of("api"),
+        List.of("main")), "main:42", true)).getJsonArray("content").getJsonObject(0).getString("text");
+    assertTrue(listed.contains("\"name\":\"main\"") && listed.contains("\"connected\":true")
+        && listed.contains("\"connected\":false"), listed);
   }
 }

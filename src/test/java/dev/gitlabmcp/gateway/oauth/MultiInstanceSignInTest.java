@@ -1,0 +1,302 @@
+package dev.gitlabmcp.gateway.oauth;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.gitlabmcp.gateway.testing.RawMcp;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One sign-in, two GitLab instances on two WireMock servers with different applications: GitLab A is the
+ * fixture's stub (its app id, secret and tokens), GitLab B another server with its own app id, secret (from
+ * {@code GITLAB_OAUTH_CLIENT_SECRET_B}), code and tokens. Each only honours what it issued.
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class MultiInstanceSignInTest {
+
+  static final String B_APP = "b-app-id";
+  static final String B_SECRET = "gloas-b-secret-9876543210";
+  static final String B_CODE = "bee-code-1";
+  static final String B_ACCESS = "bee-access-token-1";
+
+  private final WireMockServer b = startB();
+  private final OAuthFixture f = OAuthFixture.gateway(Map.of("gitlab.token", "", "gitlab.instances",
+      "__TWO__", "gitlab.b.url", b.baseUrl()), Map.of("GITLAB_OAUTH_CLIENT_SECRET_B", B_SECRET));
+
+  @AfterEach
+  void stop() {
+    f.close();
+    b.stop();
+  }
+
+  private static WireMockServer startB() {
+    WireMockServer b = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1")
+        .templatingEnabled(true).globalTemplating(false));
+    b.start();
+    b.stubFor(get(urlPathEqualTo("/oauth/authorize")).willReturn(aResponse().withStatus(302)
+        .withHeader("Location", "{{request.query.redirect_uri}}?code=" + B_CODE + "&state={{request.query.state}}")
+        .withTransformers("response-template")));
+    b.stubFor(post(urlPathEqualTo("/oauth/token")).atPriority(10).willReturn(aResponse().withStatus(400)
+        .withHeader("Content-Type", "application/json").withBody(GitLabOAuthStub.INVALID_GRANT)));
+    b.stubFor(post(urlPathEqualTo("/oauth/token")).atPriority(1)
+        .withRequestBody(containing("code=" + B_CODE)).withRequestBody(containing("client_id=" + B_APP))
+        .withRequestBody(containing("client_secret=" + B_SECRET)).withRequestBody(containing("code_verifier="))
+        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+            .withBody("{\"access_token\":\"" + B_ACCESS + "\",\"token_type\":\"Bearer\",\"expires_in\":7200,"
+                + "\"refresh_token\":\"b-refresh-1\",\"scope\":\"api\"}")));
+    b.stubFor(get(urlPathEqualTo("/api/v4/user")).withHeader("Authorization", equalTo("Bearer " + B_ACCESS))
+        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+            .withBody("{\"id\":77,\"username\":\"alice-b\",\"name\":\"Alice\",\"state\":\"active\"}")));
+    b.stubFor(get(urlPathEqualTo(GitLabOAuthStub.PROJECT_API)).withHeader("Authorization", equalTo("Bearer " + B_ACCESS))
+        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+            .withBody("{\"id\":9,\"name\":\"project\",\"path_with_namespace\":\"group/project-on-b\"}")));
+    return b;
+  }
+
+  /** Authorize for /mcp/a with both instances ticked (or those given), approved: GitLab A's redirect. */
+  private HttpResponse<Buffer> approve(String client, List<String> ticked) {
+    String path = f.authorizePath(client, "").replace(OAuthFixture.enc(f.resource()),
+        OAuthFixture.enc(f.issuer() + "/mcp/a"));
+    HttpResponse<Buffer> page = f.get(path);
+    assertEquals(200, page.statusCode(), page.bodyAsString());
+    assertEquals(List.of("a", "b"), OAuthFixture.offered(page.bodyAsString()));
+    return f.decide(page, "approve", false, ticked);
+  }
+
+  private String token(String client, String location) {
+    Map<String, String> q = OAuthFixture.query(location);
+    assertTrue(q.containsKey("code"), location);
+    HttpResponse<Buffer> t = f.token(f.codeExchange(client, q.get("code")));
+    assertEquals(200, t.statusCode(), t.bodyAsString());
+    return t.bodyAsJsonObject().getString("access_token");
+  }
+
+  private JsonObject getProject(String instance, String token) {
+    return getProject(f, instance, token);
+  }
+
+  private static JsonObject getProject(OAuthFixture f, String instance, String token) {
+    RawMcp mcp = new RawMcp(f.issuer() + "/mcp/" + instance);
+    Map<String, String> h = RawMcp.postHeaders();
+    h.put("Authorization", "Bearer " + token);
+    java.net.http.HttpResponse<String> init = mcp.post(h, RawMcp.initializeBody("2025-11-25"));
+    if (init.statusCode() != 200) {
+      return new JsonObject().put("status", init.statusCode()).put("body", init.body());
+    }
+    return getProject(f, instance, token, init.headers().firstValue("Mcp-Session-Id").orElseThrow());
+  }
+
+  /** get_project in an open session; the HTTP status and body when the gateway refuses the request. */
+  private static JsonObject getProject(OAuthFixture f, String instance, String token, String session) {
+    return call(f, instance, token, session, "get_project", new JsonObject().put("project_id", "group/project"));
+  }
+
+  private static JsonObject call(OAuthFixture f, String instance, String token, String session, String tool,
+                                 JsonObject args) {
+    RawMcp mcp = new RawMcp(f.issuer() + "/mcp/" + instance);
+    Map<String, String> hs = RawMcp.postHeaders(session);
+    hs.put("Authorization", "Bearer " + token);
+    java.net.http.HttpResponse<String> r = mcp.post(hs, new JsonObject().put("jsonrpc", "2.0").put("id", 2)
+        .put("method", "tools/call").put("params", new JsonObject().put("name", tool).put("arguments", args))
+        .encode());
+    return r.statusCode() == 200 ? RawMcp.lastMessage(r) : new JsonObject().put("status", r.statusCode())
+        .put("body", r.body());
+  }
+
+  private static List<String> authorizations(List<LoggedRequest> all) {
+    return all.stream().map(LoggedRequest::getHeaders).filter(h -> h.getHeader("Authorization").isPresent())
+        .map(h -> h.getHeader("Authorization").firstValue()).toList();
+  }
+
+  @Test
+  void should_connect_both_instances_in_one_sign_in_and_use_each_with_its_own_token_only() {
+    f.gitlab.project();
+    String client = f.registerClient();
+    HttpResponse<Buffer> toA = approve(client, List.of("a", "b"));
+    assertEquals(GitLabOAuthStub.APP_ID, OAuthFixture.query(toA.getHeader("Location")).get("client_id"));
+    assertTrue(toA.getHeader("Location").startsWith(f.gitlab.url()));
+    HttpResponse<Buffer> toB = f.get(f.get(toA.getHeader("Location")).getHeader("Location"));
+    assertTrue(toB.getHeader("Location").startsWith(b.baseUrl()), toB.getHeader("Location"));
+    assertEquals(B_APP, OAuthFixture.query(toB.getHeader("Location")).get("client_id"));
+    String token = token(client, f.followToClient(toB).getHeader("Location"));
+
+    JsonObject onA = getProject("a", token);
+    assertFalse(RawMcp.isError(onA), onA::encode);
+    assertTrue(RawMcp.text(onA).contains("group/project"), onA::encode);
+    JsonObject onB = getProject("b", token);
+    assertFalse(RawMcp.isError(onB), onB::encode);
+    assertTrue(RawMcp.text(onB).contains("group/project-on-b"), onB::encode);
+
+    List<String> seenByA = authorizations(f.gitlab.server().getAllServeEvents().stream().map(e -> e.getRequest())
+        .toList());
+    List<String> seenByB = authorizations(b.getAllServeEvents().stream().map(e -> e.getRequest()).toList());
+    assertTrue(seenByA.contains("Bearer " + GitLabOAuthStub.ACCESS), seenByA::toString);
+    assertTrue(seenByB.contains("Bearer " + B_ACCESS), seenByB::toString);
+    assertTrue(seenByA.stream().noneMatch(a -> a.equals("Bearer " + B_ACCESS)), seenByA::toString);
+    assertTrue(seenByB.stream().noneMatch(a -> a.equals("Bearer " + GitLabOAuthStub.ACCESS)), seenByB::toString);
+    String tokenBodiesAtA = f.gitlab.tokenRequests().stream().map(LoggedRequest::getBodyAsString).toList().toString();
+    assertFalse(tokenBodiesAtA.contains(B_SECRET) || tokenBodiesAtA.contains(B_CODE), tokenBodiesAtA);
+  }
+
+  @Test
+  void should_connect_both_again_without_a_consent_page_when_the_user_remembered_the_decision() {
+    String client = f.registerClient();
+    HttpResponse<Buffer> page = f.get(f.authorizePath(client, ""));
+    HttpResponse<Buffer> toA = f.decide(page, "approve", true, List.of("a", "b"));
+    HttpResponse<Buffer> toB = f.get(f.get(toA.getHeader("Location")).getHeader("Location"));
+    assertTrue(f.followToClient(toB).getHeader("Location").contains("code="));
+
+    HttpResponse<Buffer> again = f.get(f.authorizePath(client, ""));
+    assertEquals(303, again.statusCode(), "no consent page: " + again.bodyAsString());
+    assertTrue(again.getHeader("Location").startsWith(f.gitlab.url()), again.getHeader("Location"));
+    HttpResponse<Buffer> againB = f.get(f.get(again.getHeader("Location")).getHeader("Location"));
+    assertTrue(againB.getHeader("Location").startsWith(b.baseUrl()), "b is connected again too");
+    String token = token(client, f.followToClient(againB).getHeader("Location"));
+    assertFalse(token.isEmpty());
+  }
+
+  @Test
+  void should_offer_to_continue_with_the_first_when_the_second_denies_and_refuse_the_second_after() {
+    f.gitlab.project();
+    b.stubFor(get(urlPathEqualTo("/oauth/authorize")).atPriority(1).willReturn(aResponse().withStatus(302)
+        .withHeader("Location", "{{request.query.redirect_uri}}?error=access_denied&state={{request.query.state}}")
+        .withTransformers("response-template")));
+    String client = f.registerClient();
+    HttpResponse<Buffer> toB = f.get(f.get(approve(client, List.of("a", "b")).getHeader("Location"))
+        .getHeader("Location"));
+    HttpResponse<Buffer> failed = f.get(f.get(toB.getHeader("Location")).getHeader("Location"));
+    assertEquals(200, failed.statusCode(), failed.bodyAsString());
+    String html = failed.bodyAsString();
+    assertTrue(html.contains("GitLab instance <strong>b</strong> was not connected"), html);
+    assertTrue(html.contains("Connected: <strong>a</strong>"), html);
+
+    HttpResponse<Buffer> forged = f.post("/oauth/authorize/partial", MultiMap.caseInsensitiveMultiMap()
+        .add("partial", OAuthFixture.field(html, "partial")).add("csrf", "forged").add("decision", "continue"));
+    assertEquals(403, forged.statusCode());
+
+    HttpResponse<Buffer> again = f.get(f.get(f.get(approve(client, List.of("a", "b")).getHeader("Location"))
+        .getHeader("Location")).getHeader("Location"));
+    HttpResponse<Buffer> back = answer(f.get(again.getHeader("Location")), "continue");
+    String token = token(client, back.getHeader("Location"));
+    JsonObject onA = getProject("a", token);
+    assertFalse(RawMcp.isError(onA), onA::encode);
+    JsonObject onB = getProject("b", token);
+    assertEquals(403, onB.getInteger("status"), onB::encode);
+    assertTrue(onB.getString("body").contains("Sign in again through /mcp/b to connect it"), onB::encode);
+
+    Map<String, String> h = RawMcp.postHeaders();
+    h.put("Authorization", "Bearer " + token);
+    String session = new RawMcp(f.issuer() + "/mcp/a").post(h, RawMcp.initializeBody("2025-11-25")).headers()
+        .firstValue("Mcp-Session-Id").orElseThrow();
+    JsonObject list = call(f, "a", token, session, "list_instances", new JsonObject());
+    JsonObject listed = new JsonObject(RawMcp.text(list).substring(0, RawMcp.text(list).indexOf('\n')));
+    assertEquals(true, listed.getJsonArray("instances").getJsonObject(0).getBoolean("connected"), list::encode);
+    assertEquals(false, listed.getJsonArray("instances").getJsonObject(1).getBoolean("connected"), list::encode);
+    JsonObject switched = call(f, "a", token, session, "switch_instance", new JsonObject().put("instance", "b"));
+    assertTrue(RawMcp.isError(switched), switched::encode);
+    assertTrue(RawMcp.text(switched).contains("This sign-in did not connect b") && RawMcp.text(switched).contains(
+        "Sign in again through /mcp/b to connect it"), switched::encode);
+  }
+
+  @Test
+  void should_send_the_client_access_denied_and_keep_nothing_when_the_user_cancels() {
+    b.stubFor(post(urlPathEqualTo("/oauth/token")).atPriority(1).willReturn(aResponse().withStatus(400)
+        .withHeader("Content-Type", "application/json").withBody(GitLabOAuthStub.INVALID_GRANT)));
+    String client = f.registerClient();
+    HttpResponse<Buffer> toB = f.get(f.get(approve(client, List.of("a", "b")).getHeader("Location"))
+        .getHeader("Location"));
+    HttpResponse<Buffer> failed = f.get(f.get(toB.getHeader("Location")).getHeader("Location"));
+    assertEquals(200, failed.statusCode(), failed.bodyAsString());
+    HttpResponse<Buffer> back = answer(failed, "cancel");
+    Map<String, String> q = OAuthFixture.query(back.getHeader("Location"));
+    assertEquals("access_denied", q.get("error"));
+    assertEquals("client-state-1", q.get("state"));
+    assertNull(q.get("code"));
+    HttpResponse<Buffer> replay = answer(failed, "continue");
+    assertEquals(400, replay.statusCode(), "the partial sign-in is gone");
+  }
+
+  private HttpResponse<Buffer> answer(HttpResponse<Buffer> page, String decision) {
+    String html = page.bodyAsString();
+    return f.post("/oauth/authorize/partial", MultiMap.caseInsensitiveMultiMap()
+        .add("partial", OAuthFixture.field(html, "partial")).add("csrf", OAuthFixture.field(html, "csrf"))
+        .add("decision", decision));
+  }
+
+  @Test
+  void should_drop_an_instance_whose_app_changed_or_that_was_removed_keep_the_other_and_offer_an_added_one() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("instances", ".json");
+    try (OAuthFixture live = OAuthFixture.gateway(Map.of("gitlab.token", "", "gitlab.instancesFile", file.toString(),
+        "gitlab.instancesReloadSeconds", "1"), Map.of("GITLAB_OAUTH_CLIENT_SECRET_B",
+        B_SECRET), fx -> write(file, fx.twoInstances(b.baseUrl(), "")))) {
+      live.gitlab.project();
+      String client = live.registerClient();
+      HttpResponse<Buffer> page = live.get(live.authorizePath(client, ""));
+      HttpResponse<Buffer> toA = live.decide(page, "approve", false, List.of("a", "b"));
+      HttpResponse<Buffer> toB = live.get(live.get(toA.getHeader("Location")).getHeader("Location"));
+      Map<String, String> q = OAuthFixture.query(live.followToClient(toB).getHeader("Location"));
+      String token = live.token(live.codeExchange(client, q.get("code"))).bodyAsJsonObject().getString("access_token");
+      Map<String, String> h = RawMcp.postHeaders();
+      h.put("Authorization", "Bearer " + token);
+      String session = new RawMcp(live.issuer() + "/mcp/b").post(h, RawMcp.initializeBody("2025-11-25")).headers()
+          .firstValue("Mcp-Session-Id").orElseThrow();
+      assertFalse(RawMcp.isError(getProject(live, "b", token, session)));
+
+      write(file, live.twoInstances(null, ",{\"name\":\"b\",\"url\":\"" + b.baseUrl()
+          + "\",\"oauth\":{\"clientId\":\"b-app-v2\"}}"));
+      JsonObject onB = getProject(live, "b", token, session);
+      for (int i = 0; i < 100 && !onB.containsKey("status"); i++) {
+        Thread.sleep(100); // the watcher checks the file every second
+        onB = getProject(live, "b", token, session);
+      }
+      assertEquals(401, onB.getInteger("status"), onB::encode);
+      assertTrue(onB.getString("body").contains("The GitLab application of instance b changed since this sign-in"),
+          onB::encode);
+      assertFalse(RawMcp.isError(getProject(live, "a", token)), "a is unaffected");
+
+      write(file, live.twoInstances(null, ",{\"name\":\"c\",\"url\":\"" + b.baseUrl()
+          + "\",\"oauth\":{\"clientId\":\"c-app\"}}"));
+      List<String> offered = List.of();
+      for (int i = 0; i < 100 && !offered.equals(List.of("a", "c")); i++) {
+        Thread.sleep(100);
+        offered = OAuthFixture.offered(live.get(live.authorizePath(client, "")).bodyAsString());
+      }
+      assertEquals(List.of("a", "c"), offered, "the added instance is offered, the removed one not");
+      int bCalls = b.getAllServeEvents().size();
+      JsonObject removed = getProject(live, "b", token);
+      assertTrue(removed.getInteger("status", 200) >= 400 && removed.getInteger("status") < 500, removed::encode);
+      JsonObject onA = getProject(live, "a", token);
+      assertFalse(RawMcp.isError(onA), onA::encode);
+      assertTrue(RawMcp.text(onA).contains("group/project"), onA::encode);
+      assertEquals(bCalls, b.getAllServeEvents().size(), "nothing more reaches the removed instance");
+    }
+  }
+
+  private static void write(java.nio.file.Path file, String json) {
+    try {
+      java.nio.file.Files.writeString(file, json);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
