@@ -29,7 +29,10 @@ public final class OAuthRoutes {
   private final Registration registration;
   private final ClientAddress addresses;
 
-  private OAuthRoutes(OAuthServer server, Registration registration, ClientAddress addresses) {
+  private final RateLimiter limiter;
+
+  private OAuthRoutes(OAuthServer server, Registration registration, ClientAddress addresses, RateLimiter limiter) {
+    this.limiter = limiter;
     this.server = server;
     this.registration = registration;
     this.addresses = addresses;
@@ -54,14 +57,14 @@ public final class OAuthRoutes {
         grants, new FlowCookies(keys, secure), new GitLabSignIn(vertx, clock),
         new ClientRegistry(cfg.oauth().clients(), documents, state.clients()), clock);
     return new OAuthRoutes(server, new Registration(state.clients(), keys, limiter, clock),
-        new ClientAddress(cfg.effectiveProxyHops()));
+        new ClientAddress(cfg.effectiveProxyHops()), limiter);
   }
 
   public void mount(Router router) {
     Discovery discovery = new Discovery(server);
     AuthorizeHandler authorize = new AuthorizeHandler(server);
     CallbackHandler callback = new CallbackHandler(server, authorize);
-    TokenHandler token = new TokenHandler(server);
+    TokenHandler token = new TokenHandler(server, limiter, addresses);
     for (String path : new String[] {"/.well-known/oauth-protected-resource",
         "/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource/mcp/:instance"}) {
       router.get(path).handler(discovery::protectedResource);

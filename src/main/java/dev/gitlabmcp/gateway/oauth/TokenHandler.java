@@ -1,6 +1,8 @@
 package dev.gitlabmcp.gateway.oauth;
 
 import dev.gitlabmcp.gateway.crypto.KeyRing;
+import dev.gitlabmcp.gateway.limit.ClientAddress;
+import dev.gitlabmcp.gateway.limit.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
@@ -23,10 +25,29 @@ final class TokenHandler {
   private static final Logger LOG = LoggerFactory.getLogger(TokenHandler.class);
   private static final long SPENT_MS = 15 * 60_000L;
 
-  private final OAuthServer s;
+  /** Token and revocation requests one address may make per minute (a client refreshes about hourly). */
+  static final int PER_ADDRESS_PER_MINUTE = 300;
 
-  TokenHandler(OAuthServer server) {
+  private final OAuthServer s;
+  private final RateLimiter limiter;
+  private final ClientAddress addresses;
+
+  TokenHandler(OAuthServer server, RateLimiter limiter, ClientAddress addresses) {
     this.s = server;
+    this.limiter = limiter;
+    this.addresses = addresses;
+  }
+
+  /** Charges the caller's address before any store or GitLab work: guessing codes or tokens costs budget. */
+  private Future<Void> charge(RoutingContext ctx) {
+    return limiter.acquire("oauth-token:" + addresses.of(ctx.request()), PER_ADDRESS_PER_MINUTE, 1).compose(d -> {
+      if (d.allowed()) {
+        return Future.succeededFuture();
+      }
+      ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, d.resetSeconds())));
+      return Future.failedFuture(new OAuthError(429, "too_many_requests",
+          "Too many token requests from this address; try again in " + d.resetSeconds() + " s"));
+    });
   }
 
   static String codeKey(KeyRing keys, String code) {
@@ -36,7 +57,7 @@ final class TokenHandler {
   void token(RoutingContext ctx) {
     MultiMap form = ctx.request().formAttributes();
     String grantType = form.get("grant_type");
-    Future<JsonObject> answer = authenticate(ctx, form).compose(caller -> switch (grantType == null ? "" : grantType) {
+    Future<JsonObject> answer = charge(ctx).compose(v -> authenticate(ctx, form)).compose(caller -> switch (grantType == null ? "" : grantType) {
       case "authorization_code" -> authorizationCode(form, caller);
       case "refresh_token" -> refresh(form, caller);
       default -> Future.failedFuture(new OAuthError(400, "unsupported_grant_type",
@@ -48,7 +69,7 @@ final class TokenHandler {
   void revoke(RoutingContext ctx) {
     MultiMap form = ctx.request().formAttributes();
     String token = form.get("token");
-    authenticate(ctx, form)
+    charge(ctx).compose(v -> authenticate(ctx, form))
         .compose(caller -> token == null || token.isEmpty()
             ? Future.failedFuture(OAuthError.invalidRequest("token is required"))
             : s.grants().revoke(token, caller.clientId()))

@@ -55,6 +55,21 @@ class AuthorizationServerTest {
   }
 
   @Test
+  void should_refuse_token_requests_beyond_the_per_address_budget_with_retry_after() {
+    MultiMap guess = MultiMap.caseInsensitiveMultiMap().add("grant_type", "authorization_code")
+        .add("code", "guessed-code").add("client_id", "nobody").add("redirect_uri", OAuthFixture.CLIENT_REDIRECT)
+        .add("code_verifier", OAuthFixture.VERIFIER);
+    for (int i = 0; i < TokenHandler.PER_ADDRESS_PER_MINUTE; i++) {
+      assertEquals(401, f.token(guess).statusCode(), "an unknown client, within the budget");
+    }
+    HttpResponse<Buffer> refused = f.token(guess);
+    assertEquals(429, refused.statusCode());
+    assertEquals("too_many_requests", refused.bodyAsJsonObject().getString("error"));
+    assertTrue(Long.parseLong(refused.getHeader("Retry-After")) >= 1);
+    assertEquals("no-store", refused.getHeader("Cache-Control"));
+  }
+
+  @Test
   void should_serve_protected_resource_metadata_at_the_path_suffixed_and_root_urls() {
     for (String path : new String[] {"/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource"}) {
       JsonObject prm = f.get(path).bodyAsJsonObject();
