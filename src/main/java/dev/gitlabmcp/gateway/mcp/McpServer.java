@@ -388,9 +388,8 @@ public final class McpServer {
 
   private JsonObject answer(CallContext ctx, Object id, ToolDefinition tool, ToolExecutor.Outcome outcome,
                             boolean cancelled, Object progressToken, Sink sink) {
+    // The call's trail is its audit record (ToolCallAudit: an audit_tool_call log line, or a row with DATABASE_URL).
     boolean isError = Boolean.TRUE.equals(outcome.result().getBoolean("isError"));
-    LOG.info("tool_call instance={} session={} tool={} gitlab_status={} gitlab_ms={} error={}", ctx.instance(),
-        ctx.shortId(), tool.name(), outcome.gitlabStatus(), outcome.gitlabMs(), isError);
     if (cancelled) {
       return JsonRpc.error(id, JsonRpc.REQUEST_CANCELLED, "Request cancelled");
     }
