@@ -15,9 +15,10 @@ import java.util.function.UnaryOperator;
  *
  * @param sessionId the session, or null for a sessionless request
  * @param callPrefix prefix of the keys under which this context's calls run (see {@link #callKey})
+ * @param pinned the request's URL names its instance ({@code /mcp/<name>}): the session cannot move to another
  */
 public record CallContext(Principal principal, String era, JsonObject clientCapabilities, Set<String> toolsets,
-                          LogLevel logLevel, String sessionId, String callPrefix, Changes changes) {
+                          LogLevel logLevel, String sessionId, String callPrefix, Changes changes, boolean pinned) {
 
   /** Writes a change of the session back to its store; sessionless contexts refuse changes. */
   @FunctionalInterface
@@ -38,10 +39,20 @@ public record CallContext(Principal principal, String era, JsonObject clientCapa
     changes = changes == null ? Changes.NONE : changes;
   }
 
-  /** A context for a request in a session, writing changes through the store. */
-  public static CallContext of(SessionState s, Principal principal, SessionStore store) {
+  /** A context whose URL does not name an instance. */
+  public CallContext(Principal principal, String era, JsonObject clientCapabilities, Set<String> toolsets,
+                     LogLevel logLevel, String sessionId, String callPrefix, Changes changes) {
+    this(principal, era, clientCapabilities, toolsets, logLevel, sessionId, callPrefix, changes, false);
+  }
+
+  /**
+   * A context for a request in a session, writing changes through the store.
+   *
+   * @param pinned the request came to {@code /mcp/<name>}
+   */
+  public static CallContext of(SessionState s, Principal principal, SessionStore store, boolean pinned) {
     return new CallContext(principal, s.protocolVersion(), null, s.toolsets(), s.logLevel(), s.id(), s.id(),
-        change -> store.update(s.id(), change));
+        change -> store.update(s.id(), change), pinned);
   }
 
   /** The GitLab instance calls go to: the principal's. */

@@ -453,11 +453,12 @@ public final class McpServer {
     return out;
   }
 
-  /** switch_instance (server-token sessions): binds the session to another configured instance. */
+  /** switch_instance: binds the session to another instance it may use (see InstanceTools#switchTo). */
   private Future<JsonObject> switchInstance(CallContext ctx, Object id, JsonObject args, Sink sink) {
     String from = ctx.instance();
     String[] chosen = new String[1];
-    InstanceTools.Outcome o = instanceTools.switchTo(args, from, ctx.principal(), name -> chosen[0] = name);
+    InstanceTools.Outcome o = instanceTools.switchTo(args, from, ctx.principal(), ctx.pinned(),
+        name -> chosen[0] = name);
     if (!o.changed()) {
       return Future.succeededFuture(JsonRpc.result(id, o.result()));
     }

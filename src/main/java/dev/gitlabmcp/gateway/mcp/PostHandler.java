@@ -62,7 +62,7 @@ final class PostHandler {
     if (msg instanceof JsonArray batch) {
       checkBatch(session, batch);
       return gate.session(ctx, session, principal, requests(batch))
-          .compose(s -> batch(ctx, CallContext.of(s, principal, rt.sessions()), batch));
+          .compose(s -> batch(ctx, CallContext.of(s, principal, rt.sessions(), RequestGate.explicitInstance(ctx) != null), batch));
     }
     JsonObject bad = McpServer.envelopeError(msg);
     JsonObject m = bad == null ? (JsonObject) msg : null;
@@ -71,7 +71,7 @@ final class PostHandler {
       if (bad != null) {
         return Future.failedFuture(HttpProblem.rpc(400, bad));
       }
-      return single(ctx, CallContext.of(s, principal, rt.sessions()), m);
+      return single(ctx, CallContext.of(s, principal, rt.sessions(), RequestGate.explicitInstance(ctx) != null), m);
     });
   }
 

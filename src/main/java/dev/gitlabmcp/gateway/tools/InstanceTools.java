@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The gateway's own tools for several GitLab instances: list them, and (server-side-token mode
- * only) move the session to another one. A session authorized with a caller's own token never
- * switches: that token belongs to one instance and must never be sent to another.
+ * The gateway's own tools for several GitLab instances: list them, and move the session to another one
+ * (server-side token: any; sign-in with GitLab: those the sign-in connected, each with its own token). A
+ * session authorized with a caller's own token never switches: that token belongs to one instance and
+ * must never be sent to another.
  */
 public final class InstanceTools {
 
@@ -82,9 +83,11 @@ public final class InstanceTools {
       }
       out.add(o);
     }
-    String hint = connected != null ? "\nThis sign-in connected " + String.join(", ", connected) + "; work with one "
-        + "at /mcp/<name>. To connect another, sign in again through /mcp/<name>." : callerTokens ? "\nThis session's token belongs to its instance: to work with another one, connect "
-        + "to /mcp/<name> with a token for that instance." : "\nUse " + SWITCH + " to move this session.";
+    String hint = connected != null ? "\nThis sign-in connected " + String.join(", ", connected) + ": use "
+        + SWITCH + " to move this session among them (or work with one at /mcp/<name>). To connect another, sign in "
+        + "again through /mcp/<name>." : callerTokens ? "\nThis session's token belongs to its instance: to work with "
+        + "another one, connect to /mcp/<name> with a token for that instance." : "\nUse " + SWITCH
+        + " to move this session.";
     return ToolResults.text(new JsonObject().put("instances", out).encode() + hint);
   }
 
@@ -92,47 +95,55 @@ public final class InstanceTools {
    * @param moveTo binds the session to the named instance when the switch is allowed
    */
   public Outcome switchTo(JsonObject args, String current, Consumer<String> moveTo) {
-    return switchTo(args, current, null, moveTo);
+    return switchTo(args, current, null, false, moveTo);
   }
 
   /**
-   * @param caller who asks; a sign-in with GitLab (OAuth grant) never switches: its GitLab tokens belong to
-   *     the instances chosen at sign-in
+   * Moves a session: a server-token session to any configured instance; a sign-in with GitLab (OAuth grant)
+   * among the instances it connected, each with its own GitLab token; a caller's own token never. A session
+   * whose URL names its instance ({@code /mcp/<name>}) stays there: its client keeps sending to that URL.
+   *
+   * @param caller who asks, or null for the gateway's own identity
+   * @param pinned the session's requests come to {@code /mcp/<current>}
    * @param moveTo binds the session to the named instance when the switch is allowed
    */
-  public Outcome switchTo(JsonObject args, String current, Principal caller, Consumer<String> moveTo) {
-    boolean signedIn = caller != null && caller.credential() instanceof CredentialHandle.Grant;
+  public Outcome switchTo(JsonObject args, String current, Principal caller, boolean pinned, Consumer<String> moveTo) {
+    List<String> connected = caller != null && caller.credential() instanceof CredentialHandle.Grant g
+        ? g.connected() : null;
     Object wanted = args == null ? null : args.getValue("instance");
     if (!(wanted instanceof String name) || name.isBlank() || args.size() != 1) {
-      return new Outcome(ToolResults.error("Invalid arguments for " + SWITCH + ": give exactly {\"instance\": \"<name>\"}."),
-          false);
+      return refused("Invalid arguments for " + SWITCH + ": give exactly {\"instance\": \"<name>\"}.");
     }
     GitLabConfig target = directory.get(name.trim());
     if (target == null) {
-      return new Outcome(ToolResults.error("No GitLab instance '" + clip(name) + "' here. Configured: "
-          + String.join(", ", directory.all().stream().map(GitLabConfig::name).toList()) + "."), false);
+      return refused("No GitLab instance '" + clip(name) + "' here. Configured: "
+          + String.join(", ", directory.all().stream().map(GitLabConfig::name).toList()) + ".");
     }
-    if (signedIn && !target.name().equals(current)) {
-      List<String> connected = ((CredentialHandle.Grant) caller.credential()).connected();
-      return new Outcome(ToolResults.error(connected.contains(target.name())
-          ? "This sign-in connected " + target.name() + " (" + target.label() + "); a session stays on its instance, "
-              + "so connect the client to /mcp/" + target.name() + " with the same token to work with it."
-          : "This sign-in did not connect " + target.name() + " (" + target.label() + "); it connected "
-              + (connected.isEmpty() ? current : String.join(", ", connected)) + ". Sign in again through /mcp/" + target.name() + " to connect it."),
-          false);
-    }
-    if (callerTokens && !signedIn) {
-      return new Outcome(ToolResults.error("This session is authorized with a token of GitLab instance '" + current
-          + "', which is never sent to another instance. Reconnect to /mcp/" + target.name() + " with a token for "
-          + target.label() + "."), false);
-    }
+    String to = target.name() + " (" + target.label() + ")";
     if (target.name().equals(current)) {
-      return new Outcome(ToolResults.text("This session already works with " + target.name() + " (" + target.label()
-          + ")."), false);
+      return new Outcome(ToolResults.text("This session already works with " + to + "."), false);
+    }
+    if (connected != null && !connected.contains(target.name())) {
+      return refused("This sign-in did not connect " + to + "; it connected "
+          + (connected.isEmpty() ? current : String.join(", ", connected)) + ". Sign in again through /mcp/"
+          + target.name() + " to connect it (the instances already connected stay connected).");
+    }
+    if (connected == null && callerTokens) {
+      return refused("This session is authorized with a token of GitLab instance '" + current + "', which is never "
+          + "sent to another instance. Reconnect to /mcp/" + target.name() + " with a token for " + target.label() + ".");
+    }
+    if (pinned) {
+      return refused("This session was opened at /mcp/" + current + ", whose address names its instance, so it stays "
+          + "there. To work with " + to + ", connect the client to /mcp/" + target.name()
+          + (connected != null ? " with the same token" : "") + "; a session opened at /mcp can switch.");
     }
     moveTo.accept(target.name());
     return new Outcome(ToolResults.text("This session now works with " + target.name() + " (" + target.label() + ", "
         + target.baseUrl() + "). Its tool list may have changed."), true);
+  }
+
+  private static Outcome refused(String message) {
+    return new Outcome(ToolResults.error(message), false);
   }
 
   private static String clip(String s) {

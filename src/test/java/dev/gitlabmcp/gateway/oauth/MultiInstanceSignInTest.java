@@ -159,6 +159,62 @@ class MultiInstanceSignInTest {
   }
 
   @Test
+  void should_switch_a_session_on_mcp_between_the_connected_instances_each_with_its_own_token() {
+    f.gitlab.project();
+    String client = f.registerClient();
+    HttpResponse<Buffer> toB = f.get(f.get(approve(client, List.of("a", "b")).getHeader("Location"))
+        .getHeader("Location"));
+    String token = token(client, f.followToClient(toB).getHeader("Location"));
+    RawMcp mcp = new RawMcp(f.issuer() + "/mcp");
+    Map<String, String> h = RawMcp.postHeaders();
+    h.put("Authorization", "Bearer " + token);
+    java.net.http.HttpResponse<String> init = mcp.post(h, RawMcp.initializeBody("2025-11-25"));
+    String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    h = RawMcp.postHeaders(session);
+    h.put("Authorization", "Bearer " + token);
+
+    assertTrue(RawMcp.text(unpinned(mcp, h, "get_project", new JsonObject().put("project_id", "group/project")))
+        .contains("group/project\""), "/mcp starts on the first chosen instance");
+    java.net.http.HttpResponse<String> sw = mcp.post(h, tools("switch_instance", new JsonObject().put("instance", "b")));
+    assertTrue(sw.body().contains("notifications/tools/list_changed"), sw.body());
+    assertTrue(RawMcp.text(RawMcp.lastMessage(sw)).contains("now works with b"), sw.body());
+    int aCalls = f.gitlab.server().getAllServeEvents().size();
+    JsonObject onB = unpinned(mcp, h, "get_project", new JsonObject().put("project_id", "group/project"));
+    assertTrue(RawMcp.text(onB).contains("group/project-on-b"), onB::encode);
+    assertEquals(aCalls, f.gitlab.server().getAllServeEvents().size(), "A hears nothing of a call on b");
+    String listed = RawMcp.text(unpinned(mcp, h, "list_instances", new JsonObject()));
+    assertTrue(listed.contains("\"name\":\"b\",\"label\"") && listed.indexOf("\"current\":true")
+        > listed.indexOf("\"name\":\"b\""), listed);
+
+    JsonObject back = unpinned(mcp, h, "switch_instance", new JsonObject().put("instance", "a"));
+    assertTrue(RawMcp.text(back).contains("now works with a"), back::encode);
+    assertTrue(RawMcp.text(unpinned(mcp, h, "get_project", new JsonObject().put("project_id", "group/project")))
+        .contains("group/project\""));
+    List<String> seenByB = authorizations(b.getAllServeEvents().stream().map(e -> e.getRequest()).toList());
+    assertTrue(seenByB.stream().noneMatch(x -> x.equals("Bearer " + GitLabOAuthStub.ACCESS)), seenByB::toString);
+
+    String pinned = f.issuer() + "/mcp/a";
+    Map<String, String> hp = RawMcp.postHeaders();
+    hp.put("Authorization", "Bearer " + token);
+    String onA = new RawMcp(pinned).post(hp, RawMcp.initializeBody("2025-11-25")).headers()
+        .firstValue("Mcp-Session-Id").orElseThrow();
+    JsonObject stays = call(f, "a", token, onA, "switch_instance", new JsonObject().put("instance", "b"));
+    assertTrue(RawMcp.isError(stays), stays::encode);
+    assertTrue(RawMcp.text(stays).contains("connect the client to /mcp/b with the same token"), stays::encode);
+  }
+
+  private static String tools(String tool, JsonObject args) {
+    return new JsonObject().put("jsonrpc", "2.0").put("id", 5).put("method", "tools/call")
+        .put("params", new JsonObject().put("name", tool).put("arguments", args)).encode();
+  }
+
+  private static JsonObject unpinned(RawMcp mcp, Map<String, String> h, String tool, JsonObject args) {
+    java.net.http.HttpResponse<String> r = mcp.post(h, tools(tool, args));
+    assertEquals(200, r.statusCode(), r.body());
+    return RawMcp.lastMessage(r);
+  }
+
+  @Test
   void should_connect_both_again_without_a_consent_page_when_the_user_remembered_the_decision() {
     String client = f.registerClient();
     HttpResponse<Buffer> page = f.get(f.authorizePath(client, ""));

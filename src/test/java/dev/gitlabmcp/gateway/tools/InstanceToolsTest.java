@@ -36,23 +36,52 @@ class InstanceToolsTest {
   void should_refuse_switching_a_session_signed_in_with_gitlab_and_say_how_to_connect_the_other_instance() {
     Principal signedIn = new Principal("main", new CredentialHandle.Grant("g1", List.of("api"), List.of("main")),
         "main:42", true);
-    InstanceTools.Outcome o = tools.switchTo(new JsonObject().put("instance", "other"), "main", signedIn, moved::add);
+    InstanceTools.Outcome o = tools.switchTo(new JsonObject().put("instance", "other"), "main", signedIn, false,
+        moved::add);
     assertFalse(o.changed());
     assertTrue(moved.isEmpty());
     assertEquals(Boolean.TRUE, o.result().getBoolean("isError"));
     String text = o.result().getJsonArray("content").getJsonObject(0).getString("text");
     assertTrue(text.contains("This sign-in did not connect other (other GitLab); it connected main. Sign in again "
-        + "through /mcp/other to connect it."), text);
+        + "through /mcp/other to connect it (the instances already connected stay connected)."), text);
   }
 
   @Test
-  void should_send_a_sign_in_to_the_path_of_an_instance_it_connected_and_mark_connected_instances() {
+  void should_move_a_sign_in_among_the_instances_it_connected_unless_its_url_names_the_instance() {
     Principal both = new Principal("main", new CredentialHandle.Grant("g1", List.of("api"), List.of("main", "other")),
         "main:42", true);
-    InstanceTools.Outcome o = tools.switchTo(new JsonObject().put("instance", "other"), "main", both, moved::add);
+    InstanceTools.Outcome pinned = tools.switchTo(new JsonObject().put("instance", "other"), "main", both, true,
+        moved::add);
+    assertFalse(pinned.changed());
+    assertTrue(moved.isEmpty());
+    String text = pinned.result().getJsonArray("content").getJsonObject(0).getString("text");
+    assertTrue(text.contains("opened at /mcp/main") && text.contains("connect the client to /mcp/other with the same "
+        + "token"), text);
+
+    InstanceTools.Outcome o = tools.switchTo(new JsonObject().put("instance", "other"), "main", both, false,
+        moved::add);
+    assertTrue(o.changed());
+    assertEquals(List.of("other"), moved);
+    assertTrue(o.result().getJsonArray("content").getJsonObject(0).getString("text")
+        .startsWith("This session now works with other (other GitLab, https://other.example)"), o.result()::encode);
+    InstanceTools.Outcome same = tools.switchTo(new JsonObject().put("instance", "other"), "other", both, false,
+        moved::add);
+    assertFalse(same.changed());
+    assertEquals(List.of("other"), moved);
+  }
+
+  @Test
+  void should_never_move_a_session_that_uses_a_callers_own_token() {
+    Principal caller = new Principal("main", new CredentialHandle.Caller(dev.gitlabmcp.gateway.gitlab.Credential
+        .privateToken(new Secret("glpat-xxxxxxxxxxxxxxxxxxxx"))), "main:7", true);
+    InstanceTools.Outcome o = tools.switchTo(new JsonObject().put("instance", "other"), "main", caller, false,
+        moved::add);
     assertFalse(o.changed());
-    String text = o.result().getJsonArray("content").getJsonObject(0).getString("text");
-    assertTrue(text.contains("connect the client to /mcp/other with the same token"), text);
+    assertTrue(moved.isEmpty());
+  }
+
+  @Test
+  void should_mark_the_instances_a_sign_in_connected() {
     String listed = tools.list("main", new Principal("main", new CredentialHandle.Grant("g1", List.of("api"),
         List.of("main")), "main:42", true)).getJsonArray("content").getJsonObject(0).getString("text");
     assertTrue(listed.contains("\"name\":\"main\"") && listed.contains("\"connected\":true")
