@@ -18,6 +18,26 @@ public final class InstancesHealth {
   private InstancesHealth() {
   }
 
+  private static final DeliveryOptions PAGE_TIMEOUT = new DeliveryOptions().setSendTimeout(500);
+
+  /**
+   * Each instance's status alone (healthy, degraded, down) by name, for pages a person waits on: empty when
+   * the registry does not answer within half a second.
+   */
+  public static Future<JsonObject> statuses(Vertx vertx) {
+    return vertx.eventBus().<JsonObject>request(Addresses.INSTANCES_STATUS, new JsonObject(), PAGE_TIMEOUT)
+        .map(reply -> {
+          JsonObject out = new JsonObject();
+          reply.body().forEach(e -> {
+            if (e.getValue() instanceof JsonObject o && o.getValue("status") instanceof String s) {
+              out.put(e.getKey(), s);
+            }
+          });
+          return out;
+        })
+        .otherwise(e -> new JsonObject());
+  }
+
   /** One entry per configured instance; "unknown" status when the registry does not answer. */
   public static Future<JsonObject> detail(Vertx vertx, InstanceDirectory instances) {
     return vertx.eventBus().<JsonObject>request(Addresses.INSTANCES_STATUS, new JsonObject(), STATUS_TIMEOUT)

@@ -114,16 +114,22 @@ final class AuthorizeHandler {
       case PRE_REGISTERED -> "registered by the gateway's operator";
       case METADATA_DOCUMENT -> "metadata document";
     };
-    List<Pages.Choice> choices = new ArrayList<>();
-    for (GitLabConfig i : offered(req)) {
-      String label = i.label() == null || i.label().isBlank() ? i.name() : i.label();
-      choices.add(new Pages.Choice(i.name(), label, i.baseUrl().toString(),
-          req.instances().contains(i.name()) || consented.contains(i.name())));
-    }
-    Pages.consent(ctx, new Pages.Consent(client.name(), client.clientId(), kind, client.verifiedDomain(),
-        RedirectUris.host(req.redirectUri()), RedirectUris.loopback(req.redirectUri()), choices,
-        req.scopes().contains("api"), s.cookies().seal(SEALED_REQUEST, req.toJson().encode()),
-        s.cookies().csrf(flowId)));
+    List<GitLabConfig> offered = offered(req);
+    // With a choice to make, each instance shows how it is doing (the registry answers within half a second).
+    Future<JsonObject> health = offered.size() > 1 ? s.health().get() : Future.succeededFuture(new JsonObject());
+    health.onComplete(h -> {
+      JsonObject status = h.succeeded() && h.result() != null ? h.result() : new JsonObject();
+      List<Pages.Choice> choices = new ArrayList<>();
+      for (GitLabConfig i : offered) {
+        String label = i.label() == null || i.label().isBlank() ? i.name() : i.label();
+        choices.add(new Pages.Choice(i.name(), label, i.baseUrl().toString(),
+            req.instances().contains(i.name()) || consented.contains(i.name()), status.getString(i.name())));
+      }
+      Pages.consent(ctx, new Pages.Consent(client.name(), client.clientId(), kind, client.verifiedDomain(),
+          RedirectUris.host(req.redirectUri()), RedirectUris.loopback(req.redirectUri()), choices,
+          req.scopes().contains("api"), s.cookies().seal(SEALED_REQUEST, req.toJson().encode()),
+          s.cookies().csrf(flowId)));
+    });
   }
 
   /**

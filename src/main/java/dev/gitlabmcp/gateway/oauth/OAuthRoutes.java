@@ -3,6 +3,7 @@ package dev.gitlabmcp.gateway.oauth;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
 import dev.gitlabmcp.gateway.crypto.KeyRing;
 import dev.gitlabmcp.gateway.gitlab.InstanceDirectory;
+import dev.gitlabmcp.gateway.gitlab.InstancesHealth;
 import dev.gitlabmcp.gateway.limit.ClientAddress;
 import dev.gitlabmcp.gateway.limit.RateLimiter;
 import dev.gitlabmcp.gateway.state.OAuthState;
@@ -55,7 +56,8 @@ public final class OAuthRoutes {
     MetadataDocuments documents = new MetadataDocuments(vertx, state.transients(), fetchable, fetchOptions);
     OAuthServer server = new OAuthServer(cfg.oauth(), instances, "readonly".equals(cfg.permissionMode()), state, keys,
         grants, new FlowCookies(keys, secure), new GitLabSignIn(vertx, clock),
-        new ClientRegistry(cfg.oauth().clients(), documents, state.clients()), clock);
+        new ClientRegistry(cfg.oauth().clients(), documents, state.clients()), clock,
+        () -> InstancesHealth.statuses(vertx));
     return new OAuthRoutes(server, new Registration(state.clients(), keys, limiter, clock),
         new ClientAddress(cfg.effectiveProxyHops()), limiter);
   }

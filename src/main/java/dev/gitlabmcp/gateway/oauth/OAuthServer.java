@@ -5,21 +5,25 @@ import dev.gitlabmcp.gateway.config.OAuthConfig;
 import dev.gitlabmcp.gateway.crypto.KeyRing;
 import dev.gitlabmcp.gateway.gitlab.InstanceDirectory;
 import dev.gitlabmcp.gateway.state.OAuthState;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * What the authorization server's endpoints share: configuration, the GitLab instances, the stores, the
  * key ring, the grants, and the decisions every endpoint makes the same way (which resource, which scopes).
  *
  * @param readOnly the permission mode is readonly: only {@code read_api} is offered and asked of GitLab
+ * @param health each instance's status by name (healthy, degraded, down) for the instance picker
  */
 record OAuthServer(OAuthConfig config, InstanceDirectory instances, boolean readOnly, OAuthState state, KeyRing keys,
                    GrantService grants, FlowCookies cookies, GitLabSignIn gitlab, ClientRegistry clients,
-                   LongSupplier clock) {
+                   LongSupplier clock, Supplier<Future<JsonObject>> health) {
 
   static final long TRANSACTION_MS = 10 * 60_000L;
   static final long CODE_MS = 5 * 60_000L;

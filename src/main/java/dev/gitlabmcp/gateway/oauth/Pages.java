@@ -15,7 +15,7 @@ final class Pages {
   private static final String STYLE = "body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;"
       + "padding:0 1rem;color:#1f1f1f}h1{font-size:1.4rem}.box{border:1px solid #ddd;border-radius:8px;padding:1rem;"
       + "margin:1rem 0}.muted{color:#666;font-size:.9rem}.warn{color:#8a4b00}button{font-size:1rem;padding:.5rem 1.2rem;"
-      + "margin-right:.5rem;border-radius:6px;border:1px solid #888;cursor:pointer}button.primary{background:#1f75cb;"
+      + "margin-right:.5rem;border-radius:6px;border:1px solid #888;cursor:pointer}.ok{color:#217645;font-size:.9rem}button.primary{background:#1f75cb;"
       + "color:#fff;border-color:#1f75cb}code{word-break:break-all}";
 
   private Pages() {
@@ -27,8 +27,25 @@ final class Pages {
                  String csrf) {
   }
 
-  /** A GitLab instance offered on the consent page, ticked when the client asked for it or it was approved before. */
-  record Choice(String name, String label, String url, boolean ticked) {
+  /**
+   * A GitLab instance offered on the consent page, ticked when the client asked for it or it was approved before.
+   *
+   * @param health the gateway's view of it (healthy, degraded, down), or null when not known
+   */
+  record Choice(String name, String label, String url, boolean ticked, String health) {
+  }
+
+  /** How an instance's health reads next to its name; nothing when it is fine or not known. */
+  private static String health(String status) {
+    if (status == null) {
+      return "";
+    }
+    return switch (status) {
+      case "healthy" -> " <span class=ok>up</span>";
+      case "degraded" -> " <span class=warn>answering slowly or with errors right now</span>";
+      case "down" -> " <span class=warn>not reachable right now</span>";
+      default -> "";
+    };
   }
 
   static void consent(RoutingContext ctx, Consent c) {
@@ -57,7 +74,8 @@ final class Pages {
       for (Choice i : c.instances()) {
         b.append("<p><label><input type=checkbox name=instance value=\"").append(esc(i.name())).append('"')
             .append(i.ticked() ? " checked" : "").append("> <strong>").append(esc(i.label())).append("</strong> <span "
-                + "class=muted>(").append(esc(i.url())).append(")</span></label></p>");
+                + "class=muted>(").append(esc(i.url())).append(")</span>").append(health(i.health()))
+            .append("</label></p>");
       }
       b.append("</fieldset>");
     }

@@ -80,6 +80,8 @@ class MultiInstanceSignInTest {
     HttpResponse<Buffer> page = f.get(path);
     assertEquals(200, page.statusCode(), page.bodyAsString());
     assertEquals(List.of("a", "b"), OAuthFixture.offered(page.bodyAsString()));
+    assertTrue(page.bodyAsString().contains("(" + b.baseUrl() + ")</span> <span class=ok>up</span>"),
+        "the picker shows each instance's health: " + page.bodyAsString());
     return f.decide(page, "approve", false, ticked);
   }
 
