@@ -302,7 +302,7 @@ class MultiInstanceSignInTest {
   }
 
   @Test
-  void should_drop_an_instance_whose_app_changed_or_that_was_removed_keep_the_other_and_offer_an_added_one() throws Exception {
+  void should_keep_bindings_when_reordered_drop_an_instance_whose_app_changed_or_that_was_removed_and_offer_an_added_one() throws Exception {
     java.nio.file.Path file = java.nio.file.Files.createTempFile("instances", ".json");
     try (OAuthFixture live = OAuthFixture.gateway(Map.of("gitlab.token", "", "gitlab.instancesFile", file.toString(),
         "gitlab.instancesReloadSeconds", "1"), Map.of("GITLAB_OAUTH_CLIENT_SECRET_B",
@@ -319,6 +319,21 @@ class MultiInstanceSignInTest {
       String session = new RawMcp(live.issuer() + "/mcp/b").post(h, RawMcp.initializeBody("2025-11-25")).headers()
           .firstValue("Mcp-Session-Id").orElseThrow();
       assertFalse(RawMcp.isError(getProject(live, "b", token, session)));
+
+      // Reordered, b first with a new label: the app, its secret and the sealed tokens follow the name.
+      write(file, "{\"instances\":[{\"name\":\"b\",\"label\":\"B moved\",\"url\":\"" + b.baseUrl()
+          + "\",\"oauth\":{\"clientId\":\"b-app-id\"}},{\"name\":\"a\",\"url\":\"" + live.gitlab.url()
+          + "\",\"default\":true}]}");
+      String listed = "";
+      for (int i = 0; i < 100 && !listed.contains("B moved"); i++) {
+        Thread.sleep(100); // the watcher checks the file every second
+        listed = RawMcp.text(call(live, "b", token, session, "list_instances", new JsonObject()));
+      }
+      assertTrue(listed.indexOf("\"name\":\"b\"") < listed.indexOf("\"name\":\"a\""), listed);
+      assertTrue(RawMcp.text(getProject(live, "b", token, session)).contains("group/project-on-b"));
+      assertTrue(RawMcp.text(getProject(live, "a", token)).contains("group/project\""));
+      assertTrue(OAuthFixture.offered(live.get(live.authorizePath(client, "")).bodyAsString()).containsAll(
+          List.of("a", "b")));
 
       write(file, live.twoInstances(null, ",{\"name\":\"b\",\"url\":\"" + b.baseUrl()
           + "\",\"oauth\":{\"clientId\":\"b-app-v2\"}}"));
