@@ -85,7 +85,7 @@ final class AuthorizeHandler {
     String flowId = Pkce.random(32);
     String cookie = s.cookies().start(ctx, flowId);
     AuthorizationRequest req = new AuthorizationRequest(client.clientId(), redirect, challenge, state,
-        s.resourceOf(instance), s.grantedScopes(q.get("scope")), List.of(instance.name()), cookie,
+        s.resourceFor(q.get("resource"), instance), s.grantedScopes(q.get("scope")), List.of(instance.name()), cookie,
         s.cookies().binding(flowId), now);
     String remembered = s.cookies().rememberedUser(ctx, now);
     Future<ConsentRecord> consent = remembered == null ? Future.succeededFuture()

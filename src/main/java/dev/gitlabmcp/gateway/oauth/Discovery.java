@@ -26,7 +26,8 @@ final class Discovery {
       TokenHandler.fail(ctx, new OAuthError(404, "invalid_request", "no MCP resource at /mcp/" + instance));
       return;
     }
-    JsonObject prm = new JsonObject().put("resource", s.resourceOf(target))
+    // The resource is the URL the client asked about (RFC 9728 §3.3: it must match what the client uses).
+    JsonObject prm = new JsonObject().put("resource", s.config().resource(instance == null ? null : target.name()))
         .put("authorization_servers", new JsonArray().add(s.issuer()))
         .put("scopes_supported", new JsonArray(s.scopesSupported()))
         .put("bearer_methods_supported", new JsonArray().add("header"))

@@ -94,9 +94,17 @@ record OAuthServer(OAuthConfig config, InstanceDirectory instances, boolean read
     return null;
   }
 
-  /** The resource string an instance is served at (what tokens are bound to). */
-  String resourceOf(GitLabConfig instance) {
-    return config.resource(instance.isDefault() ? null : instance.name());
+  /**
+   * The resource a token is bound to: the URL the client named, in the gateway's own spelling ({@code /mcp}, or
+   * {@code /mcp/<name>} even for the default instance, so a client that asked for {@code /mcp/a} gets back
+   * {@code /mcp/a}); {@code /mcp} when it named none.
+   *
+   * @param instance what {@link #instanceOf} found for {@code requested}
+   */
+  String resourceFor(String requested, GitLabConfig instance) {
+    boolean named = requested != null && !requested.isEmpty()
+        && !(canonical(config.issuer()) + "/mcp").equals(canonical(requested));
+    return config.resource(named ? instance.name() : null);
   }
 
   static String canonical(String uri) {

@@ -46,6 +46,10 @@ class InstanceResourcesTest {
         f.config.oauth().resourceMetadata("corp"));
     assertEquals(f.issuer() + "/mcp/corp",
         f.get("/.well-known/oauth-protected-resource/mcp/corp").bodyAsJsonObject().getString("resource"));
+    assertEquals(f.issuer() + "/mcp/main", f.get("/.well-known/oauth-protected-resource/mcp/main").bodyAsJsonObject()
+        .getString("resource"), "the default instance's own URL names itself (RFC 9728: what the client uses)");
+    assertEquals(f.issuer() + "/mcp", f.get("/.well-known/oauth-protected-resource/mcp").bodyAsJsonObject()
+        .getString("resource"));
   }
 
   @Test

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.gitlabmcp.gateway.testing.NodeHarness;
 import dev.gitlabmcp.gateway.testing.RawMcp;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -85,10 +86,16 @@ class MultiInstanceSignInTest {
     return f.decide(page, "approve", false, ticked);
   }
 
+  /** The code of an authorization for /mcp/a (what approve() asks) exchanged, naming the same resource. */
   private String token(String client, String location) {
+    return token(client, location, f.issuer() + "/mcp/a");
+  }
+
+  private String token(String client, String location, String resource) {
     Map<String, String> q = OAuthFixture.query(location);
     assertTrue(q.containsKey("code"), location);
-    HttpResponse<Buffer> t = f.token(f.codeExchange(client, q.get("code")));
+    MultiMap exchange = f.codeExchange(client, q.get("code")).set("resource", resource);
+    HttpResponse<Buffer> t = f.token(exchange);
     assertEquals(200, t.statusCode(), t.bodyAsString());
     return t.bodyAsJsonObject().getString("access_token");
   }
@@ -205,6 +212,42 @@ class MultiInstanceSignInTest {
     assertTrue(RawMcp.text(stays).contains("connect the client to /mcp/b with the same token"), stays::encode);
   }
 
+  @Test
+  void should_tick_both_instances_in_a_real_browser_and_call_each_with_one_token_from_the_typescript_sdk()
+      throws Exception {
+    f.gitlab.project();
+    java.nio.file.Path shot = java.nio.file.Path.of("target", "oauth-two-instances.png").toAbsolutePath();
+    java.nio.file.Files.deleteIfExists(shot);
+    NodeHarness.Result r = NodeHarness.run("oauth-two-instances.mjs", List.of(), Map.of("ISSUER", f.issuer(),
+        "CHROMIUM", "/usr/bin/chromium", "SCREENSHOT", shot.toString(), "PROJECT", "group/project"), 240);
+
+    assertTrue(r.ok(), r.toString());
+    String[] lines = r.stdout().strip().split("\n");
+    JsonObject out = new JsonObject(lines[lines.length - 1]);
+    assertEquals(List.of(Map.of("name", "a", "checked", true), Map.of("name", "b", "checked", false)),
+        out.getJsonArray("offered").stream().map(o -> ((JsonObject) o).getMap()).toList(), out::encode);
+    List<String> visited = out.getJsonArray("visited").getList();
+    int atA = visited.indexOf(f.gitlab.url() + "/oauth/authorize");
+    int atB = visited.indexOf(b.baseUrl() + "/oauth/authorize");
+    assertTrue(atA >= 0 && atB > atA, "the browser passed A's then B's authorization: " + visited);
+    assertEquals("two-state", out.getString("state"));
+    assertEquals(f.issuer(), out.getString("iss"));
+    assertTrue(out.getString("a").contains("group/project\""), out::encode);
+    assertTrue(out.getString("b").contains("group/project-on-b"), out::encode);
+    assertTrue(out.getString("mcpBefore").contains("group/project\""), out::encode);
+    assertTrue(out.getString("switched").startsWith("This session now works with b"), out::encode);
+    assertTrue(out.getString("mcpAfter").contains("group/project-on-b"), out::encode);
+    assertEquals(1, out.getInteger("listChanged"), out::encode);
+    assertTrue(java.nio.file.Files.size(shot) > 1000, "a screenshot of the picker is kept at " + shot);
+
+    List<String> seenByA = authorizations(f.gitlab.server().getAllServeEvents().stream().map(e -> e.getRequest())
+        .toList());
+    List<String> seenByB = authorizations(b.getAllServeEvents().stream().map(e -> e.getRequest()).toList());
+    assertTrue(seenByA.contains("Bearer " + GitLabOAuthStub.ACCESS) && seenByB.contains("Bearer " + B_ACCESS));
+    assertTrue(seenByA.stream().noneMatch(x -> x.equals("Bearer " + B_ACCESS)), seenByA::toString);
+    assertTrue(seenByB.stream().noneMatch(x -> x.equals("Bearer " + GitLabOAuthStub.ACCESS)), seenByB::toString);
+  }
+
   private static String tools(String tool, JsonObject args) {
     return new JsonObject().put("jsonrpc", "2.0").put("id", 5).put("method", "tools/call")
         .put("params", new JsonObject().put("name", tool).put("arguments", args)).encode();
@@ -229,7 +272,7 @@ class MultiInstanceSignInTest {
     assertTrue(again.getHeader("Location").startsWith(f.gitlab.url()), again.getHeader("Location"));
     HttpResponse<Buffer> againB = f.get(f.get(again.getHeader("Location")).getHeader("Location"));
     assertTrue(againB.getHeader("Location").startsWith(b.baseUrl()), "b is connected again too");
-    String token = token(client, f.followToClient(againB).getHeader("Location"));
+    String token = token(client, f.followToClient(againB).getHeader("Location"), f.resource());
     assertFalse(token.isEmpty());
   }
 
