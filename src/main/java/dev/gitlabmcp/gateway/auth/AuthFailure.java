@@ -47,6 +47,16 @@ public final class AuthFailure extends RuntimeException {
   }
 
   private RateLimiter.Decision limits;
+  private boolean stepUp;
+
+  /**
+   * A 403 a new authorization can cure (the sign-in lacks something it could be granted, such as a GitLab
+   * instance): with sign-in, its challenge says {@code insufficient_scope}, so an MCP client authorizes again.
+   */
+  public AuthFailure stepUp() {
+    this.stepUp = true;
+    return this;
+  }
 
   /** The budget this refusal spent, sent as RateLimit-* headers. */
   public AuthFailure limits(RateLimiter.Decision d) {
@@ -98,6 +108,10 @@ public final class AuthFailure extends RuntimeException {
       p.header("WWW-Authenticate", "Bearer resource_metadata=\"" + quotable(resourceMetadata) + "\", scope=\""
           + quotable(scope) + "\"" + (reason == Reason.MISSING ? ""
           : ", error=\"invalid_token\", error_description=\"" + quotable(error) + "\""));
+    } else if (stepUp && reason.status == 403) {
+      p.header("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"" + quotable(scope)
+          + "\", resource_metadata=\"" + quotable(resourceMetadata) + "\", error_description=\"" + quotable(error)
+          + "\"");
     }
     return p;
   }

@@ -76,9 +76,11 @@ public final class GrantAuthenticator implements Authenticator {
     String instance = req.instance();
     if (!g.instances().contains(instance)) {
       if (!instance.equals(defaultInstance)) {
-        return refuse(Reason.FORBIDDEN, "Instance not connected", "This sign-in did not connect GitLab instance '"
-            + instance + "' (it connected " + String.join(", ", g.instances()) + "). Sign in again through /mcp/"
-            + instance + " to connect it.");
+        // A new authorization for this instance's URL can connect it: the challenge says so (step-up).
+        return Future.failedFuture(new AuthFailure(Reason.FORBIDDEN, "Instance not connected", "This sign-in did "
+            + "not connect GitLab instance '" + instance + "' (it connected " + String.join(", ", g.instances())
+            + "). Sign in again through /mcp/" + instance + " to connect it, ticking the others too to keep them "
+            + "(GitLab passes an application you already authorized straight through).").stepUp());
       }
       instance = g.instances().stream().filter(configured).findFirst().orElse(g.instances().get(0));
     }

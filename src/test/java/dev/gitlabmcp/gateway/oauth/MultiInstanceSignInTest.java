@@ -304,6 +304,14 @@ class MultiInstanceSignInTest {
     JsonObject onB = getProject("b", token);
     assertEquals(403, onB.getInteger("status"), onB::encode);
     assertTrue(onB.getString("body").contains("Sign in again through /mcp/b to connect it"), onB::encode);
+    Map<String, String> hb = RawMcp.postHeaders();
+    hb.put("Authorization", "Bearer " + token);
+    java.net.http.HttpResponse<String> stepUp = new RawMcp(f.issuer() + "/mcp/b").post(hb,
+        RawMcp.initializeBody("2025-11-25"));
+    assertEquals(403, stepUp.statusCode());
+    String challenge = stepUp.headers().firstValue("WWW-Authenticate").orElse("");
+    assertTrue(challenge.startsWith("Bearer error=\"insufficient_scope\", scope=\"api\", resource_metadata=\""
+        + f.issuer() + "/.well-known/oauth-protected-resource/mcp/b\""), "a client can authorize again: " + challenge);
 
     Map<String, String> h = RawMcp.postHeaders();
     h.put("Authorization", "Bearer " + token);
