@@ -114,7 +114,7 @@ final class BenchProcesses {
       env.put("MAX_REQUESTS_PER_MINUTE", "1000000");
       env.put("UNAUTHENTICATED_REQUESTS_PER_MINUTE", "1000000");
       env.put("GITLAB_MAX_CONNECTIONS", "64");
-      env.putAll(extraEnv);
+      extraEnv.forEach((k, v) -> env.put(k, v.replace("{port}", Integer.toString(port))));
       long t0 = System.nanoTime();
       Process p = pb.start();
       return new Gateway(p, port, waitHealthy(p, port, t0));

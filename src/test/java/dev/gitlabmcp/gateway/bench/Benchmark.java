@@ -37,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Configurations: each JVM setting ({@code jvms}: default = {@code java -jar} with no flags, image =
  * the Dockerfile's flags in a 1 GiB container) times each session store (memory; Redis when REDIS_URL
- * is set). The proxy runs with the same JVM flags as the gateway.
+ * is set) times the way users authenticate (their own GitLab tokens; the gateway's OAuth access tokens after
+ * a sign-in with GitLab, unless {@code -Doauth=false}). The proxy runs with the same JVM flags as the gateway.
  *
  * <p>Settings as system properties: sessions (50), concurrency (64), moderate (4: the concurrency of
  * the latency run), seconds (10), warmupRequests (60000, or at most warmup = 60 s), idleSessions
@@ -53,6 +54,14 @@ public final class Benchmark {
       .put("archived", false).put("created_at", "2024-01-01T00:00:00Z").put("last_activity_at", "2026-11-01T00:00:00Z")
       .put("namespace", new JsonObject().put("id", 7).put("full_path", "acme/platform").put("kind", "group"))
       .put("runners_token", "should-be-dropped").put("star_count", 3).put("forks_count", 1).encode();
+
+  /**
+   * Sign in with GitLab instead of remote authorization: each user signs in through the gateway's OAuth
+   * endpoints ({@link BenchSignIn}) and calls with the gateway's own access token. {port} is the gateway's.
+   */
+  static final Map<String, String> OAUTH_ENV = Map.of("REMOTE_AUTHORIZATION", "false", "GITLAB_MCP_OAUTH", "true",
+      "MCP_SERVER_URL", "http://127.0.0.1:{port}", "GITLAB_OAUTH_APP_ID", "bench-app",
+      "GITLAB_OAUTH_CLIENT_SECRET", "bench-secret");
 
   /** The Dockerfile's JAVA_OPTS (without the archive, measured apart) in a container limited to 1 GiB. */
   static final List<String> IMAGE_FLAGS = List.of("-XX:MaxRAM=1g", "-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC",
@@ -118,6 +127,14 @@ public final class Benchmark {
     if (redis != null && !redis.isBlank()) {
       stores.put("Redis", Map.of("REDIS_URL", redis));
     }
+    if (!"false".equals(System.getProperty("oauth"))) {
+      stores.put("memory, OAuth token", OAUTH_ENV);
+      if (redis != null && !redis.isBlank()) {
+        Map<String, String> both = new LinkedHashMap<>(OAUTH_ENV);
+        both.put("REDIS_URL", redis);
+        stores.put("Redis, OAuth token", both);
+      }
+    }
     List<Process> started = new ArrayList<>();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> started.forEach(Process::destroyForcibly)));
     List<String> report = new ArrayList<>();
@@ -153,7 +170,8 @@ public final class Benchmark {
     } finally {
       started.forEach(Process::destroy);
     }
-    System.out.printf("%nBenchmark: remote authorization, tools/call get_project over %d sessions; %d s per run"
+    System.out.printf("%nBenchmark: tools/call get_project over %d sessions (users' own GitLab tokens, or the "
+        + "gateway's OAuth tokens where the configuration says so); %d s per run"
         + " after %d warm-up requests; %d cores, load average %.1f at the end%n", SESSIONS, SECONDS, WARMUP_REQUESTS,
         Runtime.getRuntime().availableProcessors(), BenchProcesses.loadAverage());
     report.forEach(System.out::println);
@@ -167,10 +185,18 @@ public final class Benchmark {
     try {
       System.out.printf("gateway (%s, %s): pid %d, port %d, ready after %d ms%n", jvmName, storeName,
           gw.process().pid(), gw.port(), gw.readyMs());
-      int toolsListBytes = toolsListBytes(gw.port(), token(0));
+      List<String> bearer = new ArrayList<>();
+      if (storeEnv.containsKey("GITLAB_MCP_OAUTH")) {
+        bearer.addAll(BenchSignIn.accessTokens(gw.port(), SESSIONS));
+      } else {
+        for (int i = 0; i < SESSIONS; i++) {
+          bearer.add(token(i));
+        }
+      }
+      int toolsListBytes = toolsListBytes(gw.port(), bearer.get(0));
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < SESSIONS; i++) {
-        ids.add(initialize(gw.port(), token(i)));
+        ids.add(initialize(gw.port(), bearer.get(i)));
       }
       String callBody = "ping".equals(System.getProperty("method"))
           ? "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"
@@ -178,7 +204,7 @@ public final class Benchmark {
               .put("params", new JsonObject().put("name", "get_project").put("arguments",
                   new JsonObject().put("project_id", "acme/platform/gateway"))).encode();
       LoadGenerator toGateway = new LoadGenerator(gw.port(), i -> LoadGenerator.post("/mcp",
-          ACCEPT + "Authorization: Bearer " + token(i % SESSIONS) + "\r\nMcp-Session-Id: " + ids.get(i % SESSIONS)
+          ACCEPT + "Authorization: Bearer " + bearer.get(i % SESSIONS) + "\r\nMcp-Session-Id: " + ids.get(i % SESSIONS)
               + "\r\n", callBody), "\"result\":");
       // Warm up the gateway's JIT by count, not time: C2 compiles after ~10k calls of a method.
       toGateway.run(CONCURRENCY, WARMUP, WARMUP_REQUESTS);
@@ -201,7 +227,7 @@ public final class Benchmark {
       // Idle sessions: initialize N more (spread over the same users), then let the gateway settle.
       String init = initBody("bench-idle");
       LoadGenerator opener = new LoadGenerator(gw.port(), i -> LoadGenerator.post("/mcp",
-          ACCEPT + "Authorization: Bearer " + token(i % SESSIONS) + "\r\n", init), "\"protocolVersion\"");
+          ACCEPT + "Authorization: Bearer " + bearer.get(i % SESSIONS) + "\r\n", init), "\"protocolVersion\"");
       long rssBeforeIdle = BenchProcesses.rssKb(gw.process().pid());
       LoadGenerator.Result opened = opener.run(16, 600, IDLE_SESSIONS);
       Thread.sleep(2000);
@@ -336,6 +362,7 @@ public final class Benchmark {
   }
 
   private static final Buffer PROJECT_BUFFER = Buffer.buffer(PROJECT);
+  private static final java.util.concurrent.atomic.AtomicLong SIGN_INS = new java.util.concurrent.atomic.AtomicLong();
 
   private static void fakeGitLab(HttpServerRequest req) {
     String path = req.path();
@@ -347,6 +374,16 @@ public final class Benchmark {
           .end(new JsonObject().put("id", id + 1).put("username", "user" + id).encode());
     } else if (path.startsWith("/api/v4/projects/")) {
       req.response().putHeader("Content-Type", "application/json").end(PROJECT_BUFFER);
+    } else if (path.equals("/oauth/authorize")) {
+      // GitLab's authorize with the user already signed in and the application authorized: straight back.
+      req.response().setStatusCode(302).putHeader("Location", req.getParam("redirect_uri") + "?code=bench-code&state="
+          + java.net.URLEncoder.encode(req.getParam("state", ""), StandardCharsets.UTF_8)).end();
+    } else if (path.equals("/oauth/token")) {
+      // Each code exchange is another user (the digits of the token are its user id, see /api/v4/user).
+      req.response().putHeader("Content-Type", "application/json").end(new JsonObject()
+          .put("access_token", token(1000 + (int) SIGN_INS.incrementAndGet())).put("token_type", "Bearer")
+          .put("expires_in", 7200).put("refresh_token", "bench-refresh-" + SIGN_INS.get()).put("scope", "api")
+          .put("created_at", System.currentTimeMillis() / 1000).encode());
     } else {
       req.response().setStatusCode(404).end("{\"message\":\"404 Not Found\"}");
     }
