@@ -54,6 +54,17 @@ class JsonBodyTest {
   }
 
   @Test
+  void should_write_a_carried_text_with_any_characters_as_the_same_json() {
+    JsonObject inner = sample();
+    JsonObject carried = new JsonObject(new JsonBody.Encoded(inner.getMap(), inner.encode()));
+    JsonObject body = new JsonObject().put("structuredContent", carried).put("text", inner.encode());
+
+    JsonObject received = new JsonObject(JsonBody.buffer(body));
+    assertEquals(inner, received.getJsonObject("structuredContent"));
+    assertEquals(inner.encode(), received.getString("text"));
+  }
+
+  @Test
   void should_forget_the_text_once_the_object_is_changed() {
     JsonObject carried = new JsonObject(new JsonBody.Encoded(new JsonObject().put("a", 1).getMap(), "{\"a\":1}"));
     carried.put("b", 2);
