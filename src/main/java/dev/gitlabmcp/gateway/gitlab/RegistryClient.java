@@ -1,6 +1,7 @@
 package dev.gitlabmcp.gateway.gitlab;
 
 import dev.gitlabmcp.gateway.core.Addresses;
+import dev.gitlabmcp.gateway.core.CallerContext;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -15,8 +16,9 @@ import java.util.function.Function;
 
 /**
  * The one way to call GitLab: hands a {@link GitLabCall} to the registry verticle (directly to its loop when the
- * caller runs on a Vert.x context, else over the local event bus) and hands back its {@link GitLabReply}. Never fails: no answer within the deadline becomes a
- * TIMEOUT reply (and the slow call is cancelled), a missing registry an UNKNOWN_INSTANCE reply.
+ * caller runs on a Vert.x context, else over the local event bus) and hands back its {@link GitLabReply}. Never
+ * fails: no answer within the deadline becomes a TIMEOUT reply (and the slow call is cancelled), a missing
+ * registry an UNKNOWN_INSTANCE reply.
  */
 public final class RegistryClient {
 
@@ -34,10 +36,9 @@ public final class RegistryClient {
   }
 
   public Future<GitLabReply> send(GitLabCall call) {
-    Context caller = Vertx.currentContext();
-    Direct direct = caller == null ? null : registry.get(Addresses.GITLAB_CALL);
+    Direct direct = Vertx.currentContext() == null ? null : registry.get(Addresses.GITLAB_CALL);
     if (direct != null) {
-      return direct(direct, caller, call);
+      return direct(direct, call); // the answer comes back on this context (CallerContext)
     }
     Future<Message<GitLabReply>> sent;
     try {
@@ -61,7 +62,7 @@ public final class RegistryClient {
     return vertx.sharedData().getLocalMap(Direct.class.getName());
   }
 
-  private Future<GitLabReply> direct(Direct direct, Context caller, GitLabCall call) {
+  private Future<GitLabReply> direct(Direct direct, GitLabCall call) {
     Promise<GitLabReply> answer = Promise.promise();
     long timeout = delivery.getSendTimeout();
     long timer = vertx.setTimer(timeout, t -> {
@@ -69,11 +70,13 @@ public final class RegistryClient {
         cancel(call.callId());
       }
     });
-    direct.owner().runOnContext(v -> direct.calls().apply(call).onComplete(ar -> caller.runOnContext(back -> {
+    Promise<GitLabReply> onRegistry = Promise.promise();
+    direct.owner().runOnContext(v -> direct.calls().apply(call).onComplete(onRegistry));
+    CallerContext.follow(onRegistry.future()).onComplete(ar -> {
       vertx.cancelTimer(timer);
       answer.tryComplete(ar.succeeded() ? ar.result() : GitLabReply.failed(GitLabReply.Failure.CONNECTION,
           "the GitLab call failed unexpectedly", 0, 0));
-    })));
+    });
     return answer.future();
   }
 
