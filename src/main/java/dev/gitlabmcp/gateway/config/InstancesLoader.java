@@ -1,9 +1,9 @@
 package dev.gitlabmcp.gateway.config;
 
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.DatabindCodec;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +32,8 @@ public final class InstancesLoader {
 
   public static final Path DEFAULT_FILE = Path.of("conf", "instances.json");
   public static final Pattern NAME = Pattern.compile("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$");
+  /** YAML values JSON has no type for (timestamps, binary) written as Vert.x's databind codec always wrote them. */
+  private static final DatabindCodec YAML_VALUES = new DatabindCodec();
   private static final Set<String> TOP_KEYS = Set.of("defaults", "instances");
   private static final Set<String> INSTANCE_KEYS = Set.of("name", "url", "label", "default", "oauth", "http",
       "rateLimit");
@@ -396,7 +398,7 @@ public final class InstancesLoader {
           problems.add(p + ": the top level must be a mapping with 'instances'");
           return null;
         }
-        return new JsonObject(Json.encode(doc));
+        return new JsonObject(YAML_VALUES.toString(doc, false));
       }
       return new JsonObject(text);
     } catch (DecodeException | ClassCastException e) {

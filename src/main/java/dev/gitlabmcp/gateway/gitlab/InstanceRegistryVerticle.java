@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * Owns, per configured GitLab instance, a {@link GitLabClient}, an {@link InstanceLimiter} and an
  * {@link InstanceHealth}. Everything here runs on this verticle's event loop; other verticles
  * reach it only through the event bus: {@link Addresses#GITLAB_CALL}, {@link Addresses#GITLAB_CANCEL},
- * {@link Addresses#INSTANCES_RELOAD} and {@link Addresses#INSTANCES_STATUS}.
+ * {@link Addresses#INSTANCES_RELOAD} and {@link Addresses#INSTANCES_STATUS}, or for calls through
+ * {@link RegistryClient.Direct}, which runs them on this loop too.
  *
  * <p>A reload swaps whole instances: new ones start, removed ones refuse new and queued calls and
  * close their client once its in-flight calls are done; new rate limits apply in place; new HTTP
@@ -56,6 +57,8 @@ public final class InstanceRegistryVerticle extends VerticleBase {
   private final Set<String> removed = new HashSet<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private long probeTimer = -1;
+  /** This verticle's loop and {@link #call}, for callers in this process (published while it runs). */
+  private RegistryClient.Direct direct;
 
   public InstanceRegistryVerticle(List<GitLabConfig> instances) {
     this(new InstanceDirectory(instances), null);
@@ -97,6 +100,8 @@ public final class InstanceRegistryVerticle extends VerticleBase {
     consumers.add(bus.<String>localConsumer(Addresses.GITLAB_CANCEL, this::onCancel));
     consumers.add(bus.<InstanceSet>localConsumer(Addresses.INSTANCES_RELOAD, this::onReload));
     consumers.add(bus.localConsumer(Addresses.INSTANCES_STATUS, this::onStatus));
+    direct = new RegistryClient.Direct(context, this::call);
+    RegistryClient.directory(vertx).put(Addresses.GITLAB_CALL, direct);
     if (probeIntervalMs > 0) {
       probeTimer = vertx.setPeriodic(probeIntervalMs, t -> probeAll());
     }
@@ -105,6 +110,7 @@ public final class InstanceRegistryVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    RegistryClient.directory(vertx).removeIfPresent(Addresses.GITLAB_CALL, direct);
     vertx.cancelTimer(probeTimer);
     List<Future<Void>> closing = new ArrayList<>();
     for (Instance inst : instances.values()) {
@@ -119,21 +125,19 @@ public final class InstanceRegistryVerticle extends VerticleBase {
   // ---- calls
 
   private void onCall(Message<GitLabCall> msg) {
-    GitLabCall call = msg.body();
+    call(msg.body()).onSuccess(msg::reply);
+  }
+
+  /** One call, on this verticle's loop (the event bus or {@link RegistryClient.Direct} brings it here): never fails. */
+  private Future<GitLabReply> call(GitLabCall call) {
     Instance inst = instances.get(call.instance());
     if (inst == null) {
-      msg.reply(GitLabReply.failed(Failure.UNKNOWN_INSTANCE, removed.contains(call.instance())
+      return Future.succeededFuture(GitLabReply.failed(Failure.UNKNOWN_INSTANCE, removed.contains(call.instance())
           ? removedMessage(call.instance())
           : "GitLab instance '" + call.instance() + "' is not configured", 0, 0));
-      return;
     }
-    inst.limiter.acquire(call.callId(), call.credential().fingerprint()).onComplete(ar -> {
-      if (ar.succeeded()) {
-        send(inst, call, ar.result()).onSuccess(msg::reply);
-      } else {
-        msg.reply(refused(inst, call, ar.cause()));
-      }
-    });
+    return inst.limiter.acquire(call.callId(), call.credential().fingerprint()).transform(ar -> ar.succeeded()
+        ? send(inst, call, ar.result()) : Future.succeededFuture(refused(inst, call, ar.cause())));
   }
 
   private Future<GitLabReply> send(Instance inst, GitLabCall call, Permit permit) {

@@ -29,7 +29,7 @@ public final class Replies {
     if (r.ended() || r.closed()) {
       return;
     }
-    r.setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toBuffer());
+    r.setStatusCode(status).putHeader("Content-Type", "application/json").end(JsonBody.buffer(body));
   }
 
   public static void problem(RoutingContext ctx, HttpProblem p) {

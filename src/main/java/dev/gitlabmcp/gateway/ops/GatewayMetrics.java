@@ -16,6 +16,7 @@ import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -140,15 +141,18 @@ public final class GatewayMetrics implements AutoCloseable {
   }
 
   /**
-   * A Vertx builder whose HTTP server/client, pool and event-bus metrics land in this registry.
+   * A Vertx builder whose HTTP server/client and pool metrics land in this registry.
    * Vert.x 5 takes the registry through the metrics factory, not the options. Labels are Vert.x's
-   * defaults (method, code, pool type/name, event-bus side): no path, route or remote address.
+   * defaults (method, code, pool type/name): no path, route or remote address; no event-bus series.
    */
   public VertxBuilder vertxBuilder(VertxOptions base) {
     MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setRegistryName(vertxRegistryName)
         .setLabels(new HashSet<>(MicrometerMetricsOptions.DEFAULT_LABELS))
+        // Not among the served series (docs/operations.md), and the one event-bus hop of each tool call paid for
+        // tagged counters and timers on both sides.
+        .setDisabledMetricsCategories(Set.of(MetricsDomain.EVENT_BUS.toCategory()))
         .setJvmMetricsEnabled(false); // bound here, once
     return Vertx.builder()
         .with(new VertxOptions(base).setMetricsOptions(metricsOptions))

@@ -27,13 +27,18 @@ final class JsonBudget {
    */
   record Fitted(JsonObject value, int textsCut, List<String> omitted) {
 
+    /** Nothing was cut or left out: {@code value} encodes to what it encoded to before. */
+    boolean whole() {
+      return textsCut == 0 && omitted.isEmpty();
+    }
+
     /** What the text tells the model about the structured part; empty when it is whole. */
     String note(int maxChars) {
       if (value == null) {
         return "\n[structuredContent omitted: it does not fit the " + maxChars + "-character budget of this answer "
             + "even shortened; this text is the answer.]";
       }
-      if (textsCut == 0 && omitted.isEmpty()) {
+      if (whole()) {
         return "";
       }
       return "\n[structuredContent is shortened to the same " + maxChars + "-character budget:"

@@ -1,6 +1,7 @@
 package dev.gitlabmcp.gateway.tools;
 
 import dev.gitlabmcp.gateway.gitlab.GitLabReply;
+import dev.gitlabmcp.gateway.http.JsonBody;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -85,13 +86,13 @@ public final class ResponseShaper {
       String whole = out.encode();
       text = fitList(out, whole);
       // Encoded once: when the list fits, the budget check reuses the text's encoding.
-      fitted = structured ? JsonBudget.fit(out, whole.length() <= maxChars ? whole : null, maxChars,
-          Set.of("items")) : null;
+      fitted = structured ? encodedOnce(JsonBudget.fit(out, whole.length() <= maxChars ? whole : null, maxChars,
+          Set.of("items")), out, whole) : null;
     } else if (parsed instanceof JsonObject jo) {
       JsonObject slim = (JsonObject) Redactor.redact(project(jo, fields));
       String encoded = slim.encode();
       text = truncate(encoded, "Use narrower arguments.");
-      fitted = structured ? JsonBudget.fit(slim, encoded, maxChars, Set.of()) : null;
+      fitted = structured ? encodedOnce(JsonBudget.fit(slim, encoded, maxChars, Set.of()), slim, encoded) : null;
     } else {
       text = truncate(parsed == null ? "null" : Json.encode(Redactor.redact(parsed)), "Use narrower arguments.");
     }
@@ -103,6 +104,17 @@ public final class ResponseShaper {
       return ToolResults.structured(text, fitted.value());
     }
     return ToolResults.text(text);
+  }
+
+  /**
+   * When the structured part is {@code o} as it was encoded for the text ({@code encoded}, within the budget), it
+   * carries that encoding along, so the response does not encode the same object a second time.
+   */
+  private JsonBudget.Fitted encodedOnce(JsonBudget.Fitted fitted, JsonObject o, String encoded) {
+    if (fitted.value() != o || !fitted.whole() || encoded.length() > maxChars) {
+      return fitted;
+    }
+    return new JsonBudget.Fitted(new JsonObject(new JsonBody.Encoded(o.getMap(), encoded)), 0, List.of());
   }
 
   /**
