@@ -22,7 +22,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * Sessions in Redis, so any replica serves any request of any session. Each session is a hash
- * {state, seen}; a sorted set of live sessions (score: when each expires) counts them for
+ * {state, seen, owner}; a sorted set of live sessions (score: when each expires) counts them for
  * MAX_SESSIONS, and one per owner for MAX_SESSIONS_PER_USER. Every key carries the prefix and one hash
  * tag, so the scripts work on Redis Cluster too, and every key has a TTL. A session holds no token.
  */
@@ -43,6 +43,8 @@ public final class RedisSessionStore implements SessionStore {
   private final RedisScripts expire = RedisScripts.load("session_expire");
   private final RedisScripts count = RedisScripts.load("session_count");
   private final RedisScripts touchCharge = RedisScripts.load("session_touch_charge");
+  private final RedisScripts getCharge = RedisScripts.load("session_get_charge");
+  private final RedisScripts refund = RedisScripts.load("window_refund");
   private final AtomicLong failedOpen = new AtomicLong();
 
   /**
@@ -73,7 +75,7 @@ public final class RedisSessionStore implements SessionStore {
     long now = clock.getAsLong();
     List<String> args = List.of(Long.toString(now), Long.toString(ttlMillis), Integer.toString(maxSessions),
         Integer.toString(maxPerOwner), s.id(), encode(s), Long.toString(s.lastSeenMillis()),
-        s.owner() == null ? "0" : "1");
+        s.owner() == null ? "0" : "1", s.owner() == null ? "" : s.owner());
     return create.run(redis, List.of(live(), ownerKey(s.owner()), sessionKey(s.id())), args).compose(r -> {
       String outcome = r.toString();
       if ("ok".equals(outcome)) {
@@ -143,7 +145,7 @@ public final class RedisSessionStore implements SessionStore {
    */
   @Override
   public Future<RateLimiter.Decision> chargeAndTouch(SessionState s, RateLimiter window, int limit, int cost) {
-    return touchCharge.run(redis, List.of(live(), ownerKey(s.owner()), sessionKey(s.id()), prefix + "w:" + s.id()),
+    return touchCharge.run(redis, List.of(live(), ownerKey(s.owner()), sessionKey(s.id()), windowKey(s.id())),
             List.of(Long.toString(clock.getAsLong()), Long.toString(ttlMillis), s.id(), s.owner() == null ? "0" : "1",
                 Integer.toString(limit), Integer.toString(cost), Long.toString(WindowLimiter.WINDOW_MS)))
         .map(r -> RedisRateLimiter.decision(r, limit))
@@ -151,6 +153,31 @@ public final class RedisSessionStore implements SessionStore {
           failedOpen.incrementAndGet();
           return new RateLimiter.Decision(true, limit, limit, 60);
         });
+  }
+
+  /**
+   * One script reads the session and, when it is alive, charges its window and touches it: a request's one
+   * round trip. When Redis cannot answer, the read fails (the caller answers 503), as {@link #get} does.
+   */
+  @Override
+  public Future<Charged> getAndCharge(String id, RateLimiter window, int limit, int cost) {
+    if (id == null) {
+      return Future.succeededFuture(new Charged(null, null));
+    }
+    return getCharge.run(redis, List.of(live(), sessionKey(id), windowKey(id)), List.of(
+            Long.toString(clock.getAsLong()), Long.toString(ttlMillis), id, Integer.toString(limit),
+            Integer.toString(cost), Long.toString(WindowLimiter.WINDOW_MS), prefix + "owner:"))
+        .map(r -> r == null || r.size() < 5 ? new Charged(null, null)
+            : new Charged(decode(r.get(0).toString(), r.get(1).toLong()), RedisRateLimiter.decision(r, 2, limit)));
+  }
+
+  @Override
+  public Future<Void> refund(String id, int cost) {
+    return refund.run(redis, List.of(windowKey(id)), List.of(Integer.toString(cost))).mapEmpty();
+  }
+
+  private String windowKey(String id) {
+    return prefix + "w:" + id;
   }
 
   /** Window decisions allowed because Redis could not answer. */
