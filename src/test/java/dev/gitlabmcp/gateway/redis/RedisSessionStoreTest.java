@@ -70,4 +70,18 @@ class RedisSessionStoreTest extends SessionStoreContract {
     assertEquals(now.get() + TTL, await(redis.send(Request.cmd(Command.ZSCORE).arg(prefix + "{sessions}:owner:user:1")
         .arg("old"))).toLong(), "the owner index learns the new expiry from the state");
   }
+
+  @Test
+  void should_read_a_session_s_latest_activity_and_changes_though_its_decoding_is_reused() {
+    await(store.create(SessionState.create("s", ProtocolVersions.LATEST, "c", null, null, now.get()), 10, 10));
+    long created = now.get();
+    assertEquals(created, await(store.get("s")).lastSeenMillis());
+    advance(1000);
+    await(store.touch(await(store.get("s"))));
+    assertEquals(created + 1000, await(store.get("s")).lastSeenMillis(), "the same state, seen later");
+    await(store.update("s", st -> st.withToolsets(java.util.Set.of("ci"))));
+    assertEquals(java.util.Set.of("ci"), await(store.get("s")).toolsets());
+    assertEquals(java.util.Set.of("ci"), await(store.getAndCharge("s", new MemoryRateLimiter(100, now::get), 5, 1))
+        .session().toolsets());
+  }
 }
