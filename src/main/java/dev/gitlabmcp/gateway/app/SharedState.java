@@ -47,7 +47,7 @@ public record SharedState(SessionStore sessions, SessionEvents events, Supplier<
           SharedIdentities.NONE, null, database);
     }
     RedisOptions options = RedisClients.options(cfg.redisUrl().reveal(), cfg.redisTopology());
-    Redis redis = Redis.createClient(vertx, options);
+    Redis redis = RedisClients.create(vertx, options);
     Redis subscriber = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1));
     String prefix = cfg.redisKeyPrefix();
     RedisSessionEvents events = new RedisSessionEvents(vertx, inFlight, redis, subscriber, prefix);

@@ -24,6 +24,7 @@ final class RequestGate {
   private static final String SESSION_KEY = "mcp.session";
   private static final String EXPLICIT_KEY = "gitlab.instance";
   private static final String REFUSAL_KEY = "mcp.refusal";
+  private static final String CHARGED_KEY = "mcp.charged";
 
   private final McpRuntime rt;
   private final GatewayConfig cfg;
@@ -77,10 +78,35 @@ final class RequestGate {
     if (known == null) {
       String id = ctx.request().getHeader(McpHttpVerticle.SESSION_HEADER);
       known = id == null ? Future.succeededFuture()
-          : rt.sessions().get(id).recover(err -> Future.failedFuture(storeUnavailable(err)));
+          : read(ctx, id).recover(err -> Future.failedFuture(storeUnavailable(err)));
       ctx.put(SESSION_KEY, known);
     }
     return known;
+  }
+
+  /**
+   * On a shared gateway a POST or GET mostly costs one unit of its session's window: a store that can
+   * (Redis) takes it with the read, one round trip instead of two. {@link #session} settles it once the caller
+   * is checked and the cost known; a request that never gets there (refused, initialize) gives it back.
+   */
+  private Future<SessionState> read(RoutingContext ctx, String id) {
+    HttpMethod method = ctx.request().method();
+    if (!cfg.shared() || (method != HttpMethod.POST && method != HttpMethod.GET)) {
+      return rt.sessions().get(id);
+    }
+    return rt.sessions().getAndCharge(id, rt.sessionLimiter(), cfg.maxRequestsPerMinute(), 1).map(c -> {
+      if (c.decision() != null) {
+        ctx.put(CHARGED_KEY, c.decision());
+        if (c.decision().allowed()) {
+          ctx.addEndHandler(v -> {
+            if (ctx.get(CHARGED_KEY) != null) {
+              rt.sessions().refund(id, 1);
+            }
+          });
+        }
+      }
+      return c.session();
+    });
   }
 
   /**
@@ -143,12 +169,43 @@ final class RequestGate {
 
   /** Charges the session's window and marks it active, one step on a shared store; only marks it when free. */
   private Future<Void> chargeSession(RoutingContext ctx, SessionState s, int cost) {
+    RateLimiter.Decision read = ctx.remove(CHARGED_KEY);
+    if (read != null) {
+      return settle(ctx, s, read, cost);
+    }
     if (cost == 0 || !cfg.shared()) {
       rt.sessions().touch(s);
       return Future.succeededFuture();
     }
     return rt.sessions().chargeAndTouch(s, rt.sessionLimiter(), cfg.maxRequestsPerMinute(), cost)
         .compose(d -> decide(ctx, d, cost));
+  }
+
+  /**
+   * The read took one unit (and marked the session active when it fit); the request costs {@code cost}. A
+   * notification gives the unit back; a batch takes the rest, all or nothing, so one that does not fit gives
+   * back the first unit too.
+   */
+  private Future<Void> settle(RoutingContext ctx, SessionState s, RateLimiter.Decision read, int cost) {
+    if (cost == 1 || (cost > 1 && !read.allowed())) {
+      return decide(ctx, read, cost);
+    }
+    if (cost == 0) {
+      if (read.allowed()) {
+        rt.sessions().refund(s.id(), 1);
+      } else {
+        rt.sessions().touch(s);
+      }
+      return Future.succeededFuture();
+    }
+    return rt.sessions().chargeAndTouch(s, rt.sessionLimiter(), cfg.maxRequestsPerMinute(), cost - 1).compose(d -> {
+      if (d.allowed()) {
+        return decide(ctx, d, cost);
+      }
+      rt.sessions().refund(s.id(), 1);
+      return decide(ctx, new RateLimiter.Decision(false, d.limit(), Math.min(d.limit(), d.remaining() + 1),
+          d.resetSeconds()), cost);
+    });
   }
 
   /**

@@ -70,6 +70,28 @@ public interface SessionStore {
     });
   }
 
+  /** A session read together with a charge of its window; {@code decision} is null when nothing was charged. */
+  record Charged(SessionState session, RateLimiter.Decision decision) {
+  }
+
+  /**
+   * The session (null when unknown, ended or expired) and, from a store that does both in one round trip,
+   * {@code cost} units of its window taken and the session marked active when they fit, as {@link #chargeAndTouch}
+   * does; other stores charge nothing here (a null decision). The caller checks who calls only after the read,
+   * so what a request then does not use goes back with {@link #refund}.
+   */
+  default Future<Charged> getAndCharge(String id, RateLimiter window, int limit, int cost) {
+    return get(id).map(s -> new Charged(s, null));
+  }
+
+  /**
+   * Gives back {@code cost} units {@link #getAndCharge} took from the session's window (the gateway does not
+   * wait: at worst they stay taken until the window ends). The activity mark stays: it only delays the idle expiry.
+   */
+  default Future<Void> refund(String id, int cost) {
+    return Future.succeededFuture();
+  }
+
   /** Ends a session; true when it existed. */
   Future<Boolean> remove(String id);
 

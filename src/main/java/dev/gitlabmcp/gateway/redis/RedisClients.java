@@ -1,6 +1,8 @@
 package dev.gitlabmcp.gateway.redis;
 
 import dev.gitlabmcp.gateway.config.RedisTopology;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.RedisRole;
@@ -34,6 +36,16 @@ public final class RedisClients {
       default -> options.setType(RedisClientType.STANDALONE);
     }
     return options;
+  }
+
+  /**
+   * The shared client of this process: on one server (standalone), commands from an event loop go over a
+   * connection of that loop ({@link EventLoopRedis}); Cluster and Sentinel use the client's own pool, which
+   * routes by slot and follows failovers.
+   */
+  public static Redis create(Vertx vertx, RedisOptions options) {
+    return options.getType() == RedisClientType.STANDALONE ? new EventLoopRedis(vertx, options)
+        : Redis.createClient(vertx, options);
   }
 
   /** REDIS_URL's user and password become the default for nodes named without them. */

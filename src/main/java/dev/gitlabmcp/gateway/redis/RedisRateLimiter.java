@@ -40,8 +40,13 @@ public final class RedisRateLimiter implements RateLimiter {
 
   /** A window script's answer {allowed 1/0, remaining, ms to reset} as a decision. */
   static Decision decision(Response r, int limit) {
-    return new Decision(r.get(0).toInteger() == 1, limit, Math.max(0, r.get(1).toInteger()),
-        Math.max(1, (r.get(2).toLong() + 999) / 1000));
+    return decision(r, 0, limit);
+  }
+
+  /** The same answer held in {@code r} from index {@code from} on. */
+  static Decision decision(Response r, int from, int limit) {
+    return new Decision(r.get(from).toInteger() == 1, limit, Math.max(0, r.get(from + 1).toInteger()),
+        Math.max(1, (r.get(from + 2).toLong() + 999) / 1000));
   }
 
   /** Windows expire by their own TTL in Redis. */

@@ -16,18 +16,22 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
  * Sessions in Redis, so any replica serves any request of any session. Each session is a hash
- * {state, seen}; a sorted set of live sessions (score: when each expires) counts them for
+ * {state, seen, owner}; a sorted set of live sessions (score: when each expires) counts them for
  * MAX_SESSIONS, and one per owner for MAX_SESSIONS_PER_USER. Every key carries the prefix and one hash
  * tag, so the scripts work on Redis Cluster too, and every key has a TTL. A session holds no token.
  */
 public final class RedisSessionStore implements SessionStore {
 
+  /** Decoded states kept at most (a few hundred bytes each). */
+  static final int DECODED_MAX = 4096;
   /** Sessions one expiry pass takes at most; the next pass takes the rest. */
   static final int EXPIRE_BATCH = 500;
   private static final int UPDATE_ATTEMPTS = 100;
@@ -43,7 +47,14 @@ public final class RedisSessionStore implements SessionStore {
   private final RedisScripts expire = RedisScripts.load("session_expire");
   private final RedisScripts count = RedisScripts.load("session_count");
   private final RedisScripts touchCharge = RedisScripts.load("session_touch_charge");
+  private final RedisScripts getCharge = RedisScripts.load("session_get_charge");
+  private final RedisScripts refund = RedisScripts.load("window_refund");
   private final AtomicLong failedOpen = new AtomicLong();
+  /**
+   * Sessions decoded from their stored JSON, by that JSON: a session's state rarely changes, so a request
+   * reuses the last decoding (parsing it was about 4 % of a tool call's CPU). Bounded: dropped whole when full.
+   */
+  private final ConcurrentMap<String, SessionState> decoded = new ConcurrentHashMap<>();
 
   /**
    * @param prefix REDIS_KEY_PREFIX; keys are {@code prefix{sessions}:...}
@@ -73,7 +84,7 @@ public final class RedisSessionStore implements SessionStore {
     long now = clock.getAsLong();
     List<String> args = List.of(Long.toString(now), Long.toString(ttlMillis), Integer.toString(maxSessions),
         Integer.toString(maxPerOwner), s.id(), encode(s), Long.toString(s.lastSeenMillis()),
-        s.owner() == null ? "0" : "1");
+        s.owner() == null ? "0" : "1", s.owner() == null ? "" : s.owner());
     return create.run(redis, List.of(live(), ownerKey(s.owner()), sessionKey(s.id())), args).compose(r -> {
       String outcome = r.toString();
       if ("ok".equals(outcome)) {
@@ -94,7 +105,7 @@ public final class RedisSessionStore implements SessionStore {
         return null;
       }
       long seen = r.get(1).toLong();
-      return seen + ttlMillis <= clock.getAsLong() ? null : decode(r.get(0).toString(), seen);
+      return seen + ttlMillis <= clock.getAsLong() ? null : decodeCached(r.get(0).toString(), seen);
     });
   }
 
@@ -143,7 +154,7 @@ public final class RedisSessionStore implements SessionStore {
    */
   @Override
   public Future<RateLimiter.Decision> chargeAndTouch(SessionState s, RateLimiter window, int limit, int cost) {
-    return touchCharge.run(redis, List.of(live(), ownerKey(s.owner()), sessionKey(s.id()), prefix + "w:" + s.id()),
+    return touchCharge.run(redis, List.of(live(), ownerKey(s.owner()), sessionKey(s.id()), windowKey(s.id())),
             List.of(Long.toString(clock.getAsLong()), Long.toString(ttlMillis), s.id(), s.owner() == null ? "0" : "1",
                 Integer.toString(limit), Integer.toString(cost), Long.toString(WindowLimiter.WINDOW_MS)))
         .map(r -> RedisRateLimiter.decision(r, limit))
@@ -151,6 +162,31 @@ public final class RedisSessionStore implements SessionStore {
           failedOpen.incrementAndGet();
           return new RateLimiter.Decision(true, limit, limit, 60);
         });
+  }
+
+  /**
+   * One script reads the session and, when it is alive, charges its window and touches it: a request's one
+   * round trip. When Redis cannot answer, the read fails (the caller answers 503), as {@link #get} does.
+   */
+  @Override
+  public Future<Charged> getAndCharge(String id, RateLimiter window, int limit, int cost) {
+    if (id == null) {
+      return Future.succeededFuture(new Charged(null, null));
+    }
+    return getCharge.run(redis, List.of(live(), sessionKey(id), windowKey(id)), List.of(
+            Long.toString(clock.getAsLong()), Long.toString(ttlMillis), id, Integer.toString(limit),
+            Integer.toString(cost), Long.toString(WindowLimiter.WINDOW_MS), prefix + "owner:"))
+        .map(r -> r == null || r.size() < 5 ? new Charged(null, null) : new Charged(
+            decodeCached(r.get(0).toString(), r.get(1).toLong()), RedisRateLimiter.decision(r, 2, limit)));
+  }
+
+  @Override
+  public Future<Void> refund(String id, int cost) {
+    return refund.run(redis, List.of(windowKey(id)), List.of(Integer.toString(cost))).mapEmpty();
+  }
+
+  private String windowKey(String id) {
+    return prefix + "w:" + id;
   }
 
   /** Window decisions allowed because Redis could not answer. */
@@ -196,6 +232,19 @@ public final class RedisSessionStore implements SessionStore {
       all.add(remove(id));
     }
     return Future.join(all).mapEmpty();
+  }
+
+  private SessionState decodeCached(String json, long seen) {
+    SessionState known = decoded.get(json);
+    if (known != null) {
+      return known.seenAt(seen);
+    }
+    SessionState s = decode(json, seen);
+    if (decoded.size() >= DECODED_MAX) {
+      decoded.clear();
+    }
+    decoded.put(json, s);
+    return s;
   }
 
   static String encode(SessionState s) {

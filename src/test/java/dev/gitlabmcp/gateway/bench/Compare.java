@@ -15,12 +15,24 @@ import java.util.Map;
  * each (its CPU time from /proc/PID/stat over its windows, divided by its calls) and the ratio to the
  * proxy. bench/run.sh runs {@link Benchmark}; this one runs with
  * {@code java -cp ... dev.gitlabmcp.gateway.bench.Compare} and the properties
- * jars (comma-separated, required), jvm (default or image), rounds (6), seconds (10 per window),
- * concurrency (64), warmup (seconds, at most 200), warmupRequests (20000).
+ * jars (comma-separated, required; a jar named with the suffix {@code +redis} runs with the REDIS_URL of the
+ * environment, so one jar on memory and on Redis compare in the same run), jvm (default or image), rounds (6),
+ * seconds (10 per window), concurrency (64), warmup (seconds, at most 200), warmupRequests (20000). Besides CPU
+ * per call it reports the median over the rounds of each target's p50.
  */
 public final class Compare {
 
+  private static final String REDIS_SUFFIX = "+redis";
+
   private Compare() {
+  }
+
+  private static String redisUrl() {
+    String url = System.getenv("REDIS_URL");
+    if (url == null || url.isBlank()) {
+      throw new IllegalStateException("a jar named with +redis needs REDIS_URL in the environment");
+    }
+    return url;
   }
 
   public static void main(String[] args) throws Exception {
@@ -47,14 +59,17 @@ public final class Compare {
       String callBody = new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "tools/call")
           .put("params", new JsonObject().put("name", "get_project").put("arguments",
               new JsonObject().put("project_id", "acme/platform/gateway"))).encode();
-      for (String jar : jars) {
-        Gateway gw = Gateway.start(Path.of(jar), flags, fake.getValue(), sessions + 100, Map.of());
+      for (String entry : jars) {
+        boolean onRedis = entry.endsWith(REDIS_SUFFIX);
+        String jar = onRedis ? entry.substring(0, entry.length() - REDIS_SUFFIX.length()) : entry;
+        Gateway gw = Gateway.start(Path.of(jar), flags, fake.getValue(), sessions + 100,
+            onRedis ? Map.of("REDIS_URL", redisUrl()) : Map.of());
         started.add(gw.process());
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < sessions; i++) {
           ids.add(Benchmark.initialize(gw.port(), Benchmark.token(i)));
         }
-        names.add(Path.of(jar).getFileName().toString());
+        names.add(Path.of(jar).getFileName() + (onRedis ? " (Redis)" : ""));
         processes.add(gw.process());
         generators.add(new LoadGenerator(gw.port(), i -> LoadGenerator.post("/mcp", Benchmark.ACCEPT
             + "Authorization: Bearer " + Benchmark.token(i % sessions) + "\r\nMcp-Session-Id: " + ids.get(i % sessions)
@@ -72,8 +87,10 @@ public final class Compare {
       long[] cpuNs = new long[n];
       double[] secs = new double[n];
       List<List<Long>> perRound = new ArrayList<>();
+      List<List<Double>> p50s = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         perRound.add(new ArrayList<>());
+        p50s.add(new ArrayList<>());
       }
       for (int round = 0; round < rounds; round++) {
         for (int i = 0; i < n; i++) {
@@ -83,6 +100,7 @@ public final class Compare {
           cpuNs[i] += m.cpuNs()[0];
           secs[i] += m.r().seconds();
           perRound.get(i).add(Math.round(m.usPerCall(0)));
+          p50s.get(i).add(m.r().p(50));
         }
         System.out.printf("round %d done, load average %.1f%n", round + 1, BenchProcesses.loadAverage());
       }
@@ -91,12 +109,15 @@ public final class Compare {
           + " average %.1f at the end%n%n", flags.isEmpty() ? "java -jar defaults" : String.join(" ", flags), rounds,
           Integer.getInteger("seconds", 10), concurrency, Runtime.getRuntime().availableProcessors(),
           BenchProcesses.loadAverage());
-      System.out.println("| target | calls (errors) | req/s | CPU per call | per round (µs) | / proxy |");
-      System.out.println("|---|---|---|---|---|---|");
+      System.out.println("| target | calls (errors) | req/s | p50 (median of rounds) | CPU per call | per round (µs)"
+          + " | / proxy |");
+      System.out.println("|---|---|---|---|---|---|---|");
       for (int i = 0; i < n; i++) {
         double us = cpuNs[i] / 1000.0 / calls[i];
-        System.out.printf("| %s | %d (%d) | %.0f | **%.0f µs** | %s | %.2f |%n", names.get(i), calls[i], errors[i],
-            calls[i] / secs[i], us, perRound.get(i), us / proxyUs);
+        List<Double> p = new ArrayList<>(p50s.get(i));
+        p.sort(null);
+        System.out.printf("| %s | %d (%d) | %.0f | %.3f ms | **%.0f µs** | %s | %.2f |%n", names.get(i), calls[i],
+            errors[i], calls[i] / secs[i], p.get(p.size() / 2), us, perRound.get(i), us / proxyUs);
       }
     } finally {
       started.forEach(Process::destroy);

@@ -7,22 +7,32 @@ import dev.gitlabmcp.gateway.mcp.SessionState;
 import dev.gitlabmcp.gateway.redis.RedisClients;
 import dev.gitlabmcp.gateway.redis.RedisRateLimiter;
 import dev.gitlabmcp.gateway.redis.RedisSessionStore;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Redis work of one session request, measured alone: the session read, then the window charge and the
- * touch as two scripts (the touch not awaited, as before) or as one ({@code chargeAndTouch}). Blocks of each
- * alternate so machine noise falls on both. Reports p50/p99 per request and CPU per request (this JVM plus
- * redis-server, from INFO cpu). Run: {@code java -cp <test classpath> dev.gitlabmcp.gateway.bench.RedisPathBenchmark
- * redis://127.0.0.1:6379 [requests per block] [concurrency]}.
+ * The Redis work of one session request, measured alone: the session read then one script for the window and
+ * the touch ({@code get} + {@code chargeAndTouch}), or one script for all three ({@code getAndCharge}); each over
+ * pooled connections (the client's pool, a connection borrowed per command) and over one connection per event
+ * loop ({@link RedisClients#create}). Request chains run on several event loops, as the gateway's HTTP
+ * verticles do. Blocks of each variant alternate so machine noise falls on all. Reports p50/p99 per request
+ * and CPU per request (this JVM plus redis-server, from INFO cpu). Run: {@code java -cp <test classpath>
+ * dev.gitlabmcp.gateway.bench.RedisPathBenchmark redis://127.0.0.1:6379 [requests per block] [concurrency]
+ * [event loops]}.
  */
 public final class RedisPathBenchmark {
 
@@ -33,39 +43,53 @@ public final class RedisPathBenchmark {
     String url = args.length > 0 ? args[0] : "redis://127.0.0.1:6379";
     int block = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
     int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+    int loops = args.length > 3 ? Integer.parseInt(args[3]) : 2;
     Vertx vertx = Vertx.vertx();
-    Redis redis = Redis.createClient(vertx, RedisClients.options(url, RedisTopology.STANDALONE));
+    RedisOptions options = RedisClients.options(url, RedisTopology.STANDALONE);
+    Redis pooled = Redis.createClient(vertx, options);
+    Redis perLoop = RedisClients.create(vertx, options);
     String prefix = "bench-path-" + ProcessHandle.current().pid() + ":";
-    RedisSessionStore store = new RedisSessionStore(redis, prefix, 3_600_000, System::currentTimeMillis);
-    RateLimiter limiter = new RedisRateLimiter(redis, prefix);
+    RedisSessionStore pooledStore = new RedisSessionStore(pooled, prefix, 3_600_000, System::currentTimeMillis);
+    RedisSessionStore loopStore = new RedisSessionStore(perLoop, prefix, 3_600_000, System::currentTimeMillis);
+    RateLimiter limiter = new RedisRateLimiter(pooled, prefix);
     SessionState[] sessions = new SessionState[concurrency];
     for (int i = 0; i < concurrency; i++) {
       sessions[i] = SessionState.create("bench-" + i, ProtocolVersions.LATEST, "bench", "user:" + i, "default",
           System.currentTimeMillis());
-      await(store.create(sessions[i], 1000, 1000));
+      await(pooledStore.create(sessions[i], 1000, 1000));
     }
-    Step before = s -> store.get(s.id()).compose(x -> limiter.acquire("s:" + s.id(), Integer.MAX_VALUE, 1))
-        .map(d -> {
-          store.touch(s);
-          return null;
-        });
-    Step after = s -> store.get(s.id()).compose(x -> store.chargeAndTouch(s, limiter, Integer.MAX_VALUE, 1))
-        .mapEmpty();
-    Stats a = new Stats();
-    Stats b = new Stats();
-    run(vertx, redis, sessions, before, block, new Stats()); // warm-up
-    run(vertx, redis, sessions, after, block, new Stats());
+    // The gateway's HTTP verticles run on several event loops: so do the request chains here.
+    Context[] contexts = new Context[loops];
+    for (int i = 0; i < loops; i++) {
+      contexts[i] = ((VertxInternal) vertx).contextBuilder().withThreadingModel(ThreadingModel.EVENT_LOOP).build();
+    }
+    Map<String, Step> variants = new LinkedHashMap<>();
+    variants.put("pooled connections: read, then one script (window + touch)", s -> pooledStore.get(s.id())
+        .compose(x -> pooledStore.chargeAndTouch(s, limiter, Integer.MAX_VALUE, 1)).mapEmpty());
+    variants.put("a connection per event loop: read, then one script (window + touch)", s -> loopStore.get(s.id())
+        .compose(x -> loopStore.chargeAndTouch(s, limiter, Integer.MAX_VALUE, 1)).mapEmpty());
+    variants.put("pooled connections: one script (read + window + touch)", s -> pooledStore
+        .getAndCharge(s.id(), limiter, Integer.MAX_VALUE, 1).mapEmpty());
+    variants.put("a connection per event loop: one script (read + window + touch)", s -> loopStore
+        .getAndCharge(s.id(), limiter, Integer.MAX_VALUE, 1).mapEmpty());
+    Map<String, Stats> stats = new LinkedHashMap<>();
+    for (var v : variants.entrySet()) {
+      run(pooled, contexts, sessions, v.getValue(), block, new Stats()); // warm-up
+      stats.put(v.getKey(), new Stats());
+    }
     for (int round = 0; round < 4; round++) {
-      run(vertx, redis, sessions, before, block, a);
-      run(vertx, redis, sessions, after, block, b);
+      for (var v : variants.entrySet()) {
+        run(pooled, contexts, sessions, v.getValue(), block, stats.get(v.getKey()));
+      }
     }
-    System.out.printf("Redis work per session request, %d requests each, concurrency %d, load average %s%n",
-        a.count, concurrency, java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0]);
+    System.out.printf("Redis work per session request, %d requests each, concurrency %d on %d event loops, load"
+        + " average %s%n", stats.values().iterator().next().count, concurrency, loops,
+        java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0]);
     System.out.println("| variant | p50 | p99 | CPU per request (JVM + redis-server) |");
     System.out.println("|---|---|---|---|");
-    a.print("read, window script, touch script (not awaited)");
-    b.print("read, one script (window + touch)");
-    redis.close();
+    stats.forEach((name, st) -> st.print(name));
+    perLoop.close();
+    pooled.close();
     vertx.close();
   }
 
@@ -95,35 +119,33 @@ public final class RedisPathBenchmark {
     }
   }
 
-  private static void run(Vertx vertx, Redis redis, SessionState[] sessions, Step step, int n, Stats stats)
+  private static void run(Redis redis, Context[] contexts, SessionState[] sessions, Step step, int n, Stats stats)
       throws Exception {
     long[] lat = new long[n];
     long redis0 = redisCpuMicros(redis);
     long cpu0 = processCpuNs();
     Promise<Void> done = Promise.promise();
-    int[] next = {0};
-    int[] completed = {0};
-    vertx.runOnContext(v -> {
-      for (SessionState s : sessions) {
-        chain(step, s, lat, next, completed, done);
-      }
-    });
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger completed = new AtomicInteger();
+    for (int i = 0; i < sessions.length; i++) {
+      SessionState s = sessions[i];
+      contexts[i % contexts.length].runOnContext(v -> chain(step, s, lat, next, completed, done));
+    }
     done.future().toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
-    // Let the unawaited touches land before the CPU is read.
-    Thread.sleep(50);
     stats.add(lat, processCpuNs() - cpu0, redisCpuMicros(redis) - redis0);
   }
 
   /** One of {@code concurrency} request chains: the next request starts when the last one is answered. */
-  private static void chain(Step step, SessionState s, long[] lat, int[] next, int[] completed, Promise<Void> done) {
-    int i = next[0]++;
+  private static void chain(Step step, SessionState s, long[] lat, AtomicInteger next, AtomicInteger completed,
+                            Promise<Void> done) {
+    int i = next.getAndIncrement();
     if (i >= lat.length) {
       return;
     }
     long t0 = System.nanoTime();
     step.apply(s).onComplete(ar -> {
       lat[i] = System.nanoTime() - t0;
-      if (++completed[0] == lat.length) {
+      if (completed.incrementAndGet() == lat.length) {
         done.complete();
       }
       chain(step, s, lat, next, completed, done);

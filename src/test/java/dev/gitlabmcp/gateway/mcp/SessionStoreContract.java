@@ -196,6 +196,37 @@ public abstract class SessionStoreContract {
   }
 
   @Test
+  void should_read_a_session_with_its_charge_and_take_back_what_is_refunded() {
+    SessionState s = session("s", "user:1");
+    await(store.create(s, 10, 10));
+    RateLimiter window = new MemoryRateLimiter(100, now::get);
+    assertNull(await(store.getAndCharge("missing", window, 2, 1)).session());
+    advance(TTL / 2);
+    SessionStore.Charged first = await(store.getAndCharge("s", window, 2, 1));
+    assertEquals("s", first.session().id());
+    assertEquals("user:1", first.session().owner());
+    if (first.decision() == null) {
+      return; // this store charges apart from the read (chargeAndTouch)
+    }
+    assertTrue(first.decision().allowed());
+    assertEquals(1, first.decision().remaining());
+    advance(TTL / 2 + 1);
+    assertNotNull(await(store.get("s")), "the charge marked it active");
+    assertThrows(SessionStore.Full.class, () -> await(store.create(session("t", "user:1"), 10, 1)),
+        "the charge marked it active for its owner's quota too");
+    await(store.refund("s", 1));
+    assertEquals(1, await(store.getAndCharge("s", window, 2, 1)).decision().remaining(), "the refunded unit is back");
+    assertEquals(0, await(store.getAndCharge("s", window, 2, 1)).decision().remaining());
+    SessionStore.Charged refused = await(store.getAndCharge("s", window, 2, 1));
+    assertFalse(refused.decision().allowed(), "two a minute");
+    assertEquals("s", refused.session().id(), "a refused charge still reads the session");
+    advance(TTL);
+    SessionStore.Charged expired = await(store.getAndCharge("s", window, 2, 1));
+    assertNull(expired.session(), "idle for the TTL: refused requests did not mark it active");
+    assertNull(expired.decision(), "nothing charged for a session that is gone");
+  }
+
+  @Test
   void should_not_revive_an_expired_session_by_touching_it() {
     SessionState s = session("s", "user:1");
     await(store.create(s, 10, 10));

@@ -1,8 +1,10 @@
 package dev.gitlabmcp.gateway.redis;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gitlabmcp.gateway.limit.MemoryRateLimiter;
 import dev.gitlabmcp.gateway.mcp.ProtocolVersions;
 import dev.gitlabmcp.gateway.mcp.SessionState;
 import dev.gitlabmcp.gateway.mcp.SessionStore;
@@ -55,5 +57,31 @@ class RedisSessionStoreTest extends SessionStoreContract {
       seen++;
     }
     assertTrue(seen >= 3, "session, live index and owner index: " + seen);
+  }
+
+  @Test
+  void should_keep_a_session_written_before_the_owner_field_counted_for_its_owner() {
+    SessionState s = SessionState.create("old", ProtocolVersions.LATEST, "c", "user:1", null, now.get());
+    await(store.create(s, 10, 10));
+    await(redis.send(Request.cmd(Command.HDEL).arg(prefix + "{sessions}:s:old").arg("owner")));
+    advance(TTL / 2);
+    SessionStore.Charged c = await(store.getAndCharge("old", new MemoryRateLimiter(100, now::get), 5, 1));
+    assertEquals("user:1", c.session().owner());
+    assertEquals(now.get() + TTL, await(redis.send(Request.cmd(Command.ZSCORE).arg(prefix + "{sessions}:owner:user:1")
+        .arg("old"))).toLong(), "the owner index learns the new expiry from the state");
+  }
+
+  @Test
+  void should_read_a_session_s_latest_activity_and_changes_though_its_decoding_is_reused() {
+    await(store.create(SessionState.create("s", ProtocolVersions.LATEST, "c", null, null, now.get()), 10, 10));
+    long created = now.get();
+    assertEquals(created, await(store.get("s")).lastSeenMillis());
+    advance(1000);
+    await(store.touch(await(store.get("s"))));
+    assertEquals(created + 1000, await(store.get("s")).lastSeenMillis(), "the same state, seen later");
+    await(store.update("s", st -> st.withToolsets(java.util.Set.of("ci"))));
+    assertEquals(java.util.Set.of("ci"), await(store.get("s")).toolsets());
+    assertEquals(java.util.Set.of("ci"), await(store.getAndCharge("s", new MemoryRateLimiter(100, now::get), 5, 1))
+        .session().toolsets());
   }
 }

@@ -158,6 +158,46 @@ class SharedSessionsTest {
   }
 
   @Test
+  void should_charge_the_window_only_for_requests_it_serves_and_batches_whole() {
+    replicas(TestRedis.get().url(), Map.of("mcp.maxRequestsPerMinute", "4"));
+    RawMcp onA = new RawMcp(a.mcpUrl());
+    RawMcp onB = new RawMcp(b.mcpUrl());
+    HttpResponse<String> init = onA.post(h(null), RawMcp.initializeBody("2025-03-26"));
+    String s = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    Map<String, String> wrongToken = h(s);
+    wrongToken.put("Authorization", "Bearer not-the-token");
+    assertEquals(401, onB.post(wrongToken, rpc(1, "ping", new JsonObject())).statusCode());
+    assertEquals(202, onA.post(h(s), "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}").statusCode());
+    HttpResponse<String> first = onB.post(h(s), rpc(2, "ping", new JsonObject()));
+    assertEquals("3", first.headers().firstValue("RateLimit-Remaining").orElse(""),
+        "the refused request and the notification cost nothing");
+    String three = "[" + rpc(3, "ping", new JsonObject()) + "," + rpc(4, "ping", new JsonObject()) + ","
+        + rpc(5, "ping", new JsonObject()) + "]";
+    HttpResponse<String> batch = onA.post(h(s), three);
+    assertEquals(200, batch.statusCode(), batch.body());
+    assertEquals("0", batch.headers().firstValue("RateLimit-Remaining").orElse(""), "a batch costs its requests");
+    HttpResponse<String> over = onB.post(h(s), rpc(6, "ping", new JsonObject()));
+    assertEquals(429, over.statusCode());
+    assertEquals("0", over.headers().firstValue("RateLimit-Remaining").orElse(""));
+  }
+
+  @Test
+  void should_give_back_the_first_unit_of_a_batch_that_does_not_fit() {
+    replicas(TestRedis.get().url(), Map.of("mcp.maxRequestsPerMinute", "3"));
+    RawMcp onA = new RawMcp(a.mcpUrl());
+    HttpResponse<String> init = onA.post(h(null), RawMcp.initializeBody("2025-03-26"));
+    String s = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    assertEquals(200, onA.post(h(s), rpc(1, "ping", new JsonObject())).statusCode());
+    String three = "[" + rpc(2, "ping", new JsonObject()) + "," + rpc(3, "ping", new JsonObject()) + ","
+        + rpc(4, "ping", new JsonObject()) + "]";
+    HttpResponse<String> refused = onA.post(h(s), three);
+    assertEquals(429, refused.statusCode(), "three do not fit in the two left");
+    assertEquals("2", refused.headers().firstValue("RateLimit-Remaining").orElse(""));
+    assertEquals("1", onA.post(h(s), rpc(5, "ping", new JsonObject())).headers().firstValue("RateLimit-Remaining")
+        .orElse(""), "the refused batch took nothing");
+  }
+
+  @Test
   void should_cancel_a_call_running_on_another_replica() throws Exception {
     replicas(TestRedis.get().url(), Map.of("mcp.maxRequestsPerMinute", "1000"));
     gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/slow%2Fone")).willReturn(aResponse().withStatus(200)
