@@ -43,7 +43,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Settings as system properties: sessions (50), concurrency (64), moderate (4: the concurrency of
  * the latency run), seconds (10), warmupRequests (60000, or at most warmup = 60 s), idleSessions
  * (10000), jvms (default,image), gatewayJvmArgs (instead of jvms: one custom setting), cds (true: also
- * measure start-up with an AppCDS archive), startup (true: measure start-up at all), method (tools/call,
+ * measure start-up with an AppCDS archive), startup (true: measure start-up at all), stores (the configurations
+ * to run, by name, separated by ';', e.g. {@code memory;memory, OAuth token}), oauth (true), method (tools/call,
  * or ping), profile (a directory: record the loaded gateway's measured window with JFR there).
  */
 public final class Benchmark {
@@ -134,6 +135,10 @@ public final class Benchmark {
         both.put("REDIS_URL", redis);
         stores.put("Redis, OAuth token", both);
       }
+    }
+    String only = System.getProperty("stores", "");
+    if (!only.isBlank()) { // e.g. -Dstores="memory;memory, OAuth token"
+      stores.keySet().retainAll(Arrays.asList(only.split(";")));
     }
     List<Process> started = new ArrayList<>();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> started.forEach(Process::destroyForcibly)));
