@@ -28,11 +28,14 @@ final class RequestGate {
 
   private final McpRuntime rt;
   private final GatewayConfig cfg;
+  /** {@link GatewayConfig#shared}, read once: it parses the host. */
+  private final boolean shared;
   private final InstanceSelector selector;
 
   RequestGate(McpRuntime rt) {
     this.rt = rt;
     this.cfg = rt.config();
+    this.shared = cfg.shared();
     this.selector = new InstanceSelector(rt.instances());
   }
 
@@ -91,7 +94,7 @@ final class RequestGate {
    */
   private Future<SessionState> read(RoutingContext ctx, String id) {
     HttpMethod method = ctx.request().method();
-    if (!cfg.shared() || (method != HttpMethod.POST && method != HttpMethod.GET)) {
+    if (!shared || (method != HttpMethod.POST && method != HttpMethod.GET)) {
       return rt.sessions().get(id);
     }
     return rt.sessions().getAndCharge(id, rt.sessionLimiter(), cfg.maxRequestsPerMinute(), 1).map(c -> {
@@ -173,7 +176,7 @@ final class RequestGate {
     if (read != null) {
       return settle(ctx, s, read, cost);
     }
-    if (cost == 0 || !cfg.shared()) {
+    if (cost == 0 || !shared) {
       rt.sessions().touch(s);
       return Future.succeededFuture();
     }
@@ -219,7 +222,7 @@ final class RequestGate {
 
   /** Takes cost units of a window (a session's, a caller's) on a shared gateway; 429 when they do not fit. */
   private Future<Void> charge(RoutingContext ctx, String key, int cost) {
-    if (cost == 0 || !cfg.shared()) {
+    if (cost == 0 || !shared) {
       return Future.succeededFuture();
     }
     return rt.sessionLimiter().acquire(key, cfg.maxRequestsPerMinute(), cost).compose(d -> decide(ctx, d, cost));

@@ -100,7 +100,7 @@ public final class GrantTokens implements GrantCredentials {
     }
     ConnectedInstance ci;
     try {
-      ci = grants.sealed().open(g).get(instance);
+      ci = grants.opened(g).get(instance);
     } catch (KeyRing.CannotOpen e) {
       throw challenges.invalidToken(instance, "The sign-in's GitLab tokens can no longer be read (the gateway's "
           + "encryption key changed); sign in again.");

@@ -7,10 +7,12 @@ import io.vertx.core.Future;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 /**
@@ -50,7 +52,17 @@ public final class Grants implements GrantService {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-  private record Cached(GrantRecord grant, long readAt) {
+  /**
+   * A grant version this replica read or wrote, and its GitLab tokens once opened for a call: kept in the clear
+   * only as long as this entry (at most {@link Lifetimes#livenessMillis} before the grant is read again, and gone
+   * when it is revoked, replaced or forgotten), so a call does not decrypt the sealed tokens each time.
+   */
+  private record Cached(GrantRecord grant, long readAt,
+                        AtomicReference<Map<String, ConnectedInstance>> opened) {
+
+    Cached(GrantRecord grant, long readAt) {
+      this(grant, readAt, new AtomicReference<>());
+    }
   }
 
   private final GrantStore store;
@@ -226,6 +238,24 @@ public final class Grants implements GrantService {
       }
       return remember(g);
     });
+  }
+
+  /**
+   * The GitLab side of {@code g} in the clear: opened once per cached grant version, else opened now.
+   *
+   * @throws KeyRing.CannotOpen when the sealed tokens do not open (the key changed)
+   */
+  Map<String, ConnectedInstance> opened(GrantRecord g) {
+    Cached c = cache.get(g.id());
+    if (c == null || c.grant() != g) {
+      return sealed.open(g);
+    }
+    Map<String, ConnectedInstance> o = c.opened().get();
+    if (o == null) {
+      o = Collections.unmodifiableMap(sealed.open(g));
+      c.opened().set(o);
+    }
+    return o;
   }
 
   /** Forgets this replica's cached view of a grant (another replica revoked or changed it). */

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * The GitLab side of a grant as one sealed value: per connected instance its user and token pair, as JSON,
  * sealed by the key ring with the grant id as associated data (a sealed value copied onto another grant
- * does not open). The clear JSON exists only inside {@link #seal} and {@link #open}.
+ * does not open). The clear JSON exists only inside {@link #seal} and {@link #open}; the opened tokens are kept
+ * only by {@link Grants}' per-replica view of the grant (see {@code Grants.opened}).
  */
 final class SealedTokens {
 

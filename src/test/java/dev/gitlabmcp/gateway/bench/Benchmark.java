@@ -219,7 +219,8 @@ public final class Benchmark {
       }
       Measured gwLoad = Measured.of(toGateway, CONCURRENCY, gw.process(), fake);
       if (!profile.isBlank()) {
-        Path jfr = Path.of(profile, "gateway-" + jvmName.replaceAll("\\W", "") + "-" + storeName + ".jfr");
+        Path jfr = Path.of(profile, "gateway-" + jvmName.replaceAll("\\W", "") + "-" + storeName.replaceAll("\\W", "")
+            + ".jfr");
         jcmd(gw.process(), "JFR.stop", "name=bench", "filename=" + jfr.toAbsolutePath());
         System.out.println("profile of the loaded gateway: " + jfr + " (bench/jfr-top.sh " + jfr + ")");
       }

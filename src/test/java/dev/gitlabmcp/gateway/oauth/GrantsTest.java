@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,6 +57,22 @@ class GrantsTest {
     assertEquals(List.of("api"), c.scopes());
     assertEquals(RESOURCE, c.resource());
     assertEquals("main:42", await(grants.live(id)).subject());
+  }
+
+  @Test
+  void should_open_a_cached_grants_tokens_once_and_drop_them_with_the_grant() {
+    String id = newGrant(List.of("api"));
+    await(grants.redeem(id, CLIENT));
+    GrantRecord g = await(grants.live(id));
+    java.util.Map<String, ConnectedInstance> first = grants.opened(g);
+    assertEquals(GL.accessToken(), first.get("main").tokens().accessToken());
+    assertSame(first, grants.opened(g), "the cached version's tokens are not decrypted again");
+    clock.advance(Duration.ofSeconds(16)); // past the liveness window: read again, opened again
+    GrantRecord again = await(grants.live(id));
+    assertNotSame(first, grants.opened(again));
+    await(grants.revokeGrant(id));
+    assertNull(await(grants.live(id)));
+    assertNotSame(grants.opened(again), grants.opened(again), "nothing kept for a revoked grant");
   }
 
   @Test
