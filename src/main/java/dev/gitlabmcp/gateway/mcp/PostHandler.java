@@ -43,7 +43,7 @@ final class PostHandler {
   void handle(RoutingContext ctx) {
     gate.lookup(ctx)
         .compose(session -> gate.authenticate(ctx, session).compose(principal -> dispatch(ctx, session, principal)))
-        .onFailure(err -> Replies.fail(ctx, err));
+        .onFailure(err -> gate.release(ctx).onComplete(v -> Replies.fail(ctx, err)));
   }
 
   private Future<Void> dispatch(RoutingContext ctx, SessionState session, Principal principal) {

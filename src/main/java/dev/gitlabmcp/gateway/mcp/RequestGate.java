@@ -113,6 +113,20 @@ final class RequestGate {
   }
 
   /**
+   * Gives back the unit the session read took when the request is refused before it was settled, and only then
+   * lets the refusal be sent, so the client's next request finds its window as it was. The end handler that
+   * {@link #read} registered stays as the fallback for paths that end otherwise.
+   */
+  Future<Void> release(RoutingContext ctx) {
+    RateLimiter.Decision charged = ctx.remove(CHARGED_KEY);
+    String id = ctx.request().getHeader(McpHttpVerticle.SESSION_HEADER);
+    if (charged == null || !charged.allowed() || id == null) {
+      return Future.succeededFuture();
+    }
+    return rt.sessions().refund(id, 1).otherwise(err -> null);
+  }
+
+  /**
    * Authenticates on the instance the request is for: named explicitly, else its session's, else the
    * default. A session's instance removed by a reload gets 404: no token goes anywhere else.
    */
@@ -195,19 +209,18 @@ final class RequestGate {
     }
     if (cost == 0) {
       if (read.allowed()) {
-        rt.sessions().refund(s.id(), 1);
-      } else {
-        rt.sessions().touch(s);
+        // awaited: the client's next request must find the unit back
+        return rt.sessions().refund(s.id(), 1).otherwise(err -> null);
       }
+      rt.sessions().touch(s);
       return Future.succeededFuture();
     }
     return rt.sessions().chargeAndTouch(s, rt.sessionLimiter(), cfg.maxRequestsPerMinute(), cost - 1).compose(d -> {
       if (d.allowed()) {
         return decide(ctx, d, cost);
       }
-      rt.sessions().refund(s.id(), 1);
-      return decide(ctx, new RateLimiter.Decision(false, d.limit(), Math.min(d.limit(), d.remaining() + 1),
-          d.resetSeconds()), cost);
+      return rt.sessions().refund(s.id(), 1).otherwise(err -> null).compose(v -> decide(ctx,
+          new RateLimiter.Decision(false, d.limit(), Math.min(d.limit(), d.remaining() + 1), d.resetSeconds()), cost));
     });
   }
 
