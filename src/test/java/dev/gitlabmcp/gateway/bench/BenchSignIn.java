@@ -2,7 +2,6 @@ package dev.gitlabmcp.gateway.bench;
 
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -124,14 +123,7 @@ final class BenchSignIn {
   }
 
   private static Map<String, String> query(String location) {
-    Map<String, String> out = new LinkedHashMap<>();
-    String q = URI.create(location).getRawQuery();
-    for (String pair : q == null ? new String[0] : q.split("&")) {
-      int eq = pair.indexOf('=');
-      out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-          URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-    }
-    return out;
+    return dev.gitlabmcp.gateway.testing.QueryStrings.of(location);
   }
 
   private static String enc(String s) {

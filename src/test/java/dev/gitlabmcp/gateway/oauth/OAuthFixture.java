@@ -25,7 +25,6 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -305,14 +304,7 @@ final class OAuthFixture implements AutoCloseable {
   }
 
   static Map<String, String> query(String location) {
-    Map<String, String> out = new LinkedHashMap<>();
-    String q = URI.create(location).getRawQuery();
-    for (String pair : q == null ? new String[0] : q.split("&")) {
-      int eq = pair.indexOf('=');
-      out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-          URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-    }
-    return out;
+    return dev.gitlabmcp.gateway.testing.QueryStrings.of(location);
   }
 
   HttpResponse<Buffer> token(MultiMap form) {
