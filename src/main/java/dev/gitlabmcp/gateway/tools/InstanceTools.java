@@ -59,10 +59,6 @@ public final class InstanceTools {
     return directory.all().size() > 1;
   }
 
-  public JsonObject list(String current) {
-    return list(current, null);
-  }
-
   /** The instances; for a sign-in with GitLab, each marked with whether this user connected it. */
   public JsonObject list(String current, Principal caller) {
     List<String> connected = caller != null && caller.credential() instanceof CredentialHandle.Grant g
@@ -89,13 +85,6 @@ public final class InstanceTools {
         + "another one, connect to /mcp/<name> with a token for that instance." : "\nUse " + SWITCH
         + " to move this session.";
     return ToolResults.text(new JsonObject().put("instances", out).encode() + hint);
-  }
-
-  /**
-   * @param moveTo binds the session to the named instance when the switch is allowed
-   */
-  public Outcome switchTo(JsonObject args, String current, Consumer<String> moveTo) {
-    return switchTo(args, current, null, false, moveTo);
   }
 
   /**

@@ -386,9 +386,10 @@ public final class Benchmark {
           + java.net.URLEncoder.encode(req.getParam("state", ""), StandardCharsets.UTF_8)).end();
     } else if (path.equals("/oauth/token")) {
       // Each code exchange is another user (the digits of the token are its user id, see /api/v4/user).
+      long user = SIGN_INS.incrementAndGet();
       req.response().putHeader("Content-Type", "application/json").end(new JsonObject()
-          .put("access_token", token(1000 + (int) SIGN_INS.incrementAndGet())).put("token_type", "Bearer")
-          .put("expires_in", 7200).put("refresh_token", "bench-refresh-" + SIGN_INS.get()).put("scope", "api")
+          .put("access_token", token(1000 + (int) user)).put("token_type", "Bearer")
+          .put("expires_in", 7200).put("refresh_token", "bench-refresh-" + user).put("scope", "api")
           .put("created_at", System.currentTimeMillis() / 1000).encode());
     } else {
       req.response().setStatusCode(404).end("{\"message\":\"404 Not Found\"}");
