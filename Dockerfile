@@ -10,7 +10,8 @@ COPY src ./src
 # The cache mount keeps ~/.m2 between builds (BuildKit); tests run in CI, not here.
 RUN --mount=type=cache,target=/root/.m2 mvn -B -q -DskipTests package
 
-FROM eclipse-temurin:17-jre
+# The jar targets Java 17 (java -jar works on 17 and later); the image runs Java 25 for its AOT cache (below).
+FROM eclipse-temurin:25-jre
 # A fixed numeric id, so Kubernetes' runAsNonRoot can verify it (docs/kubernetes/deployment.yaml).
 RUN groupadd --system --gid 10001 gateway \
  && useradd --system --uid 10001 --gid gateway --home-dir /app --no-create-home --shell /usr/sbin/nologin gateway
@@ -18,15 +19,14 @@ WORKDIR /app
 COPY --from=build /src/target/gitlab-mcp-gateway.jar /app/gitlab-mcp-gateway.jar
 # The defaults, read from the working directory; mount your own file over it to change them.
 COPY conf/gateway.yaml /app/conf/gateway.yaml
-# AppCDS: a training run records every class a start loads (JVM, Vert.x, Netty, the catalog); later
-# starts map the archive instead of loading and verifying those classes, which saves about a second
-# to the first /health 200 (docs/performance.md). A JVM that cannot use the archive ignores it.
-# (bash, not sh: the readiness poll uses bash's /dev/tcp; the image has no curl.)
-SHELL ["/bin/bash", "-c"]
-RUN java -XX:ArchiveClassesAtExit=/app/gateway.jsa -jar /app/gitlab-mcp-gateway.jar serve --port 3999 \
-      --gitlab-url http://127.0.0.1:9 >/dev/null 2>&1 & pid=$!; \
-    for i in $(seq 1 150); do (exec 3<>/dev/tcp/127.0.0.1/3999) 2>/dev/null && break; sleep 0.2; done; \
-    kill $pid; wait $pid || true; test -s /app/gateway.jsa
+# AOT cache (JEP 483/514, Java 25): a training run with the image's flags drives the request path (initialize,
+# tools/list, a tools/call) and records the classes it loaded and linked, plus method profiles; later starts map
+# them instead of loading, verifying and linking again, which roughly halves the time to the first /health 200
+# (docs/performance.md). A JVM that cannot use the cache says so once and starts without it.
+COPY docker/train-cache.sh /app/train-cache.sh
+RUN /app/train-cache.sh java /app/gitlab-mcp-gateway.jar /app/gateway.aot \
+      -XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError \
+ && rm /app/train-cache.sh
 USER 10001:10001
 
 # 0.0.0.0 so the published port is reachable. Not loopback: a server-side GitLab token then needs
@@ -37,8 +37,8 @@ ENV HOST=0.0.0.0 PORT=3002
 # small heap, and on the 1-2 CPUs containers usually get Serial has the least memory and CPU
 # overhead. For many cores and a large heap, set JAVA_OPTS with -XX:+UseG1GC instead.
 # ExitOnOutOfMemoryError: let the orchestrator restart a broken JVM rather than limp on.
-# SharedArchiveFile: the AppCDS archive made above.
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:SharedArchiveFile=/app/gateway.jsa"
+# AOTCache: the cache made above.
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:AOTCache=/app/gateway.aot"
 EXPOSE 3002
 
 # The image has neither curl nor wget: ask /health with bash's /dev/tcp (200 healthy, 503 at capacity).
