@@ -12,7 +12,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Iterator;
@@ -60,14 +59,16 @@ public final class IdentityVerifier {
   private final ConcurrentHashMap<String, Future<Verdict>> inFlight = new ConcurrentHashMap<>();
 
   public IdentityVerifier(Vertx vertx, String instance, int ttlSeconds, long timeoutMs) {
-    this(vertx, instance, ttlSeconds, timeoutMs, Clock.systemUTC(), randomKey());
+    this(vertx, instance, ttlSeconds, timeoutMs, Clock.systemUTC(), null);
   }
 
   /**
    * @param ttlSeconds how long a verified token is trusted (refusals: at most {@link #NEGATIVE_TTL_MS})
    * @param timeoutMs how long GitLab may take to answer a check
    * @param clock the time entries expire by
-   * @param hmacKey the key of the entries' HMAC: random per process, or shared by replicas sharing a cache
+   * @param hmacKey the key of the entries' HMAC, for replicas sharing a cache; {@code null}: the entries are keyed
+   *     by the credential's {@link Credential#fingerprint()} (an HMAC under a random per-process key, which the
+   *     GitLab client computes for its limiter anyway), so a request hashes its token once, not twice
    */
   public IdentityVerifier(Vertx vertx, String instance, int ttlSeconds, long timeoutMs, Clock clock, byte[] hmacKey) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
@@ -75,12 +76,16 @@ public final class IdentityVerifier {
     this.ttlMillis = ttlSeconds * 1000L;
     this.clock = Objects.requireNonNull(clock, "clock");
     this.registry = new RegistryClient(vertx, timeoutMs);
-    if (hmacKey == null || hmacKey.length < 32) {
-      throw new IllegalArgumentException("the token cache's HMAC key needs at least 32 bytes");
+    if (hmacKey == null) {
+      this.macs = null;
+    } else {
+      if (hmacKey.length < 32) {
+        throw new IllegalArgumentException("the token cache's HMAC key needs at least 32 bytes");
+      }
+      SecretKeySpec key = new SecretKeySpec(hmacKey.clone(), "HmacSHA256");
+      this.macs = ThreadLocal.withInitial(() -> newMac(key));
+      newMac(key); // fail at construction, not on the first request
     }
-    SecretKeySpec key = new SecretKeySpec(hmacKey.clone(), "HmacSHA256");
-    this.macs = ThreadLocal.withInitial(() -> newMac(key));
-    newMac(key); // fail at construction, not on the first request
     this.valid = new Expiring(MAX_VALID);
     this.invalid = new Expiring(MAX_INVALID);
   }
@@ -191,6 +196,9 @@ public final class IdentityVerifier {
 
   /** The cache key: the instance and the keyed hash of the credential (its kind included); never the token. */
   String key(String instanceName, Credential c) {
+    if (macs == null) {
+      return instanceName + ':' + c.fingerprint();
+    }
     Mac mac = macs.get();
     mac.update((byte) c.kind().ordinal());
     byte[] digest = mac.doFinal(c.secret().reveal().getBytes(StandardCharsets.UTF_8));
@@ -207,11 +215,6 @@ public final class IdentityVerifier {
     }
   }
 
-  private static byte[] randomKey() {
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    return key;
-  }
 
   /**
    * A bounded map whose entries all live equally long, so insertion order is expiry order: the

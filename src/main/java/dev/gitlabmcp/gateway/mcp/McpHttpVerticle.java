@@ -1,9 +1,11 @@
 package dev.gitlabmcp.gateway.mcp;
 
+import dev.gitlabmcp.gateway.crypto.ThreadRandom;
 import dev.gitlabmcp.gateway.auth.NoOAuthRoutes;
 import dev.gitlabmcp.gateway.config.GatewayConfig;
 import dev.gitlabmcp.gateway.gitlab.InstancesHealth;
 import dev.gitlabmcp.gateway.ops.DetailToken;
+import dev.gitlabmcp.gateway.http.BodyDeadlines;
 import dev.gitlabmcp.gateway.http.HttpProblem;
 import dev.gitlabmcp.gateway.http.Replies;
 import dev.gitlabmcp.gateway.ops.HealthHandler;
@@ -20,7 +22,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -35,12 +36,13 @@ public final class McpHttpVerticle extends VerticleBase {
 
   public static final String SESSION_HEADER = "Mcp-Session-Id";
   public static final String VERSION_HEADER = "MCP-Protocol-Version";
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final String BODY_TIMER = "mcp.bodyTimer";
 
   private final McpRuntime rt;
   private final GatewayConfig cfg;
   private final IntConsumer onListen;
+  /** Bodies still arriving on this verticle's event loop, and their deadlines. */
+  private BodyDeadlines<RoutingContext> bodies;
 
   /**
    * @param onListen told the port actually bound (useful with port 0)
@@ -53,6 +55,9 @@ public final class McpHttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    bodies = new BodyDeadlines<>(cfg.requestBodyTimeoutSeconds() * 1_000_000_000L, System::nanoTime,
+        ctx -> ctx.response().ended() || ctx.response().closed(), this::bodyTimedOut);
+    vertx.setPeriodic(bodies.sweepMillis(), t -> bodies.sweep());
     Router router = Router.router(vertx);
     router.route().handler(new HttpGuard(new OriginGuard(cfg)));
     DetailToken detailToken = DetailToken.of(cfg.detailToken().reveal());
@@ -94,10 +99,7 @@ public final class McpHttpVerticle extends VerticleBase {
       // A route of its own: Vert.x Web wants the body handler first on its route.
       router.post(path).handler(BodyHandler.create(false).setBodyLimit(cfg.maxBodyBytes()))
           .handler(ctx -> {
-            Long timer = ctx.get(BODY_TIMER);
-            if (timer != null) {
-              vertx.cancelTimer(timer);
-            }
+            bodies.done(ctx.get(BODY_TIMER));
             byEra(ctx, post, stateless);
           });
       router.get(path).handler(streams::get);
@@ -196,9 +198,7 @@ public final class McpHttpVerticle extends VerticleBase {
       Replies.problem(ctx, HttpProblem.rpc(400, JsonRpc.SERVER_ERROR, "Bad Request: Content-Length is not a number"));
       return;
     }
-    long timer = vertx.setTimer(cfg.requestBodyTimeoutSeconds() * 1000L, t -> bodyTimedOut(ctx));
-    ctx.put(BODY_TIMER, timer);
-    ctx.addEndHandler(v -> vertx.cancelTimer(timer));
+    ctx.put(BODY_TIMER, bodies.arrive(ctx));
     ctx.next();
   }
 
@@ -230,7 +230,7 @@ public final class McpHttpVerticle extends VerticleBase {
 
   static String newSessionId() {
     byte[] b = new byte[24];
-    RANDOM.nextBytes(b);
+    ThreadRandom.nextBytes(b);
     return HexFormat.of().formatHex(b);
   }
 }

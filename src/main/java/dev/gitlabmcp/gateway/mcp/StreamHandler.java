@@ -1,5 +1,6 @@
 package dev.gitlabmcp.gateway.mcp;
 
+import dev.gitlabmcp.gateway.crypto.ThreadRandom;
 import dev.gitlabmcp.gateway.core.Addresses;
 import dev.gitlabmcp.gateway.auth.Principal;
 import dev.gitlabmcp.gateway.http.HttpProblem;
@@ -10,7 +11,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.security.SecureRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +22,6 @@ import org.slf4j.LoggerFactory;
 final class StreamHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamHandler.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
   static final int RECONNECT_AFTER_DRAIN_MS = 500;
 
   private final Vertx vertx;
@@ -63,7 +62,7 @@ final class StreamHandler {
 
   private void open(RoutingContext ctx, SessionState s) {
     HttpServerResponse resp = ctx.response();
-    SseStream stream = new SseStream(resp, s.shortId() + "g" + Long.toHexString(RANDOM.nextInt() & 0xffffL)).start();
+    SseStream stream = new SseStream(resp, s.shortId() + "g" + Long.toHexString(ThreadRandom.nextInt() & 0xffffL)).start();
     SessionEvents.Subscription sub = rt.events().subscribe(s.id(), event -> {
       if (event.type() == SessionEvent.Type.NOTIFY) {
         stream.event(event.notification());

@@ -1,5 +1,6 @@
 package dev.gitlabmcp.gateway.tools;
 
+import dev.gitlabmcp.gateway.crypto.ThreadRandom;
 import dev.gitlabmcp.gateway.gitlab.GitLabReply;
 import dev.gitlabmcp.gateway.http.JsonBody;
 import io.vertx.core.json.DecodeException;
@@ -10,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -21,7 +21,6 @@ import java.util.Set;
 /** Turns a GitLab answer into what the model reads: slim, secret-free, framed, bounded. */
 public final class ResponseShaper {
 
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final List<String[]> PAGINATION = List.of(new String[] {"x-page", "page"},
       new String[] {"x-per-page", "per_page"}, new String[] {"x-next-page", "next_page"},
       new String[] {"x-total", "total"}, new String[] {"x-total-pages", "total_pages"});
@@ -353,7 +352,7 @@ public final class ResponseShaper {
 
   private static byte[] nonceBytes() {
     byte[] b = new byte[6];
-    RANDOM.nextBytes(b);
+    ThreadRandom.nextBytes(b);
     return b;
   }
 

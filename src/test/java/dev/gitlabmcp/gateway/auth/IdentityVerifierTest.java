@@ -225,6 +225,26 @@ class IdentityVerifierTest {
         "the kind of credential is part of the key");
   }
 
+  @Test
+  void should_key_entries_by_the_credentials_fingerprint_when_no_shared_key_is_given() {
+    // what the gateway builds: one HMAC of the token per request, shared with the GitLab client's limiter
+    IdentityVerifier perProcess = new IdentityVerifier(vertx, "corp", TTL_SECONDS, 10_000);
+    Credential sameTokenAgain = Credential.privateToken(new Secret(GOOD));
+    String k = perProcess.key("corp", GOOD_TOKEN);
+
+    assertEquals("corp:" + GOOD_TOKEN.fingerprint(), k);
+    assertFalse(k.contains(GOOD) || k.contains("0123456789"), k);
+    assertEquals(k, perProcess.key("corp", sameTokenAgain), "equal tokens, equal entries");
+    assertNotEquals(k, perProcess.key("corp", new Credential(Credential.Kind.BEARER, new Secret(GOOD))),
+        "the kind of credential is part of the key");
+    assertNotEquals(k, perProcess.key("other", GOOD_TOKEN), "an instance's verdict is not another's");
+
+    assertEquals(Outcome.VALID, perProcess.verify(GOOD_TOKEN).await().outcome());
+    assertEquals("alice", perProcess.verify(sameTokenAgain).await().identity().username());
+    assertEquals(Outcome.INVALID, perProcess.verify(token("glpat-verifier-bad-0123456789")).await().outcome());
+    assertEquals(1, asked(GOOD), "the second request with the token was answered from the cache");
+  }
+
   // ---- one check, many callers, each on its own event loop
 
   @Test
