@@ -87,8 +87,14 @@ final class BenchProcesses {
 
     static Gateway start(Path jar, List<String> jvmArgs, String fakeUrl, int maxSessions,
                          Map<String, String> extraEnv) throws Exception {
+      return start(jar, null, jvmArgs, fakeUrl, maxSessions, extraEnv);
+    }
+
+    /** As above with another JVM binary ({@code null}: the one running the benchmark). */
+    static Gateway start(Path jar, String java, List<String> jvmArgs, String fakeUrl, int maxSessions,
+                         Map<String, String> extraEnv) throws Exception {
       int port = freePort();
-      List<String> command = new ArrayList<>(List.of(javaBin()));
+      List<String> command = new ArrayList<>(List.of(java == null ? javaBin() : java));
       command.addAll(jvmArgs);
       command.addAll(List.of("-jar", jar.toString()));
       ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
