@@ -33,7 +33,11 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
   public static int run(String[] args) {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    // Without arguments the root command serves, which is all `serve` does: reading the models of all seven
+    // subcommands (reflection over every option of each) would only delay the start. Any argument may name a
+    // subcommand or ask for help or the version, so then the whole command line is read.
+    Object command = args.length == 0 ? new ServeCommand() : new Main();
+    return new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
   }
 
   @Override
