@@ -33,11 +33,31 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
   public static int run(String[] args) {
-    // Without arguments the root command serves, which is all `serve` does: reading the models of all seven
-    // subcommands (reflection over every option of each) would only delay the start. Any argument may name a
-    // subcommand or ask for help or the version, so then the whole command line is read.
-    Object command = args.length == 0 ? new ServeCommand() : new Main();
-    return new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    if (args.length == 0) {
+      return serveWithoutArguments();
+    }
+    return commandLine(new Main()).execute(args);
+  }
+
+  private static CommandLine commandLine(Main main) {
+    return new CommandLine(main).setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
+  /**
+   * {@code java -jar} without arguments: the root command's work (serve) without picocli, whose model of the
+   * commands (~170 classes, reflection over every option of every subcommand) cost a tenth of the start-up. With
+   * nothing to parse, only a failure needs picocli: it is reported as {@code execute} reports it.
+   */
+  private static int serveWithoutArguments() {
+    Main main = new Main();
+    try {
+      return main.call();
+    } catch (Exception e) {
+      CommandLine cli = commandLine(main);
+      return cli.setExecutionStrategy(parsed -> {
+        throw new CommandLine.ExecutionException(cli, "Error while calling command (" + main + "): " + e, e);
+      }).execute();
+    }
   }
 
   @Override
