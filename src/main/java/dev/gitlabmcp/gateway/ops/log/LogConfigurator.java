@@ -3,11 +3,11 @@ package dev.gitlabmcp.gateway.ops.log;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.status.NopStatusListener;
 
@@ -23,7 +23,6 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
 
   /** The system property that names an operator's own configuration file (logback's own). */
   static final String CONFIG_FILE_PROPERTY = "logback.configurationFile";
-  static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} %msg%n";
 
   private final ClassLoader classPath;
 
@@ -80,10 +79,14 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
     root.addAppender(out);
   }
 
+  /** As logback.xml's pattern encoder, its pattern written out in code (TextLayout). */
   private static Encoder<ILoggingEvent> textEncoder(LoggerContext context) {
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    TextLayout layout = new TextLayout();
+    layout.setContext(context);
+    layout.start();
+    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
     encoder.setContext(context);
-    encoder.setPattern(TEXT_PATTERN);
+    encoder.setLayout(layout);
     encoder.start();
     return encoder;
   }

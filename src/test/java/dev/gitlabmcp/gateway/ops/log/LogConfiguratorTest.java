@@ -39,7 +39,8 @@ class LogConfiguratorTest {
       "io.micrometer.core.instrument.MeterRegistry", "org.yaml.snakeyaml");
 
   /** One failure for both configurations: its stack trace is part of the line. */
-  private static final IllegalStateException BOOM = new IllegalStateException("boom");
+  private static final IllegalStateException BOOM = new IllegalStateException("boom",
+      new java.io.UncheckedIOException(new java.io.IOException("disk full")));
 
   /** A class loader that sees no logback-test.xml (nor anything else of the class path): the packaged jar's view. */
   private static final ClassLoader PACKAGED = new ClassLoader(null) {
@@ -111,6 +112,7 @@ class LogConfiguratorTest {
       call(gateway, Level.ERROR, "tool_shaping_failed error={}", BOOM,
           "java.lang.IllegalStateException");
       call(c.getLogger("io.vertx.core.impl.ContextBase"), Level.WARN, "a library's {} message", null, "prose");
+      call(c.getLogger("undotted"), Level.DEBUG, "a logger name without a package", null);
     };
     PrintStream out = System.out;
     PrintStream err = System.err;
