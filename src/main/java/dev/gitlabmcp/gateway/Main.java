@@ -45,7 +45,7 @@ public final class Main implements Callable<Integer> {
 
   /**
    * {@code java -jar} without arguments: the root command's work (serve) without picocli, whose model of the
-   * commands (~170 classes, reflection over every option of every subcommand) cost a tenth of the start-up. With
+   * commands (~170 classes, reflection over every option of every subcommand) cost ~200 ms of the start-up. With
    * nothing to parse, only a failure needs picocli: it is reported as {@code execute} reports it.
    */
   private static int serveWithoutArguments() {
