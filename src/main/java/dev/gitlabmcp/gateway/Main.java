@@ -33,7 +33,31 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
   public static int run(String[] args) {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    if (args.length == 0) {
+      return serveWithoutArguments();
+    }
+    return commandLine(new Main()).execute(args);
+  }
+
+  private static CommandLine commandLine(Main main) {
+    return new CommandLine(main).setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
+  /**
+   * {@code java -jar} without arguments: the root command's work (serve) without picocli, whose model of the
+   * commands (~170 classes, reflection over every option of every subcommand) cost ~200 ms of the start-up. With
+   * nothing to parse, only a failure needs picocli: it is reported as {@code execute} reports it.
+   */
+  private static int serveWithoutArguments() {
+    Main main = new Main();
+    try {
+      return main.call();
+    } catch (Exception e) {
+      CommandLine cli = commandLine(main);
+      return cli.setExecutionStrategy(parsed -> {
+        throw new CommandLine.ExecutionException(cli, "Error while calling command (" + main + "): " + e, e);
+      }).execute();
+    }
   }
 
   @Override

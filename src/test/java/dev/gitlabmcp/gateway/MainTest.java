@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gitlabmcp.gateway.core.Version;
 import dev.gitlabmcp.gateway.testing.ConsoleCapture;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The command line as an operator uses it. Runs in the repository root, so conf/gateway.yaml is
@@ -100,6 +104,25 @@ class MainTest {
     assertTrue(err().contains("invalid configuration, not starting"), err());
     assertTrue(err().contains("99999 is out of range 0..65535"), err());
     assertTrue(err().contains("config check"), err());
+  }
+
+  @Test
+  void should_serve_without_arguments_as_with_serve(@TempDir Path workDir) throws Exception {
+    // Main.run takes a shorter way when there are no arguments (`java -jar`): a process of its own shows it serves.
+    ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName())
+        .directory(workDir.toFile()).redirectErrorStream(true);
+    pb.environment().clear();
+    pb.environment().put("HOME", workDir.toString());
+    pb.environment().put("PORT", "99999");
+    Process p = pb.start();
+    p.getOutputStream().close();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), output);
+    assertEquals(78, p.exitValue(), output);
+    assertTrue(output.contains("invalid configuration, not starting"), output);
+    assertTrue(output.contains("99999 is out of range 0..65535"), output);
   }
 
   @Test

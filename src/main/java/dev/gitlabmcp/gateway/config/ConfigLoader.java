@@ -1,5 +1,6 @@
 package dev.gitlabmcp.gateway.config;
 
+import dev.gitlabmcp.gateway.core.SafeYaml;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Resolves every setting: command-line flag > environment variable > gateway.yaml > default, and
@@ -449,7 +447,7 @@ public final class ConfigLoader {
   private static void readYaml(Path file, Map<String, String> out, List<String> problems) {
     Object doc;
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+      doc = SafeYaml.load(r, true);
     } catch (IOException e) {
       problems.add("cannot read " + file + ": " + e.getMessage());
       return;

@@ -1,5 +1,6 @@
 package dev.gitlabmcp.gateway.config;
 
+import dev.gitlabmcp.gateway.core.SafeYaml;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,9 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Reads the GitLab instances. Sources, first found wins: the instances file (GITLAB_INSTANCES_FILE or
@@ -32,8 +30,6 @@ public final class InstancesLoader {
 
   public static final Path DEFAULT_FILE = Path.of("conf", "instances.json");
   public static final Pattern NAME = Pattern.compile("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$");
-  /** YAML values JSON has no type for (timestamps, binary) written as Vert.x's databind codec always wrote them. */
-  private static final DatabindCodec YAML_VALUES = new DatabindCodec();
   private static final Set<String> TOP_KEYS = Set.of("defaults", "instances");
   private static final Set<String> INSTANCE_KEYS = Set.of("name", "url", "label", "default", "oauth", "http",
       "rateLimit");
@@ -391,14 +387,12 @@ public final class InstancesLoader {
     String lower = p.getFileName().toString().toLowerCase(Locale.ROOT);
     try {
       if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
-        LoaderOptions opts = new LoaderOptions();
-        opts.setAllowDuplicateKeys(false);
-        Object doc = new Yaml(new SafeConstructor(opts)).load(text);
+        Object doc = SafeYaml.load(text, false);
         if (!(doc instanceof Map<?, ?>)) {
           problems.add(p + ": the top level must be a mapping with 'instances'");
           return null;
         }
-        return new JsonObject(YAML_VALUES.toString(doc, false));
+        return new JsonObject(YamlValues.CODEC.toString(doc, false));
       }
       return new JsonObject(text);
     } catch (DecodeException | ClassCastException e) {
@@ -435,5 +429,13 @@ public final class InstancesLoader {
             .put("http", new JsonObject().put("caFile", "").put("proxy", "").put("noProxy", new JsonArray()))
             .put("rateLimit", new JsonObject().put("requestsPerSecond", 10).put("burst", 20))));
     return new JsonObject(doc);
+  }
+
+  /**
+   * YAML values JSON has no type for (timestamps, binary) written as Vert.x's databind codec always wrote them.
+   * A holder: jackson-databind (~250 classes) loads when an instances file is YAML, not with every start.
+   */
+  private static final class YamlValues {
+    static final DatabindCodec CODEC = new DatabindCodec();
   }
 }

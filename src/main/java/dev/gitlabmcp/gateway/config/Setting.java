@@ -53,6 +53,20 @@ public record Setting(String key, List<String> envNames, String defaultValue, Ty
     return new Setting(key, List.of(env), def, Type.CHOICE, false, doc, 0, 0, choices);
   }
 
+  // equals and hashCode as a record's, written out: a record's own are linked through invokedynamic
+  // (ObjectMethods), whose first use costs tens of milliseconds of start-up, and settings are map keys.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Setting s && key.equals(s.key) && envNames.equals(s.envNames)
+        && Objects.equals(defaultValue, s.defaultValue) && type == s.type && secret == s.secret
+        && Objects.equals(doc, s.doc) && min == s.min && max == s.max && choices.equals(s.choices);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(key, envNames, defaultValue, type, secret, doc, min, max, choices);
+  }
+
   /** The name a user sees in messages: the primary environment variable and the yaml key. */
   public String displayName() {
     return envNames.isEmpty() ? key : envNames.get(0) + " (" + key + ")";

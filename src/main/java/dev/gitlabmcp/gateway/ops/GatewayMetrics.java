@@ -4,11 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -34,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +82,7 @@ public final class GatewayMetrics implements AutoCloseable {
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
   private final PrometheusMeterRegistry registry;
-  private final JvmGcMetrics gcMetrics;
+  private final JvmMeters jvmMeters;
   private final String vertxRegistryName;
   private final Counter sessionsCreated;
   private final Counter sessionsExpired;
@@ -104,12 +100,7 @@ public final class GatewayMetrics implements AutoCloseable {
   private GatewayMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
     this.vertxRegistryName = "gitlab-mcp-gateway-" + SEQUENCE.incrementAndGet();
-    new JvmMemoryMetrics().bindTo(registry);
-    gcMetrics = new JvmGcMetrics();
-    gcMetrics.bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
+    this.jvmMeters = JvmMeters.bindInBackground(registry);
     io.micrometer.core.instrument.FunctionCounter.builder("log.lines.dropped", this,
             m -> dev.gitlabmcp.gateway.ops.log.DroppedLogs.count())
         .description("Log lines dropped because the log output could not keep up (logging never blocks)")
@@ -135,7 +126,10 @@ public final class GatewayMetrics implements AutoCloseable {
     rejectedByIpLimit = rejected("ip_limit");
   }
 
-  /** A registry with the JVM and gateway meters bound; session gauges read 0 until {@link #bindSessions}. */
+  /**
+   * A registry with the gateway meters bound (the JVM meters follow, {@link #jvmMetersBound}); session gauges
+   * read 0 until {@link #bindSessions}.
+   */
   public static GatewayMetrics create() {
     return new GatewayMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
@@ -153,7 +147,7 @@ public final class GatewayMetrics implements AutoCloseable {
         // Not among the served series (docs/operations.md), and the one event-bus hop of each tool call paid for
         // tagged counters and timers on both sides.
         .setDisabledMetricsCategories(Set.of(MetricsDomain.EVENT_BUS.toCategory()))
-        .setJvmMetricsEnabled(false); // bound here, once
+        .setJvmMetricsEnabled(false); // bound by JvmMeters, once
     return Vertx.builder()
         .with(new VertxOptions(base).setMetricsOptions(metricsOptions))
         .withMetrics(new MicrometerMetricsFactory(registry));
@@ -235,9 +229,18 @@ public final class GatewayMetrics implements AutoCloseable {
     return new GitLabInstanceMeters(name, active, queued, health);
   }
 
-  /** Prometheus text exposition format 0.0.4. */
+  /** Prometheus text exposition format 0.0.4; first waits for the JVM meters if they are not bound yet. */
   public String scrape() {
+    jvmMeters.await();
     return registry.scrape();
+  }
+
+  /**
+   * Completes once the JVM and process meters are in the registry; they are bound on a thread of their own so the
+   * start-up does not wait for them. /metrics waits for this (without blocking) before its first scrape.
+   */
+  public CompletionStage<?> jvmMetersBound() {
+    return jvmMeters.bound();
   }
 
   /** The dashboard summary served at /metrics.json. */
@@ -267,7 +270,7 @@ public final class GatewayMetrics implements AutoCloseable {
   /** Stops the JVM binders and the registry; close Vertx first. */
   @Override
   public void close() {
-    gcMetrics.close();
+    jvmMeters.close();
     registry.close();
   }
 

@@ -1,9 +1,11 @@
 package dev.gitlabmcp.gateway.ops;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -42,7 +44,16 @@ public final class MetricsHandler {
   }
 
   void prometheus(RoutingContext ctx) {
-    send(ctx, PROMETHEUS_CONTENT_TYPE, metrics.scrape());
+    CompletableFuture<?> bound = metrics.jvmMetersBound().toCompletableFuture();
+    if (bound.isDone()) {
+      send(ctx, PROMETHEUS_CONTENT_TYPE, metrics.scrape());
+      return;
+    }
+    // A scrape in the process's first moments: the JVM meters are still being bound, and scrape() would wait.
+    Future.fromCompletionStage(bound, ctx.vertx().getOrCreateContext())
+        .map(v -> metrics.scrape())
+        .onSuccess(body -> send(ctx, PROMETHEUS_CONTENT_TYPE, body))
+        .onFailure(ctx::fail);
   }
 
   void json(RoutingContext ctx) {

@@ -1,5 +1,6 @@
 package dev.gitlabmcp.gateway.tools;
 
+import dev.gitlabmcp.gateway.core.SafeYaml;
 import dev.gitlabmcp.gateway.gitlab.InstanceIntrospector;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -24,9 +25,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The declarative tool catalog: tools/_index.yaml names the toolset files and shared parameters;
@@ -397,9 +395,7 @@ public final class ToolCatalog {
         problems.add(path + ": not found on the classpath");
         return null;
       }
-      LoaderOptions options = new LoaderOptions();
-      options.setAllowDuplicateKeys(false); // a repeated key would silently win: make it an error
-      Object doc = new Yaml(new SafeConstructor(options)).load(in);
+      Object doc = SafeYaml.load(in, false); // a repeated key would silently win: make it an error
       if (!(doc instanceof Map<?, ?> m)) {
         problems.add(path + ": must be a YAML mapping");
         return null;

@@ -1,5 +1,6 @@
 package dev.gitlabmcp.gateway.tools;
 
+import dev.gitlabmcp.gateway.core.SafeYaml;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -11,9 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /** Renders docs/tools.md from the catalog, so the page can never drift from what the gateway offers. */
 public final class ToolDocs {
@@ -36,7 +34,7 @@ public final class ToolDocs {
       if (in == null) {
         throw new IllegalStateException(OTHER_SERVERS + " is not on the classpath");
       }
-      Map<?, ?> doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+      Map<?, ?> doc = (Map<?, ?>) SafeYaml.load(in, true);
       Map<String, String> names = new LinkedHashMap<>();
       ((Map<?, ?>) doc.get("names")).forEach((k, v) -> names.put(String.valueOf(k), String.valueOf(v)));
       return new OtherServer(String.valueOf(doc.get("server")), ((Number) doc.get("serverTools")).intValue(),

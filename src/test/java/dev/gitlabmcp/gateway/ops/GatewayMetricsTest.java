@@ -122,6 +122,7 @@ class GatewayMetricsTest {
   void should_register_a_tools_series_once_on_its_first_call() {
     metrics.bindTools(java.util.List.of("get_project"));
     metrics.toolCall("get_project", GatewayMetrics.ToolOutcome.OK, 1L);
+    metrics.jvmMetersBound().toCompletableFuture().join(); // bound on their own thread, they would count here
     java.util.concurrent.atomic.AtomicInteger added = new java.util.concurrent.atomic.AtomicInteger();
     metrics.registry().config().onMeterAdded(m -> added.incrementAndGet());
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** /health, /health/live, /health/ready and /metrics.json as a probe, an operator and a stranger see them. */
+/** /health, /health/live, /health/ready, /metrics and /metrics.json as a probe, an operator and a stranger see them. */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 @Timeout(30)
 class OpsRoutesTest {
@@ -177,6 +177,19 @@ class OpsRoutesTest {
     assertEquals(401, r.status());
     assertFalse(r.body().contains("gitlab.internal"), r.body());
     assertEquals(200, get(port, "/health?detail=false", null).status(), "detail=false is the plain view");
+  }
+
+  @Test
+  void should_serve_the_jvm_series_in_the_first_scrape() {
+    int port = serve(); // the JVM meters are bound on their own thread meanwhile: the scrape waits for them
+
+    Reply first = get(port, "/metrics", null);
+
+    assertEquals(200, first.status());
+    for (String series : new String[] {"jvm_memory_used_bytes{", "jvm_threads_live_threads", "process_uptime_seconds",
+        "system_cpu_count", "mcp_sessions_active"}) {
+      assertTrue(first.body().contains(series), () -> series + " missing from the first scrape");
+    }
   }
 
   @Test

@@ -9,7 +9,7 @@ import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 
 /**
- * The two ends of the process's logging: the properties logback.xml reads (set them before the
+ * The two ends of the process's logging: the properties LogConfigurator (and logback.xml) read (set them before the
  * first logger exists), and the final flush (call it last: lines still queued by
  * {@link NonBlockingAppender} are written then).
  */
