@@ -60,7 +60,7 @@ public final class McpHttpVerticle extends VerticleBase {
         System::currentTimeMillis, () -> InstancesHealth.detail(vertx, rt.instances()), rt.readiness());
     OpsRoutes.mount(router, new HealthHandler(vertx, health, detailToken),
         new MetricsHandler(rt.metrics(), this::configSummary, this::configDetail, detailToken));
-    mountMcp(router);
+    RequestGate gate = mountMcp(router);
     if (rt.authRoutes() != null) {
       rt.authRoutes().accept(router);
     } else {
@@ -68,7 +68,8 @@ public final class McpHttpVerticle extends VerticleBase {
     }
     router.route().last().handler(ctx -> Replies.problem(ctx, HttpProblem.plain(404, "Not Found",
         "No such endpoint. MCP is served at /mcp.")));
-    router.route().failureHandler(this::failure);
+    // A unit of a session's window taken by the early read goes back before the refusal is sent (413).
+    router.route().failureHandler(ctx -> gate.release(ctx).onComplete(v -> failure(ctx)));
 
     HttpServerOptions options = new HttpServerOptions()
         .setHost(cfg.host()).setPort(cfg.port())
@@ -83,14 +84,14 @@ public final class McpHttpVerticle extends VerticleBase {
   }
 
   /** /mcp serves the default GitLab instance, /mcp/{instance} a named one. */
-  private void mountMcp(Router router) {
+  private RequestGate mountMcp(Router router) {
     RequestGate gate = new RequestGate(rt);
     PostHandler post = new PostHandler(rt, gate);
     StatelessHandler stateless = new StatelessHandler(rt, gate, new ListenStreams(vertx, rt));
     StreamHandler streams = new StreamHandler(vertx, rt, gate);
     for (String path : new String[] {"/mcp", "/mcp/:instance"}) {
       router.route(path).handler(this::checkVersion).handler(gate::selectInstance);
-      router.post(path).handler(this::checkPostHeaders);
+      router.post(path).handler(this::checkPostHeaders).handler(gate::lookupEarly);
       // A route of its own: Vert.x Web wants the body handler first on its route.
       router.post(path).handler(BodyHandler.create(false).setBodyLimit(cfg.maxBodyBytes()))
           .handler(ctx -> {
@@ -105,6 +106,7 @@ public final class McpHttpVerticle extends VerticleBase {
       router.route(path).handler(ctx -> Replies.problem(ctx, HttpProblem.rpc(405, JsonRpc.SERVER_ERROR,
           "Method Not Allowed: use POST, GET or DELETE on /mcp").header("Allow", HttpGuard.ALLOW)));
     }
+    return gate;
   }
 
   /** What /metrics.json shows of the configuration: limits and modes, never a secret. */
