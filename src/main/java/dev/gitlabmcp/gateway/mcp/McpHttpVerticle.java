@@ -99,7 +99,7 @@ public final class McpHttpVerticle extends VerticleBase {
             if (timer != null) {
               vertx.cancelTimer(timer);
             }
-            byEra(ctx, post, stateless);
+            byEra(ctx, gate, post, stateless);
           });
       router.get(path).handler(streams::get);
       router.delete(path).handler(streams::delete);
@@ -126,11 +126,12 @@ public final class McpHttpVerticle extends VerticleBase {
    * The era is decided here, before any session logic: a stateless request goes to {@link StatelessHandler}
    * and never looks at Mcp-Session-Id; everything else is the 2025 session path.
    */
-  private static void byEra(RoutingContext ctx, PostHandler post, StatelessHandler stateless) {
+  private static void byEra(RoutingContext ctx, RequestGate gate, PostHandler post, StatelessHandler stateless) {
     String version = ctx.request().getHeader(VERSION_HEADER);
     HttpProblem refused = RequestGate.pendingRefusal(ctx);
     if (StatelessHandler.applies(ctx)) {
-      stateless.handle(ctx);
+      // no session for a stateless request: what an early read of one took goes back first
+      gate.release(ctx).onComplete(v -> stateless.handle(ctx));
     } else if (refused != null) {
       Replies.problem(ctx, refused);
     } else if (version != null && !ProtocolVersions.supported(version)) {

@@ -77,12 +77,14 @@ final class RequestGate {
 
   /**
    * The second step of a POST, once its headers are checked: starts the session read before the body is read and
-   * parsed, so the round trip to a shared store (Redis) overlaps them. Only for a request that takes the session
-   * path ({@link McpHttpVerticle}'s byEra: a 2025 version header, nothing refused); the others read it as before.
+   * parsed, so the round trip to a shared store (Redis) overlaps them. Only when the headers say the request takes
+   * the session path (McpHttpVerticle's byEra): a 2025 version header or none, nothing refused. Without a header the
+   * body may still turn out stateless: that request gives the unit back ({@link #release}) before it goes on.
    */
   void lookupEarly(RoutingContext ctx) {
     String version = ctx.request().getHeader(McpHttpVerticle.VERSION_HEADER);
-    if (pendingRefusal(ctx) == null && ProtocolVersions.supported(version) && !ProtocolVersions.modern(version)) {
+    if (pendingRefusal(ctx) == null && (version == null || ProtocolVersions.supported(version))
+        && !ProtocolVersions.modern(version)) {
       lookup(ctx);
     }
     ctx.next();
