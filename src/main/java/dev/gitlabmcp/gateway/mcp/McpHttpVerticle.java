@@ -65,7 +65,7 @@ public final class McpHttpVerticle extends VerticleBase {
         System::currentTimeMillis, () -> InstancesHealth.detail(vertx, rt.instances()), rt.readiness());
     OpsRoutes.mount(router, new HealthHandler(vertx, health, detailToken),
         new MetricsHandler(rt.metrics(), this::configSummary, this::configDetail, detailToken));
-    mountMcp(router);
+    RequestGate gate = mountMcp(router);
     if (rt.authRoutes() != null) {
       rt.authRoutes().accept(router);
     } else {
@@ -73,7 +73,8 @@ public final class McpHttpVerticle extends VerticleBase {
     }
     router.route().last().handler(ctx -> Replies.problem(ctx, HttpProblem.plain(404, "Not Found",
         "No such endpoint. MCP is served at /mcp.")));
-    router.route().failureHandler(this::failure);
+    // A unit of a session's window taken by the early read goes back before the refusal is sent (413).
+    router.route().failureHandler(ctx -> gate.release(ctx).onComplete(v -> failure(ctx)));
 
     HttpServerOptions options = new HttpServerOptions()
         .setHost(cfg.host()).setPort(cfg.port())
@@ -88,25 +89,26 @@ public final class McpHttpVerticle extends VerticleBase {
   }
 
   /** /mcp serves the default GitLab instance, /mcp/{instance} a named one. */
-  private void mountMcp(Router router) {
+  private RequestGate mountMcp(Router router) {
     RequestGate gate = new RequestGate(rt);
     PostHandler post = new PostHandler(rt, gate);
     StatelessHandler stateless = new StatelessHandler(rt, gate, new ListenStreams(vertx, rt));
     StreamHandler streams = new StreamHandler(vertx, rt, gate);
     for (String path : new String[] {"/mcp", "/mcp/:instance"}) {
       router.route(path).handler(this::checkVersion).handler(gate::selectInstance);
-      router.post(path).handler(this::checkPostHeaders);
+      router.post(path).handler(this::checkPostHeaders).handler(gate::lookupEarly);
       // A route of its own: Vert.x Web wants the body handler first on its route.
       router.post(path).handler(BodyHandler.create(false).setBodyLimit(cfg.maxBodyBytes()))
           .handler(ctx -> {
             bodies.done(ctx.get(BODY_TIMER));
-            byEra(ctx, post, stateless);
+            byEra(ctx, gate, post, stateless);
           });
       router.get(path).handler(streams::get);
       router.delete(path).handler(streams::delete);
       router.route(path).handler(ctx -> Replies.problem(ctx, HttpProblem.rpc(405, JsonRpc.SERVER_ERROR,
           "Method Not Allowed: use POST, GET or DELETE on /mcp").header("Allow", HttpGuard.ALLOW)));
     }
+    return gate;
   }
 
   /** What /metrics.json shows of the configuration: limits and modes, never a secret. */
@@ -126,11 +128,12 @@ public final class McpHttpVerticle extends VerticleBase {
    * The era is decided here, before any session logic: a stateless request goes to {@link StatelessHandler}
    * and never looks at Mcp-Session-Id; everything else is the 2025 session path.
    */
-  private static void byEra(RoutingContext ctx, PostHandler post, StatelessHandler stateless) {
+  private static void byEra(RoutingContext ctx, RequestGate gate, PostHandler post, StatelessHandler stateless) {
     String version = ctx.request().getHeader(VERSION_HEADER);
     HttpProblem refused = RequestGate.pendingRefusal(ctx);
     if (StatelessHandler.applies(ctx)) {
-      stateless.handle(ctx);
+      // no session for a stateless request: what an early read of one took goes back first
+      gate.release(ctx).onComplete(v -> stateless.handle(ctx));
     } else if (refused != null) {
       Replies.problem(ctx, refused);
     } else if (version != null && !ProtocolVersions.supported(version)) {

@@ -27,6 +27,8 @@ final class PostHandler {
   static final int MAX_JSON_VALUES = 10_000;
   /** Most messages one 2025-03-26 batch may hold: each is charged to the session's window. */
   static final int MAX_BATCH = 50;
+  /** Bodies up to this size (a tool call is a few hundred bytes) are parsed before the caller is checked. */
+  static final int PARSE_EARLY_MAX = 16 * 1024;
 
   private final McpRuntime rt;
   private final GatewayConfig cfg;
@@ -41,13 +43,31 @@ final class PostHandler {
   }
 
   void handle(RoutingContext ctx) {
-    gate.lookup(ctx)
-        .compose(session -> gate.authenticate(ctx, session).compose(principal -> dispatch(ctx, session, principal)))
+    Future<SessionState> reading = gate.lookup(ctx); // mostly started with the headers (RequestGate.lookupEarly)
+    // A small body is parsed while the session read is in flight; a larger one only for a caller who passed the
+    // checks. Either way a parse error is answered after them, as before.
+    Buffer raw = ctx.body().buffer();
+    Future<Object> early = raw != null && raw.length() <= PARSE_EARLY_MAX ? parseNow(raw) : null;
+    reading
+        .compose(session -> gate.authenticate(ctx, session).compose(principal -> whenParsed(ctx, session, principal,
+            early)))
         .onFailure(err -> gate.release(ctx).onComplete(v -> Replies.fail(ctx, err)));
   }
 
-  private Future<Void> dispatch(RoutingContext ctx, SessionState session, Principal principal) {
-    Object msg = parse(ctx.body().buffer());
+  private static Future<Object> parseNow(Buffer raw) {
+    try {
+      return Future.succeededFuture(parse(raw));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private Future<Void> whenParsed(RoutingContext ctx, SessionState session, Principal principal,
+                                  Future<Object> early) {
+    return (early != null ? early : parseNow(ctx.body().buffer())).compose(msg -> dispatch(ctx, session, principal, msg));
+  }
+
+  private Future<Void> dispatch(RoutingContext ctx, SessionState session, Principal principal, Object msg) {
     if (msg instanceof JsonObject o && "initialize".equals(o.getValue("method"))) {
       return initialize(ctx, o, principal);
     }

@@ -75,6 +75,21 @@ final class RequestGate {
     return s == null || s.isEmpty() ? null : s;
   }
 
+  /**
+   * The second step of a POST, once its headers are checked: starts the session read before the body is read and
+   * parsed, so the round trip to a shared store (Redis) overlaps them. Only when the headers say the request takes
+   * the session path (McpHttpVerticle's byEra): a 2025 version header or none, nothing refused. Without a header the
+   * body may still turn out stateless: that request gives the unit back ({@link #release}) before it goes on.
+   */
+  void lookupEarly(RoutingContext ctx) {
+    String version = ctx.request().getHeader(McpHttpVerticle.VERSION_HEADER);
+    if (pendingRefusal(ctx) == null && (version == null || ProtocolVersions.supported(version))
+        && !ProtocolVersions.modern(version)) {
+      lookup(ctx);
+    }
+    ctx.next();
+  }
+
   /** The session the request names, or null (no header, unknown, ended); looked up once per request. */
   Future<SessionState> lookup(RoutingContext ctx) {
     Future<SessionState> known = ctx.get(SESSION_KEY);
@@ -100,7 +115,10 @@ final class RequestGate {
     return rt.sessions().getAndCharge(id, rt.sessionLimiter(), cfg.maxRequestsPerMinute(), 1).map(c -> {
       if (c.decision() != null) {
         ctx.put(CHARGED_KEY, c.decision());
-        if (c.decision().allowed()) {
+        if (c.decision().allowed() && (ctx.response().ended() || ctx.response().closed())) {
+          // read early (lookupEarly): the request ended meanwhile (client gone), nothing will settle the unit
+          release(ctx);
+        } else if (c.decision().allowed()) {
           ctx.addEndHandler(v -> {
             if (ctx.get(CHARGED_KEY) != null) {
               rt.sessions().refund(id, 1);
@@ -114,10 +132,15 @@ final class RequestGate {
 
   /**
    * Gives back the unit the session read took when the request is refused before it was settled, and only then
-   * lets the refusal be sent, so the client's next request finds its window as it was. The end handler that
-   * {@link #read} registered stays as the fallback for paths that end otherwise.
+   * lets the refusal be sent, so the client's next request finds its window as it was. A read still in flight
+   * (started by {@link #lookupEarly}) is waited for. The end handler that {@link #read} registered stays as the
+   * fallback for paths that end otherwise.
    */
   Future<Void> release(RoutingContext ctx) {
+    Future<SessionState> reading = ctx.get(SESSION_KEY);
+    if (reading != null && !reading.isComplete()) {
+      return reading.transform(ar -> release(ctx));
+    }
     RateLimiter.Decision charged = ctx.remove(CHARGED_KEY);
     String id = ctx.request().getHeader(McpHttpVerticle.SESSION_HEADER);
     if (charged == null || !charged.allowed() || id == null) {

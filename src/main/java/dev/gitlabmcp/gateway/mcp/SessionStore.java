@@ -85,8 +85,9 @@ public interface SessionStore {
   }
 
   /**
-   * Gives back {@code cost} units {@link #getAndCharge} took from the session's window (the gateway does not
-   * wait: at worst they stay taken until the window ends). The activity mark stays: it only delays the idle expiry.
+   * Gives back {@code cost} units {@link #getAndCharge} took from the session's window (the gateway waits for it
+   * before answering a refusal; should it fail, they stay taken until the window ends). The activity mark stays: it
+   * only delays the idle expiry.
    */
   default Future<Void> refund(String id, int cost) {
     return Future.succeededFuture();

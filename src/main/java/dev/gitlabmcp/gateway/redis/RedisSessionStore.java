@@ -35,11 +35,18 @@ public final class RedisSessionStore implements SessionStore {
   /** Sessions one expiry pass takes at most; the next pass takes the rest. */
   static final int EXPIRE_BATCH = 500;
   private static final int UPDATE_ATTEMPTS = 100;
+  /**
+   * A request marks its session active again only when the last mark is at least this old (and a hundredth of the
+   * TTL): the mark is most of the hot script's writes, and a session then expires at most this much early.
+   */
+  static final long TOUCH_EVERY_MS = 1000;
 
   private final Redis redis;
   private final String prefix;
   private final long ttlMillis;
   private final LongSupplier clock;
+  /** {@link #TOUCH_EVERY_MS}, or a hundredth of a short TTL; as an argument of the hot script. */
+  private final String touchEvery;
   private final RedisScripts create = RedisScripts.load("session_create");
   private final RedisScripts touch = RedisScripts.load("session_touch");
   private final RedisScripts update = RedisScripts.load("session_update");
@@ -65,6 +72,7 @@ public final class RedisSessionStore implements SessionStore {
     this.prefix = prefix + "{sessions}:";
     this.ttlMillis = ttlMillis;
     this.clock = clock;
+    this.touchEvery = Long.toString(Math.min(TOUCH_EVERY_MS, ttlMillis / 100));
   }
 
   private String live() {
@@ -165,8 +173,9 @@ public final class RedisSessionStore implements SessionStore {
   }
 
   /**
-   * One script reads the session and, when it is alive, charges its window and touches it: a request's one
-   * round trip. When Redis cannot answer, the read fails (the caller answers 503), as {@link #get} does.
+   * One script reads the session and, when it is alive, charges its window and touches it (unless it was touched
+   * less than {@link #TOUCH_EVERY_MS} ago): a request's one round trip. When Redis cannot answer, the read fails
+   * (the caller answers 503), as {@link #get} does.
    */
   @Override
   public Future<Charged> getAndCharge(String id, RateLimiter window, int limit, int cost) {
@@ -175,7 +184,7 @@ public final class RedisSessionStore implements SessionStore {
     }
     return getCharge.run(redis, List.of(live(), sessionKey(id), windowKey(id)), List.of(
             Long.toString(clock.getAsLong()), Long.toString(ttlMillis), id, Integer.toString(limit),
-            Integer.toString(cost), Long.toString(WindowLimiter.WINDOW_MS), prefix + "owner:"))
+            Integer.toString(cost), Long.toString(WindowLimiter.WINDOW_MS), prefix + "owner:", touchEvery))
         .map(r -> r == null || r.size() < 5 ? new Charged(null, null) : new Charged(
             decodeCached(r.get(0).toString(), r.get(1).toLong()), RedisRateLimiter.decision(r, 2, limit)));
   }

@@ -2,6 +2,7 @@ package dev.gitlabmcp.gateway.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gitlabmcp.gateway.limit.MemoryRateLimiter;
@@ -83,5 +84,33 @@ class RedisSessionStoreTest extends SessionStoreContract {
     assertEquals(java.util.Set.of("ci"), await(store.get("s")).toolsets());
     assertEquals(java.util.Set.of("ci"), await(store.getAndCharge("s", new MemoryRateLimiter(100, now::get), 5, 1))
         .session().toolsets());
+  }
+
+  @Test
+  void should_mark_a_busy_session_active_at_most_once_a_touch_interval() {
+    await(store.create(SessionState.create("s", ProtocolVersions.LATEST, "c", "user:1", null, now.get()), 10, 10));
+    MemoryRateLimiter window = new MemoryRateLimiter(100, now::get);
+    long every = Math.min(RedisSessionStore.TOUCH_EVERY_MS, TTL / 100);
+    advance(TTL / 2);
+    long marked = now.get();
+    assertTrue(await(store.getAndCharge("s", window, 100, 1)).decision().allowed());
+    advance(every - 1);
+    assertTrue(await(store.getAndCharge("s", window, 100, 1)).decision().allowed(), "charged all the same");
+    assertEquals(marked + TTL, expiresAt("s"), "marked active by the request before, not again");
+    advance(1);
+    assertEquals(marked, await(store.getAndCharge("s", window, 100, 1)).session().lastSeenMillis());
+    assertEquals(marked + every + TTL, expiresAt("s"), "a request a touch interval later marks it again");
+    now.set(marked + every + TTL - 1);
+    assertEquals("s", await(store.get("s")).id());
+    advance(1);
+    assertNull(await(store.get("s")), "idle for the TTL since the last mark");
+  }
+
+  /** When the session leaves the live index and its owner's, unless marked active again. */
+  private long expiresAt(String id) {
+    long live = await(redis.send(Request.cmd(Command.ZSCORE).arg(prefix + "{sessions}:live").arg(id))).toLong();
+    assertEquals(live, await(redis.send(Request.cmd(Command.ZSCORE).arg(prefix + "{sessions}:owner:user:1").arg(id)))
+        .toLong(), "both indexes agree");
+    return live;
   }
 }

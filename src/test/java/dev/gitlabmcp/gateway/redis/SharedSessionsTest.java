@@ -198,6 +198,31 @@ class SharedSessionsTest {
   }
 
   @Test
+  void should_give_back_the_unit_of_a_request_refused_after_its_session_was_read() throws Exception {
+    replicas(TestRedis.get().url(), Map.of("mcp.maxRequestsPerMinute", "2", "server.maxBodyBytes", "4096"));
+    RawMcp onA = new RawMcp(a.mcpUrl());
+    String s = init(onA);
+    Map<String, String> versioned = h(s);
+    versioned.put("MCP-Protocol-Version", "2025-11-25"); // read with the headers, before the body
+    assertEquals(400, onA.post(versioned, "{\"jsonrpc\":").statusCode(), "not JSON");
+    assertEquals(400, onA.post(h(s), "{\"jsonrpc\":").statusCode(), "not JSON, no version header");
+    Map<String, String> wrongToken = new LinkedHashMap<>(versioned);
+    wrongToken.put("Authorization", "Bearer not-the-token");
+    assertEquals(401, onA.post(wrongToken, "{\"jsonrpc\":").statusCode());
+    HttpRequest.Builder big = HttpRequest.newBuilder(URI.create(a.mcpUrl())).timeout(Duration.ofSeconds(20))
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+            rpc(9, "ping", new JsonObject().put("pad", "x".repeat(5000))).getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII)))); // no length: the body handler counts
+    versioned.forEach(big::header);
+    assertEquals(413, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+        .send(big.build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+    HttpResponse<String> served = onA.post(versioned, rpc(1, "ping", new JsonObject()));
+    assertEquals(200, served.statusCode(), served.body());
+    assertEquals("1", served.headers().firstValue("RateLimit-Remaining").orElse(""),
+        "the four refused requests cost nothing, each given back before it was answered");
+  }
+
+  @Test
   void should_cancel_a_call_running_on_another_replica() throws Exception {
     replicas(TestRedis.get().url(), Map.of("mcp.maxRequestsPerMinute", "1000"));
     gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/slow%2Fone")).willReturn(aResponse().withStatus(200)
