@@ -33,7 +33,8 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
   public static int run(String[] args) {
-    if (args.length == 0) {
+    // "serve" alone is the image's command (Dockerfile CMD) and means what no arguments mean
+    if (args.length == 0 || args.length == 1 && args[0].equals("serve")) {
       return serveWithoutArguments();
     }
     return commandLine(new Main()).execute(args);
@@ -44,7 +45,7 @@ public final class Main implements Callable<Integer> {
   }
 
   /**
-   * {@code java -jar} without arguments: the root command's work (serve) without picocli, whose model of the
+   * {@code java -jar} without arguments (or with {@code serve} alone): the root command's work without picocli, whose model of the
    * commands (~170 classes, reflection over every option of every subcommand) cost ~200 ms of the start-up. With
    * nothing to parse, only a failure needs picocli: it is reported as {@code execute} reports it.
    */

@@ -8,6 +8,7 @@ import dev.gitlabmcp.gateway.core.Version;
 import dev.gitlabmcp.gateway.testing.ConsoleCapture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -108,21 +109,25 @@ class MainTest {
 
   @Test
   void should_serve_without_arguments_as_with_serve(@TempDir Path workDir) throws Exception {
-    // Main.run takes a shorter way when there are no arguments (`java -jar`): a process of its own shows it serves.
-    ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName())
-        .directory(workDir.toFile()).redirectErrorStream(true);
-    pb.environment().clear();
-    pb.environment().put("HOME", workDir.toString());
-    pb.environment().put("PORT", "99999");
-    Process p = pb.start();
-    p.getOutputStream().close();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    // Main.run takes a shorter way without arguments (`java -jar`) and with `serve` alone (the image's command):
+    // a process of its own shows each still serves, with its settings read and checked.
+    for (List<String> args : List.of(List.<String>of(), List.of("serve"))) {
+      List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+          "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+      command.addAll(args);
+      ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+      pb.environment().clear();
+      pb.environment().put("HOME", workDir.toString());
+      pb.environment().put("PORT", "99999");
+      Process p = pb.start();
+      p.getOutputStream().close();
+      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), output);
-    assertEquals(78, p.exitValue(), output);
-    assertTrue(output.contains("invalid configuration, not starting"), output);
-    assertTrue(output.contains("99999 is out of range 0..65535"), output);
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS), output);
+      assertEquals(78, p.exitValue(), args + ": " + output);
+      assertTrue(output.contains("invalid configuration, not starting"), output);
+      assertTrue(output.contains("99999 is out of range 0..65535"), output);
+    }
   }
 
   @Test
