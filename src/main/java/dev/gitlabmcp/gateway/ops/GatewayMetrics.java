@@ -150,7 +150,8 @@ public final class GatewayMetrics implements AutoCloseable {
         .setJvmMetricsEnabled(false); // bound by JvmMeters, once
     return Vertx.builder()
         .with(new VertxOptions(base).setMetricsOptions(metricsOptions))
-        .withMetrics(new MicrometerMetricsFactory(registry));
+        // a connection accepted while a server binds must still be answered (EarlyConnectionMetrics)
+        .withMetrics(new EarlyConnectionMetrics(new MicrometerMetricsFactory(registry)));
   }
 
   /** Lets the session gauges read the store. Suppliers are called on each scrape: keep them O(1). */
