@@ -45,7 +45,9 @@ import java.util.concurrent.TimeUnit;
  * (10000), jvms (default,image), gatewayJvmArgs (instead of jvms: one custom setting), cds (true: also
  * measure start-up with an AppCDS archive), startup (true: measure start-up at all), stores (the configurations
  * to run, by name, separated by ';', e.g. {@code memory;memory, OAuth token}), oauth (true), method (tools/call,
- * or ping), profile (a directory: record the loaded gateway's measured window with JFR there).
+ * or ping), profile (a directory: record the loaded gateway's measured window with JFR there), profileSettings
+ * (profile: the JFR settings file). A recording started on the warm gateway keeps C2 recompiling through the window
+ * and about triples the CPU per call (docs/performance.md): a profiled run gives shares, not costs.
  */
 public final class Benchmark {
 
@@ -65,7 +67,7 @@ public final class Benchmark {
       "GITLAB_OAUTH_CLIENT_SECRET", "bench-secret");
 
   /** The Dockerfile's JAVA_OPTS (without the archive, measured apart) in a container limited to 1 GiB. */
-  static final List<String> IMAGE_FLAGS = List.of("-XX:MaxRAM=1g", "-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC",
+  static final List<String> IMAGE_FLAGS = List.of("-XX:MaxRAM=1g", "-XX:MaxRAMPercentage=75", "-Xmn32m", "-XX:+UseSerialGC",
       "-XX:+ExitOnOutOfMemoryError");
 
   static final String ACCEPT = "Accept: application/json, text/event-stream\r\nContent-Type: application/json\r\n";
@@ -215,7 +217,8 @@ public final class Benchmark {
       toGateway.run(CONCURRENCY, WARMUP, WARMUP_REQUESTS);
       String profile = System.getProperty("profile", "");
       if (!profile.isBlank()) {
-        jcmd(gw.process(), "JFR.start", "name=bench", "settings=profile");
+        java.nio.file.Files.createDirectories(Path.of(profile)); // JFR.stop does not create it
+        jcmd(gw.process(), "JFR.start", "name=bench", "settings=" + System.getProperty("profileSettings", "profile"));
       }
       Measured gwLoad = Measured.of(toGateway, CONCURRENCY, gw.process(), fake);
       if (!profile.isBlank()) {

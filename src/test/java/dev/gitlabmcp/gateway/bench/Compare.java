@@ -16,7 +16,8 @@ import java.util.Map;
  * proxy. bench/run.sh runs {@link Benchmark}; this one runs with
  * {@code java -cp ... dev.gitlabmcp.gateway.bench.Compare} and the properties
  * jars (comma-separated, required; a jar named with the suffix {@code +redis} runs with the REDIS_URL of the
- * environment, so one jar on memory and on Redis compare in the same run), jvm (default or image), rounds (6),
+ * environment, so one jar on memory and on Redis compare in the same run; {@code jar@-Xmn64m@-XX:...} adds JVM flags
+ * to that entry alone), jvm (default or image), rounds (6),
  * seconds (10 per window), concurrency (64), warmup (seconds, at most 200), warmupRequests (20000). Besides CPU
  * per call it reports the median over the rounds of each target's p50.
  */
@@ -59,17 +60,22 @@ public final class Compare {
       String callBody = new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "tools/call")
           .put("params", new JsonObject().put("name", "get_project").put("arguments",
               new JsonObject().put("project_id", "acme/platform/gateway"))).encode();
-      for (String entry : jars) {
+      for (String named : jars) {
+        String[] parts = named.split("@"); // jar[+redis][@flag@flag...]: JVM flags added for this entry alone
+        String entry = parts[0];
+        List<String> entryFlags = new ArrayList<>(flags);
+        entryFlags.addAll(List.of(parts).subList(1, parts.length));
         boolean onRedis = entry.endsWith(REDIS_SUFFIX);
         String jar = onRedis ? entry.substring(0, entry.length() - REDIS_SUFFIX.length()) : entry;
-        Gateway gw = Gateway.start(Path.of(jar), flags, fake.getValue(), sessions + 100,
+        Gateway gw = Gateway.start(Path.of(jar), entryFlags, fake.getValue(), sessions + 100,
             onRedis ? Map.of("REDIS_URL", redisUrl()) : Map.of());
         started.add(gw.process());
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < sessions; i++) {
           ids.add(Benchmark.initialize(gw.port(), Benchmark.token(i)));
         }
-        names.add(Path.of(jar).getFileName() + (onRedis ? " (Redis)" : ""));
+        names.add(Path.of(jar).getFileName() + (onRedis ? " (Redis)" : "")
+            + (parts.length > 1 ? " " + String.join(" ", List.of(parts).subList(1, parts.length)) : ""));
         processes.add(gw.process());
         generators.add(new LoadGenerator(gw.port(), i -> LoadGenerator.post("/mcp", Benchmark.ACCEPT
             + "Authorization: Bearer " + Benchmark.token(i % sessions) + "\r\nMcp-Session-Id: " + ids.get(i % sessions)
