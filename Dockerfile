@@ -25,7 +25,7 @@ COPY conf/gateway.yaml /app/conf/gateway.yaml
 # (docs/performance.md). A JVM that cannot use the cache says so once and starts without it.
 COPY docker/train-cache.sh /app/train-cache.sh
 RUN /app/train-cache.sh java /app/gitlab-mcp-gateway.jar /app/gateway.aot \
-      -XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError \
+      -XX:MaxRAMPercentage=75 -Xmn32m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError \
  && rm /app/train-cache.sh
 USER 10001:10001
 
@@ -36,9 +36,13 @@ ENV HOST=0.0.0.0 PORT=3002
 # metaspace, thread stacks and Netty's direct buffers. SerialGC: the gateway is I/O-bound with a
 # small heap, and on the 1-2 CPUs containers usually get Serial has the least memory and CPU
 # overhead. For many cores and a large heap, set JAVA_OPTS with -XX:+UseG1GC instead.
+# Xmn32m: a young generation of 32 MB. Serial sizes it from the initial heap (1/64 of the memory), a few
+# MB, and with the gateway's small live set the heap does not grow from there: a collection every couple of
+# hundred calls, each copying the requests in flight. 32 MB: about 20 MB more RSS, 15 % less CPU per tool call
+# (docs/performance.md).
 # ExitOnOutOfMemoryError: let the orchestrator restart a broken JVM rather than limp on.
 # AOTCache: the cache made above.
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:AOTCache=/app/gateway.aot"
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -Xmn32m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:AOTCache=/app/gateway.aot"
 EXPOSE 3002
 
 # The image has neither curl nor wget: ask /health with bash's /dev/tcp (200 healthy, 503 at capacity).
