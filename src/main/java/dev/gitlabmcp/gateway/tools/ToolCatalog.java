@@ -115,8 +115,17 @@ public final class ToolCatalog {
   }
 
   static ToolCatalog load(Vertx vertx, ClassLoader loader, String indexPath) {
+    return load(vertx, loader, indexPath, true);
+  }
+
+  /**
+   * Reads the documents the build compiled to JSON where they match the YAML ({@link CompiledCatalog}), unless
+   * {@code compiled} is false, else the YAML; either way every document is checked the same.
+   */
+  static ToolCatalog load(Vertx vertx, ClassLoader loader, String indexPath, boolean compiled) {
     List<String> problems = new ArrayList<>();
-    Map<?, ?> index = readYaml(loader, indexPath, problems);
+    Map<String, Object> docs = compiled ? CompiledCatalog.read(loader) : null;
+    Map<?, ?> index = readDoc(docs, loader, indexPath, problems);
     if (index == null) {
       throw new CatalogException(problems);
     }
@@ -147,7 +156,7 @@ public final class ToolCatalog {
     }
     for (Object f : fileList) {
       String file = dir + f;
-      Map<?, ?> doc = readYaml(loader, file, problems);
+      Map<?, ?> doc = readDoc(docs, loader, file, problems);
       if (doc == null) {
         continue;
       }
@@ -387,6 +396,11 @@ public final class ToolCatalog {
       return e.getInstanceLocation() + " " + e.getError();
     }
     return String.valueOf(u.getError());
+  }
+
+  private static Map<?, ?> readDoc(Map<String, Object> compiled, ClassLoader loader, String path,
+                                   List<String> problems) {
+    return compiled != null && compiled.get(path) instanceof Map<?, ?> m ? m : readYaml(loader, path, problems);
   }
 
   private static Map<?, ?> readYaml(ClassLoader loader, String path, List<String> problems) {
