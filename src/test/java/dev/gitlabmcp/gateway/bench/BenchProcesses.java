@@ -123,7 +123,12 @@ final class BenchProcesses {
       extraEnv.forEach((k, v) -> env.put(k, v.replace("{port}", Integer.toString(port))));
       long t0 = System.nanoTime();
       Process p = pb.start();
-      return new Gateway(p, port, waitHealthy(p, port, t0));
+      try {
+        return new Gateway(p, port, waitHealthy(p, port, t0));
+      } catch (Exception | Error e) {
+        p.destroyForcibly(); // a gateway that never answered must not outlive the run (it holds a port and CPU)
+        throw e;
+      }
     }
 
     void stop() throws InterruptedException {

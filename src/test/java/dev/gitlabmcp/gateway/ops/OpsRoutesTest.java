@@ -8,11 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
@@ -41,12 +37,13 @@ class OpsRoutesTest {
   private final AtomicLong now = new AtomicLong(1_000_000);
   private final AtomicReference<Future<Void>> redis = new AtomicReference<>(Future.succeededFuture());
   private Vertx vertx;
-  private HttpClientAgent client;
+  /** A client of its own, as a monitoring agent would be: the JDK's, not Vert.x's. */
+  private final java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+      .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
 
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    client = vertx.createHttpClient();
   }
 
   @AfterEach
@@ -235,11 +232,20 @@ class OpsRoutesTest {
   }
 
   private Reply get(int port, String path, String authorization) {
-    RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setPort(port).setHost("127.0.0.1").setURI(path);
+    java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + port + path)).timeout(java.time.Duration.ofSeconds(10)).GET();
     if (authorization != null) {
-      o.putHeader("Authorization", authorization);
+      b.header("Authorization", authorization);
     }
-    return client.request(o).compose(HttpClientRequest::send)
-        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b.toString()))).await();
+    try {
+      java.net.http.HttpResponse<String> r = client.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      return new Reply(r.statusCode(), r.body());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
+
 }
