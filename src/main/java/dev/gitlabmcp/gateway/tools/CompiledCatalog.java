@@ -9,7 +9,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +47,7 @@ public final class CompiledCatalog {
       }
       Map<String, Object> documents = new LinkedHashMap<>();
       docs.forEach((k, v) -> documents.put(String.valueOf(k), v));
-      Long now = checksum(loader, List.copyOf(documents.keySet()));
+      Long now = checksum(loader, documents.keySet());
       return now != null && now == sum.longValue() ? documents : null;
     } catch (RuntimeException unreadable) {
       return null; // the YAML is still there
@@ -81,7 +81,7 @@ public final class CompiledCatalog {
       }
     }
     documents.forEach((path, doc) -> plainJson(path, doc));
-    Long sum = checksum(loader, new ArrayList<>(documents.keySet()));
+    Long sum = checksum(loader, documents.keySet());
     return new JsonObject().put("sources", sum).put("documents", documents).encode();
   }
 
@@ -115,7 +115,7 @@ public final class CompiledCatalog {
   }
 
   /** CRC-32 over each name and its bytes, in order; null when one is missing. */
-  private static Long checksum(ClassLoader loader, List<String> paths) {
+  private static Long checksum(ClassLoader loader, Collection<String> paths) {
     CRC32 crc = new CRC32();
     for (String path : paths) {
       byte[] b = bytes(loader, path);

@@ -120,11 +120,12 @@ public final class ToolCatalog {
 
   /**
    * Reads the documents the build compiled to JSON where they match the YAML ({@link CompiledCatalog}), unless
-   * {@code compiled} is false, else the YAML; either way every document is checked the same.
+   * {@code compiled} is false or the index is not the packaged one, else the YAML; either way every document is
+   * checked the same.
    */
   static ToolCatalog load(Vertx vertx, ClassLoader loader, String indexPath, boolean compiled) {
     List<String> problems = new ArrayList<>();
-    Map<String, Object> docs = compiled ? CompiledCatalog.read(loader) : null;
+    Map<String, Object> docs = compiled && INDEX.equals(indexPath) ? CompiledCatalog.read(loader) : null;
     Map<?, ?> index = readDoc(docs, loader, indexPath, problems);
     if (index == null) {
       throw new CatalogException(problems);

@@ -63,8 +63,9 @@ public final class Compare {
       for (String named : jars) {
         String[] parts = named.split("@"); // jar[+redis][@flag@flag...]: JVM flags added for this entry alone
         String entry = parts[0];
+        List<String> extra = List.of(parts).subList(1, parts.length);
         List<String> entryFlags = new ArrayList<>(flags);
-        entryFlags.addAll(List.of(parts).subList(1, parts.length));
+        entryFlags.addAll(extra);
         boolean onRedis = entry.endsWith(REDIS_SUFFIX);
         String jar = onRedis ? entry.substring(0, entry.length() - REDIS_SUFFIX.length()) : entry;
         Gateway gw = Gateway.start(Path.of(jar), entryFlags, fake.getValue(), sessions + 100,
@@ -75,7 +76,7 @@ public final class Compare {
           ids.add(Benchmark.initialize(gw.port(), Benchmark.token(i)));
         }
         names.add(Path.of(jar).getFileName() + (onRedis ? " (Redis)" : "")
-            + (parts.length > 1 ? " " + String.join(" ", List.of(parts).subList(1, parts.length)) : ""));
+            + (extra.isEmpty() ? "" : " " + String.join(" ", extra)));
         processes.add(gw.process());
         generators.add(new LoadGenerator(gw.port(), i -> LoadGenerator.post("/mcp", Benchmark.ACCEPT
             + "Authorization: Bearer " + Benchmark.token(i % sessions) + "\r\nMcp-Session-Id: " + ids.get(i % sessions)
